@@ -1,0 +1,65 @@
+// Keepalived: one real keepalived daemon of one node.
+//
+// It is started from the *host* network namespace with `--namespace <netns>` so it can open the
+// kernel's process-event connector (which exists only in the initial network namespace; needed by
+// track_process) before switching into the node's namespace. It runs inside the node's mount and
+// UTS namespaces (NodeSandbox), in the foreground (--dont-fork), VRRP only, logging to the console
+// which is appended to the node's log file. Pid files live in the node's private /tmp.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/process.h"
+
+namespace viplab {
+
+class NodeSandbox;
+
+// Path of the keepalived binary (PATH, then /usr/sbin); throws EnvironmentError naming the
+// Debian package "keepalived" when it is missing.
+std::filesystem::path FindKeepalived();
+
+struct KeepalivedSpec {
+  std::string node;                     // node name, for messages
+  std::filesystem::path binary;         // FindKeepalived()
+  std::string netns_name;               // named netns under /run/netns
+  const NodeSandbox* sandbox = nullptr; // mount+UTS namespaces of the node
+  std::string config_path = "/etc/keepalived/keepalived.conf";  // as seen inside the sandbox
+  std::filesystem::path log_file;       // host path
+  std::filesystem::path cgroup_dir;     // node cgroup
+  std::vector<std::string> extra_args;
+};
+
+// Runs `keepalived --config-test` on the spec's config inside the sandbox. Returns nullopt when
+// valid, else keepalived's own messages.
+std::optional<std::string> TestKeepalivedConfig(const KeepalivedSpec& spec);
+
+class Keepalived {
+ public:
+  static Keepalived Start(const KeepalivedSpec& spec);
+
+  pid_t parent_pid() const { return process_.pid(); }
+  // Pid of the VRRP child from the -r pidfile; nullopt before keepalived wrote it.
+  std::optional<pid_t> VrrpChildPid() const;
+  Process& process() { return process_; }
+  // Graceful stop: SIGTERM, wait up to `grace`, then SIGKILL.
+  int Stop(std::chrono::milliseconds grace) noexcept { return process_.Stop(grace); }
+
+  // Host paths of the pid files (inside the sandbox they are /tmp/keepalived.pid, /tmp/vrrp.pid).
+  std::filesystem::path pidfile() const;
+  std::filesystem::path vrrp_pidfile() const;
+
+ private:
+  Keepalived(Process process, std::filesystem::path tmp_dir)
+      : process_(std::move(process)), tmp_dir_(std::move(tmp_dir)) {}
+  Process process_;
+  std::filesystem::path tmp_dir_;
+};
+
+}  // namespace viplab

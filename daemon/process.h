@@ -1,0 +1,64 @@
+// Process: one child started with Boost.Process under folly-style policies: its own process
+// group, a parent-death signal (SIGKILL) so it never outlives the harness, optional joins of the
+// node's network/mount/UTS namespaces and of a cgroup before exec, stdout+stderr appended to a log
+// file. Stop() is terminate-then-kill. Waits are event-driven on a pidfd.
+//
+// Start processes from a long-lived thread (the main thread): the kernel sends the parent-death
+// signal when the *thread* that forked exits.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "netns/unique_fd.h"
+
+namespace viplab {
+
+struct ProcessSpec {
+  std::string label;               // for messages, e.g. "keepalived on lb1"
+  std::vector<std::string> argv;   // argv[0] is the executable (absolute path or found on PATH)
+  std::filesystem::path log_file;  // stdout and stderr are appended here; empty: /dev/null
+  bool pipe_stdout = false;        // stdout to a pipe (stdout_fd()) instead of the log file
+  int netns_fd = -1;               // setns(CLONE_NEWNET) before exec when >= 0
+  int mntns_fd = -1;               // setns(CLONE_NEWNS) before exec when >= 0
+  int utsns_fd = -1;               // setns(CLONE_NEWUTS) before exec when >= 0
+  std::filesystem::path cgroup_dir;  // child joins this cgroup v2 before exec when not empty
+};
+
+class Process {
+ public:
+  // Throws SystemError naming spec.label when the process cannot be started.
+  static Process Start(const ProcessSpec& spec);
+
+  Process(Process&&) noexcept;
+  Process& operator=(Process&&) noexcept;
+  ~Process();  // Stop(2 s) if still running; never throws
+
+  const std::string& label() const;
+  pid_t pid() const;
+  int pidfd() const;     // readable when the process has exited
+  int stdout_fd() const; // read end of the stdout pipe (pipe_stdout only), else -1
+
+  bool Running();
+  void Signal(int signo);  // to the process only (not its group); no-op once reaped
+  // Waits (on the pidfd) up to `timeout` for exit; returns the wait status, or nullopt on timeout.
+  std::optional<int> WaitFor(std::chrono::milliseconds timeout);
+  // SIGTERM, wait up to `grace`, then SIGKILL and wait. Returns the wait status. Idempotent.
+  int Stop(std::chrono::milliseconds grace) noexcept;
+
+ private:
+  struct Impl;
+  explicit Process(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// "exited with status 1" / "killed by signal 9 (Killed)" for a wait status.
+std::string DescribeWaitStatus(int status);
+
+}  // namespace viplab

@@ -1,0 +1,32 @@
+#include "netns/error.h"
+
+#include <netlink/errno.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace viplab {
+
+SystemError SystemError::FromErrno(int err, std::string_view context) {
+  return SystemError(fmt::format("{}: {}", context, std::strerror(err)), err, Source::kErrno);
+}
+
+SystemError SystemError::FromLibnl(int code, std::string_view context) {
+  const int positive = std::abs(code);
+  return SystemError(fmt::format("{}: {}", context, nl_geterror(positive)), positive,
+                     Source::kLibnl);
+}
+
+SystemError SystemError::Plain(std::string_view message) {
+  return SystemError(std::string(message), 0, Source::kOther);
+}
+
+long CheckErrno(long result, std::string_view context) {
+  if (result < 0) throw SystemError::FromErrno(errno, context);
+  return result;
+}
+
+}  // namespace viplab

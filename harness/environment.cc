@@ -1,0 +1,52 @@
+#include "harness/environment.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "daemon/cgroup.h"
+#include "daemon/keepalived.h"
+#include "netns/error.h"
+
+namespace viplab {
+
+bool HasLabCapabilities() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("CapEff:", 0) != 0) continue;
+    const unsigned long long caps = std::stoull(line.substr(7), nullptr, 16);
+    constexpr unsigned long long kNetAdmin = 1ULL << 12;
+    constexpr unsigned long long kSysAdmin = 1ULL << 21;
+    return (caps & kNetAdmin) && (caps & kSysAdmin);
+  }
+  return false;
+}
+
+Environment CheckEnvironment(const std::filesystem::path& tools_dir) {
+  if (!HasLabCapabilities()) {
+    throw EnvironmentError(
+        "viplab needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) to build network namespaces: "
+        "run it with sudo");
+  }
+  Environment env;
+  env.keepalived = FindKeepalived();
+  env.cgroup_root = Cgroup::Root();
+  env.tools_dir = tools_dir;
+  if (env.tools_dir.empty()) {
+    env.tools_dir = std::filesystem::read_symlink("/proc/self/exe").parent_path();
+  }
+  for (const char* tool : {"haproxy", "viplab-check"}) {
+    if (::access((env.tools_dir / tool).c_str(), X_OK) != 0) {
+      throw EnvironmentError(fmt::format(
+          "'{}' is missing from {}: build the project (cmake --build build)", tool,
+          env.tools_dir.string()));
+    }
+  }
+  return env;
+}
+
+}  // namespace viplab

@@ -1,0 +1,22 @@
+// Environment checks made before any lab is built: privileges, keepalived, cgroup v2, and the
+// project's own tools next to the viplab binary. Each failure is an EnvironmentError saying how
+// to fix it.
+#pragma once
+
+#include <filesystem>
+
+namespace viplab {
+
+struct Environment {
+  std::filesystem::path keepalived;
+  std::filesystem::path tools_dir;    // holds haproxy (stand-in) and viplab-check
+  std::filesystem::path cgroup_root;
+};
+
+// `tools_dir`: where the stand-in and the check live (default: the running binary's directory).
+Environment CheckEnvironment(const std::filesystem::path& tools_dir = {});
+
+// True when the process has CAP_NET_ADMIN and CAP_SYS_ADMIN in its effective set.
+bool HasLabCapabilities();
+
+}  // namespace viplab

@@ -1,0 +1,41 @@
+// JsonFields: strict reading of one JSON object from an input file. Every accessor marks its key
+// as known; Done() rejects the keys nobody asked for. Errors are InputError naming the file and
+// the field path: "cases/a.json: nodes[1].priority: must be a whole number".
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace viplab {
+
+class JsonFields {
+ public:
+  // `path` is the object's own position ("" for the root, "nodes[1]"). Throws if not an object.
+  JsonFields(const nlohmann::json& object, std::string file, std::string path);
+
+  bool Has(const char* key) const;
+  template <typename T>
+  T Required(const char* key);
+  template <typename T>
+  std::optional<T> Optional(const char* key);
+  JsonFields Object(const char* key);
+  std::vector<JsonFields> Array(const char* key);  // an array of objects
+
+  [[noreturn]] void Fail(std::string_view key, std::string_view message) const;
+  void Done() const;
+
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string FieldPath(std::string_view key) const;
+  const nlohmann::json* object_;
+  std::string file_;
+  std::string path_;
+  std::set<std::string> known_;
+};
+
+}  // namespace viplab

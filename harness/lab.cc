@@ -1,0 +1,174 @@
+#include "harness/lab.h"
+
+#include <csignal>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "daemon/keepalived_config.h"
+#include "daemon/service.h"
+#include "netns/error.h"
+
+namespace viplab {
+namespace {
+
+void CopyExecutable(const std::filesystem::path& from, const std::filesystem::path& to) {
+  std::error_code ec;
+  std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing, ec);
+  if (ec) {
+    throw SystemError::FromErrno(
+        ec.value(), fmt::format("could not copy '{}' to '{}'", from.string(), to.string()));
+  }
+  std::filesystem::permissions(to, std::filesystem::perms::owner_all |
+                                       std::filesystem::perms::group_read |
+                                       std::filesystem::perms::group_exec |
+                                       std::filesystem::perms::others_read |
+                                       std::filesystem::perms::others_exec);
+}
+
+void WriteFile(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  if (!out) throw SystemError::FromErrno(errno, fmt::format("could not write '{}'", path.string()));
+}
+
+}  // namespace
+
+Lab::Lab(const Scenario& scenario, const LabOptions& options, LabDirectory directory)
+    : scenario_(scenario), options_(options), directory_(std::move(directory)) {}
+
+std::unique_ptr<Lab> Lab::Create(const Scenario& scenario, const LabOptions& options) {
+  std::unique_ptr<Lab> lab(new Lab(scenario, options, LabDirectory::Allocate()));
+  lab->lab_cgroup_ = Cgroup::Create(lab->directory_.record().cgroup);
+  TopologySpec spec;
+  spec.prefix = lab->prefix();
+  spec.interface = scenario.interface;
+  for (size_t i = 0; i < scenario.nodes.size(); ++i) {
+    spec.nodes.push_back({scenario.nodes[i].name, scenario.NodeAddress(i)});
+  }
+  spec.client = {"client", scenario.ClientAddress()};
+  spec.sandbox_dir = lab->dir() / "nodes";
+  std::filesystem::create_directories(spec.sandbox_dir);
+  lab->topology_ = Topology::Build(spec);
+  for (size_t i = 0; i < scenario.nodes.size(); ++i) {
+    auto node = std::make_unique<Node>();
+    node->name = scenario.nodes[i].name;
+    node->index = i;
+    node->dir = spec.sandbox_dir / node->name;
+    node->cgroup = Cgroup::Create(std::filesystem::path(lab->directory_.record().cgroup) / node->name);
+    lab->nodes_.push_back(std::move(node));
+  }
+  return lab;
+}
+
+Lab::~Lab() { Shutdown(); }
+
+Lab::Node& Lab::node(const std::string& name) {
+  for (auto& n : nodes_) {
+    if (n->name == name) return *n;
+  }
+  throw std::out_of_range(fmt::format("no node '{}' in the lab", name));
+}
+
+std::vector<Lab::Node*> Lab::nodes() {
+  std::vector<Node*> out;
+  for (auto& n : nodes_) out.push_back(n.get());
+  return out;
+}
+
+std::vector<std::string> Lab::ServiceMatchArgs(const Node& node) const {
+  ServiceSpec spec;
+  spec.node = node.name;
+  spec.port = scenario_.service_port;
+  std::vector<std::string> args = ServiceArguments(spec);
+  // "--node lb1 --port": the option after the name ends the match, so lb1 never matches lb10.
+  args.resize(std::min<size_t>(args.size(), 3));
+  return args;
+}
+
+void Lab::PrepareNodes() {
+  for (auto& node : nodes_) {
+    const auto bin = node->dir / "etc-keepalived" / "bin";
+    std::filesystem::create_directories(bin);
+    // Tools are copied in: the build directory may be hidden inside the sandbox (e.g. under /tmp).
+    CopyExecutable(options_.tools_dir / "haproxy", bin / "haproxy");
+    CopyExecutable(options_.tools_dir / "viplab-check", bin / "viplab-check");
+    const KeepalivedConfig config =
+        BuildKeepalivedConfig(scenario_, node->index, NodePaths{}, ServiceMatchArgs(*node));
+    WriteFile(node->keepalived_conf(), RenderKeepalivedConfig(config));
+    KeepalivedSpec spec;
+    spec.node = node->name;
+    spec.binary = options_.keepalived;
+    spec.netns_name = topology_->node(node->name).ns->name();
+    spec.sandbox = &*topology_->node(node->name).sandbox;
+    spec.log_file = node->dir / "config-test.log";
+    spec.cgroup_dir = node->cgroup.dir();
+    if (auto problem = TestKeepalivedConfig(spec)) {
+      throw InputError(fmt::format("{}: keepalived rejected the configuration rendered for {}:\n{}",
+                                   scenario_.file.string(), node->name, *problem));
+    }
+  }
+}
+
+void Lab::StartServices() {
+  for (auto& node : nodes_) {
+    auto& member = topology_->node(node->name);
+    ServiceSpec spec;
+    spec.node = node->name;
+    spec.standin_binary = "/etc/keepalived/bin/haproxy";
+    spec.port = scenario_.service_port;
+    spec.netns_fd = member.ns->fd();
+    spec.sandbox = &*member.sandbox;
+    spec.log_file = node->service_log();
+    spec.cgroup_dir = node->cgroup.dir();
+    node->service.emplace(StartService(spec));
+  }
+}
+
+void Lab::StartKeepalived() {
+  for (auto& node : nodes_) {
+    auto& member = topology_->node(node->name);
+    KeepalivedSpec spec;
+    spec.node = node->name;
+    spec.binary = options_.keepalived;
+    spec.netns_name = member.ns->name();
+    spec.sandbox = &*member.sandbox;
+    spec.log_file = node->keepalived_log();
+    spec.cgroup_dir = node->cgroup.dir();
+    node->keepalived.emplace(Keepalived::Start(spec));
+  }
+}
+
+void Lab::Shutdown() noexcept {
+  if (shut_down_) return;
+  shut_down_ = true;
+  // Terminate first (all at once, so nodes stop in parallel), then kill what is left.
+  for (auto& node : nodes_) {
+    if (node->keepalived) node->keepalived->process().Signal(SIGTERM);
+    if (node->service) node->service->Signal(SIGTERM);
+  }
+  for (auto& node : nodes_) {
+    if (node->keepalived) node->keepalived->Stop(std::chrono::seconds(3));
+    if (node->service) node->service->Stop(std::chrono::seconds(1));
+    node->cgroup.Remove();  // cgroup.kill: keepalived's VRRP child, check scripts, anything else
+    node->keepalived.reset();
+    node->service.reset();
+  }
+  topology_.reset();
+  lab_cgroup_.Remove();
+  // nodes_ stays: its directories (logs, configs) live until the LabDirectory goes.
+}
+
+void Lab::CopyLogsTo(const std::filesystem::path& dest) const {
+  for (const auto& node : nodes_) {
+    const auto out = dest / node->name;
+    std::error_code ec;
+    std::filesystem::create_directories(out, ec);
+    for (const auto& file : {node->keepalived_conf(), node->keepalived_log(), node->service_log()}) {
+      std::filesystem::copy_file(file, out / file.filename(),
+                                 std::filesystem::copy_options::overwrite_existing, ec);
+    }
+  }
+}
+
+}  // namespace viplab

@@ -1,0 +1,77 @@
+// Lab: one running lab for one scenario — its directory record, topology, cgroups and daemons.
+// Create() builds the network (all or nothing); PrepareNodes() renders and validates each node's
+// keepalived.conf; StartServices()/StartKeepalived() start the daemons. The destructor (or
+// Shutdown()) stops every process (SIGTERM, then cgroup.kill), removes the namespaces, mounts,
+// cgroups and the directory: on success, failure, exceptions and signals alike.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "daemon/cgroup.h"
+#include "daemon/keepalived.h"
+#include "daemon/process.h"
+#include "harness/keepalived_setup.h"
+#include "harness/lab_directory.h"
+#include "harness/scenario.h"
+#include "harness/topology.h"
+
+namespace viplab {
+
+struct LabOptions {
+  std::filesystem::path tools_dir;   // holds `haproxy` (stand-in) and `viplab-check`
+  std::filesystem::path keepalived;  // FindKeepalived()
+};
+
+class Lab {
+ public:
+  struct Node {
+    std::string name;
+    size_t index = 0;
+    std::filesystem::path dir;  // host directory of the node (sandbox root)
+    Cgroup cgroup;
+    std::optional<Process> service;
+    std::optional<Keepalived> keepalived;
+    std::filesystem::path keepalived_log() const { return dir / "keepalived.log"; }
+    std::filesystem::path service_log() const { return dir / "haproxy.log"; }
+    std::filesystem::path keepalived_conf() const { return dir / "etc-keepalived/keepalived.conf"; }
+    std::filesystem::path notify_fifo() const { return dir / "tmp/viplab-notify.fifo"; }
+  };
+
+  static std::unique_ptr<Lab> Create(const Scenario& scenario, const LabOptions& options);
+  ~Lab();
+  Lab(const Lab&) = delete;
+  Lab& operator=(const Lab&) = delete;
+
+  // Copies the tools into each node, renders keepalived.conf and runs `keepalived --config-test`.
+  // Throws InputError with keepalived's own message when a config is rejected.
+  void PrepareNodes();
+  void StartServices();
+  void StartKeepalived();
+  void Shutdown() noexcept;
+
+  const Scenario& scenario() const { return scenario_; }
+  const std::string& prefix() const { return directory_.prefix(); }
+  const std::filesystem::path& dir() const { return directory_.dir(); }
+  Topology& topology() { return *topology_; }
+  Node& node(const std::string& name);
+  std::vector<Node*> nodes();
+  // Copies each node's config and logs to <dest>/<node>/.
+  void CopyLogsTo(const std::filesystem::path& dest) const;
+
+ private:
+  Lab(const Scenario& scenario, const LabOptions& options, LabDirectory directory);
+  std::vector<std::string> ServiceMatchArgs(const Node& node) const;
+  const Scenario& scenario_;
+  LabOptions options_;
+  LabDirectory directory_;
+  Cgroup lab_cgroup_;
+  std::unique_ptr<Topology> topology_;
+  std::vector<std::unique_ptr<Node>> nodes_;
+  bool shut_down_ = false;
+};
+
+}  // namespace viplab

@@ -1,0 +1,112 @@
+#include "harness/report.h"
+
+#include <ctime>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "netns/error.h"
+
+namespace viplab {
+namespace {
+
+using nlohmann::json;
+
+template <typename T>
+json OrNull(const std::optional<T>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+json Round(double ms) { return std::round(ms * 10) / 10; }
+
+json RoundOrNull(const std::optional<double>& ms) {
+  return ms ? Round(*ms) : json(nullptr);
+}
+
+json BoundToJson(const Bound& b) {
+  json j = json::object();
+  if (b.min) j["min"] = *b.min;
+  if (b.max) j["max"] = *b.max;
+  return j;
+}
+
+std::string UtcNow() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+}  // namespace
+
+json ExpectationToJson(const Expectation& e) {
+  json j = json::object();
+  if (e.owner_before) j["owner_before"] = *e.owner_before;
+  if (e.owner_after) j["owner_after"] = *e.owner_after;
+  if (e.vip_moved) j["vip_moved"] = *e.vip_moved;
+  if (e.failover_ms) j["failover_ms"] = BoundToJson(*e.failover_ms);
+  if (e.release_ms) j["release_ms"] = BoundToJson(*e.release_ms);
+  if (e.outage_ms) j["outage_ms"] = BoundToJson(*e.outage_ms);
+  return j;
+}
+
+json ScenarioResultToJson(const ScenarioResult& r, const Scenario& scenario) {
+  const Measurement& m = r.measured;
+  json events = json::array();
+  for (const TimedEvent& e : r.events) {
+    events.push_back({{"t_ms", Round(e.t_ms)}, {"node", e.node}, {"kind", e.kind},
+                      {"detail", e.detail}});
+  }
+  return {
+      {"name", r.name},
+      {"file", r.file},
+      {"description", scenario.description},
+      {"passed", r.passed},
+      {"error", r.error.empty() ? json(nullptr) : json(r.error)},
+      {"fault", r.fault},
+      {"owner_before", m.owner_before.empty() ? json(nullptr) : json(m.owner_before)},
+      {"owner_after", OrNull(m.owner_after)},
+      {"owners_after", m.owners_after},
+      {"vip_moved", m.vip_moved},
+      {"failover_ms", RoundOrNull(m.failover_ms)},
+      {"release_ms", RoundOrNull(m.release_ms)},
+      {"outage_ms", RoundOrNull(m.outage_ms)},
+      {"outage_ongoing", m.outage_ongoing},
+      {"dual_owner_ms", Round(m.dual_owner_ms)},
+      {"no_owner_ms", Round(m.no_owner_ms)},
+      {"observed_ms", Round(m.observed_ms)},
+      {"converge_ms", Round(r.converge_ms)},
+      {"window_ms", Round(r.window_ms)},
+      {"probes", m.probes},
+      {"probes_failed", m.probes_failed},
+      {"expected", ExpectationToJson(scenario.expect)},
+      {"checks", r.verdict.checks},
+      {"failures", r.verdict.failures},
+      {"log_tail", r.log_tail},
+      {"events", events},
+  };
+}
+
+json BuildReport(const std::vector<ScenarioResult>& results,
+                 const std::vector<Scenario>& scenarios) {
+  json list = json::array();
+  bool all_passed = true;
+  for (size_t i = 0; i < results.size(); ++i) {
+    list.push_back(ScenarioResultToJson(results[i], scenarios.at(i)));
+    all_passed = all_passed && results[i].passed;
+  }
+  return {{"schema_version", 1},  {"tool", "viplab"},
+          {"version", VIPLAB_VERSION}, {"started_at", UtcNow()},
+          {"passed", all_passed},  {"scenarios", list}};
+}
+
+void WriteReport(const std::filesystem::path& path, const json& report) {
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+  std::ofstream out(path);
+  out << report.dump(2) << "\n";
+  if (!out) throw SystemError::FromErrno(errno, fmt::format("could not write '{}'", path.string()));
+}
+
+}  // namespace viplab

@@ -1,0 +1,26 @@
+// The JSON report of a run (`viplab run --json OUT`). Schema version 1:
+//   { "schema_version": 1, "tool": "viplab", "version": "...", "started_at": "<UTC ISO-8601>",
+//     "passed": bool, "scenarios": [ <scenario> ... ] }
+// Each scenario: name, file, passed, error (string or null), fault, owner_before, owner_after
+// (null unless exactly one owner), owners_after, vip_moved, failover_ms, release_ms, outage_ms
+// (null when not applicable), outage_ongoing, dual_owner_ms, no_owner_ms, observed_ms,
+// converge_ms, window_ms, probes, probes_failed, expected (the scenario's expect block),
+// checks, failures, events [{t_ms, node, kind, detail}] (t_ms relative to the fault).
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "harness/runner.h"
+#include "harness/scenario.h"
+
+namespace viplab {
+
+nlohmann::json ExpectationToJson(const Expectation& expect);
+nlohmann::json ScenarioResultToJson(const ScenarioResult& result, const Scenario& scenario);
+nlohmann::json BuildReport(const std::vector<ScenarioResult>& results,
+                           const std::vector<Scenario>& scenarios);
+void WriteReport(const std::filesystem::path& path, const nlohmann::json& report);
+
+}  // namespace viplab

@@ -1,0 +1,210 @@
+#include "harness/runner.h"
+
+#include <algorithm>
+#include <deque>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "harness/client_probe.h"
+#include "harness/fault.h"
+#include "harness/observer.h"
+#include "harness/vrrp_timing.h"
+#include "netns/error.h"
+
+namespace viplab {
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+
+milliseconds Ms(double ms) { return milliseconds(static_cast<long long>(ms)); }
+
+double MaxAdvertMs(const Scenario& s) {
+  double advert = 0;
+  for (const NodeSpec& n : s.nodes) advert = std::max(advert, n.advert_int * 1000);
+  return advert;
+}
+
+double LargestMasterDownMs(const Scenario& s) {
+  double mdi = 0;
+  for (const NodeSpec& n : s.nodes) {
+    mdi = std::max(mdi, MasterDownMs(EffectivePriority(n, false), n.advert_int, s.vrrp_version));
+  }
+  return mdi;
+}
+
+// What the scenario says should happen to the VIP, if anything.
+enum class Outcome { kUnknown, kMoves, kStays };
+
+Outcome ExpectedOutcome(const Expectation& e, const std::string& owner_before) {
+  if (e.vip_moved) return *e.vip_moved ? Outcome::kMoves : Outcome::kStays;
+  if (e.owner_after) return *e.owner_after == owner_before ? Outcome::kStays : Outcome::kMoves;
+  return Outcome::kUnknown;
+}
+
+std::string DescribeState(const LabState& s) {
+  std::vector<std::string> states;
+  for (const auto& [node, state] : s.vrrp_state) states.push_back(node + "=" + state);
+  return fmt::format("VIP owners [{}], VRRP states [{}], client {}",
+                     fmt::join(s.vip_owners, ", "), fmt::join(states, ", "),
+                     s.client_served_by ? "served by " + *s.client_served_by : "not served");
+}
+
+std::vector<std::string> TailOf(const std::filesystem::path& file, size_t lines) {
+  std::ifstream in(file);
+  std::deque<std::string> tail;
+  std::string line;
+  while (std::getline(in, line)) {
+    tail.push_back(line);
+    if (tail.size() > lines) tail.pop_front();
+  }
+  return {tail.begin(), tail.end()};
+}
+
+std::string LogDirName(const std::string& scenario_name) {
+  std::string out = scenario_name;
+  std::replace(out.begin(), out.end(), '/', '_');
+  return out;
+}
+
+}  // namespace
+
+double ObservationWindowMs(const Scenario& s) {
+  double detection = 0;
+  for (const NodeSpec& n : s.nodes) {
+    // A failing script run can take up to its probe timeout (500 ms at most) on top.
+    const double extra = n.check.type == CheckType::kScript ? 500 : 0;
+    detection = std::max(detection, CheckDetectionMaxMs(n.check) + extra);
+  }
+  double window = detection + 2 * LargestMasterDownMs(s) + MaxAdvertMs(s) + 1000;
+  if (s.expect.failover_ms && s.expect.failover_ms->max) {
+    window = std::max(window, *s.expect.failover_ms->max + 1000);
+  }
+  return window;
+}
+
+ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) {
+  ScenarioResult result;
+  result.name = scenario.name;
+  result.file = scenario.file.string();
+  result.window_ms = ObservationWindowMs(scenario);
+
+  Timeline timeline;
+  const TimePoint lab_start = Now();
+  std::unique_ptr<Lab> lab = Lab::Create(scenario, options.lab);
+  result.lab_prefix = lab->prefix();
+  lab->PrepareNodes();
+
+  Observer observer(timeline, scenario.vip, scenario.interface);
+  if (options.interrupt_fd >= 0) observer.WatchInterrupt(options.interrupt_fd);
+  for (Lab::Node* node : lab->nodes()) {
+    observer.WatchNode(node->name, *lab->topology().node(node->name).ns);
+    observer.WatchNotifyFifo(node->name, node->notify_fifo());
+  }
+  observer.Start();
+
+  lab->StartServices();
+  for (Lab::Node* node : lab->nodes()) {
+    observer.WatchProcessExit(node->name, "haproxy", node->service->pidfd());
+  }
+  lab->StartKeepalived();
+  for (Lab::Node* node : lab->nodes()) {
+    observer.WatchProcessExit(node->name, "keepalived", node->keepalived->process().pidfd());
+  }
+  ClientProbe probe(*lab->topology().client().ns, scenario.vip.address(), scenario.service_port,
+                    timeline);
+  probe.Start();
+
+  // Ready: exactly one owner, MASTER for one advert interval, every other node BACKUP, and the
+  // client served by the owner.
+  std::map<std::string, double> advert_ms;
+  for (const NodeSpec& n : scenario.nodes) advert_ms[n.name] = n.advert_int * 1000;
+  auto ready = [&](const LabState& s, TimePoint now) {
+    if (s.vip_owners.size() != 1) return false;
+    const std::string& owner = *s.vip_owners.begin();
+    auto state = s.vrrp_state.find(owner);
+    if (state == s.vrrp_state.end() || state->second != "MASTER") return false;
+    if (now - s.vrrp_state_since.at(owner) < Ms(advert_ms[owner])) return false;
+    for (const NodeSpec& n : scenario.nodes) {
+      if (n.name == owner) continue;
+      auto it = s.vrrp_state.find(n.name);
+      if (it == s.vrrp_state.end() || it->second != "BACKUP") return false;
+    }
+    return s.client_served_by == owner;
+  };
+  auto ready_recheck = [&](const LabState& s) -> std::optional<TimePoint> {
+    if (s.vip_owners.size() != 1) return std::nullopt;
+    const std::string& owner = *s.vip_owners.begin();
+    auto since = s.vrrp_state_since.find(owner);
+    if (since == s.vrrp_state_since.end()) return std::nullopt;
+    return since->second + Ms(advert_ms[owner]);
+  };
+  const double converge_timeout_ms = LargestMasterDownMs(scenario) + 3 * MaxAdvertMs(scenario) + 10000;
+  const bool converged =
+      timeline.WaitUntil(ready, lab_start + Ms(converge_timeout_ms), ready_recheck);
+  const LabState before = timeline.State();
+
+  TimePoint t0 = Now();
+  TimePoint end = t0;
+  if (!converged) {
+    result.error = fmt::format("the lab did not converge within {:.0f} ms: {}",
+                               converge_timeout_ms, DescribeState(before));
+  } else {
+    result.converge_ms = MillisBetween(lab_start, t0);
+    const std::string owner_before = *before.vip_owners.begin();
+    const std::string target = scenario.fault.node == "master" ? owner_before : scenario.fault.node;
+    std::unique_ptr<Fault> fault = MakeFault(scenario.fault, target);
+    result.fault = fault->Describe();
+    t0 = Now();
+    fault->Inject(*lab);
+    timeline.Add(target, event_kind::kFault, result.fault, t0);
+
+    const TimePoint deadline = t0 + Ms(result.window_ms);
+    if (ExpectedOutcome(scenario.expect, owner_before) == Outcome::kMoves) {
+      // Done once a single new owner has held the VIP for an advert interval and serves the
+      // client; otherwise the window runs out and the verdict reports what happened instead.
+      auto moved = [&](const LabState& s, TimePoint now) {
+        if (s.vip_owners.size() != 1 || s.vip_owners.count(owner_before) > 0) return false;
+        const std::string& owner = *s.vip_owners.begin();
+        return now - s.owner_since.at(owner) >= Ms(advert_ms[owner]) &&
+               s.client_served_by == owner;
+      };
+      auto moved_recheck = [&](const LabState& s) -> std::optional<TimePoint> {
+        if (s.vip_owners.size() != 1) return std::nullopt;
+        const std::string& owner = *s.vip_owners.begin();
+        return s.owner_since.at(owner) + Ms(advert_ms[owner]);
+      };
+      timeline.WaitUntil(moved, deadline, moved_recheck);
+    } else {
+      // "The VIP stays" can only be shown by holding the whole window.
+      timeline.WaitUntil([](const LabState&, TimePoint) { return false; }, deadline);
+    }
+    end = Now();
+    probe.Stop();
+    result.measured = Measure(timeline.Events(), probe.Samples(), t0, end, owner_before);
+    result.verdict = Judge(scenario.expect, result.measured);
+  }
+  probe.Stop();
+  observer.Stop();
+
+  result.passed = result.error.empty() && result.verdict.passed;
+  for (const TimelineEvent& e : timeline.Events()) {
+    result.events.push_back({MillisBetween(t0, e.time), e.node, e.kind, e.detail});
+  }
+  std::stable_sort(result.events.begin(), result.events.end(),
+                   [](const TimedEvent& a, const TimedEvent& b) { return a.t_ms < b.t_ms; });
+  if (!result.passed) {
+    for (Lab::Node* node : lab->nodes()) {
+      for (auto& line : TailOf(node->keepalived_log(), 8)) {
+        result.log_tail.push_back(fmt::format("{}: {}", node->name, line));
+      }
+    }
+  }
+  lab->Shutdown();
+  if (options.logs_dir) lab->CopyLogsTo(*options.logs_dir / LogDirName(scenario.name));
+  return result;
+}
+
+}  // namespace viplab

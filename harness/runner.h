@@ -1,0 +1,58 @@
+// RunScenario: one scenario from start to verdict — build the lab, start services and keepalived,
+// wait (event-driven) until exactly one node owns the VIP and has been MASTER for an advert
+// interval and the client is served by it, inject the fault at t = 0, observe until the outcome
+// is decidable, measure, judge, tear down. Teardown happens on every path (RAII).
+//
+// Throws InputError (e.g. keepalived rejects the rendered config), EnvironmentError,
+// SystemError (lab infrastructure failed) and Interrupted. A lab that never converges, or a
+// fault that cannot be injected, is a failed result with `error` set, not an exception.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/lab.h"
+#include "harness/measurement.h"
+#include "harness/scenario.h"
+#include "harness/timeline.h"
+#include "harness/verdict.h"
+
+namespace viplab {
+
+struct RunOptions {
+  LabOptions lab;
+  std::optional<std::filesystem::path> logs_dir;  // keep configs and logs per scenario here
+  int interrupt_fd = -1;                          // eventfd signalled on SIGINT/SIGTERM
+};
+
+struct TimedEvent {
+  double t_ms;  // relative to the fault (negative before it)
+  std::string node;
+  std::string kind;
+  std::string detail;
+};
+
+struct ScenarioResult {
+  std::string name;
+  std::string file;
+  std::string lab_prefix;
+  bool passed = false;
+  std::string error;              // why the run could not be judged (empty when it was)
+  std::string fault;              // what was injected
+  double converge_ms = 0;         // lab start -> ready for the fault
+  double window_ms = 0;           // longest observation allowed after the fault
+  Measurement measured;
+  Verdict verdict;
+  std::vector<TimedEvent> events;
+  std::vector<std::string> log_tail;  // last keepalived log lines per node, on failure
+};
+
+ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options);
+
+// Observation window after the fault: the longest check detection + 2 x the largest
+// Master_Down_Interval + one advert + 1 s margin (and at least failover_ms.max + 1 s).
+double ObservationWindowMs(const Scenario& scenario);
+
+}  // namespace viplab

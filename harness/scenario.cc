@@ -1,0 +1,317 @@
+#include "harness/scenario.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "harness/json_fields.h"
+#include "netns/error.h"
+
+namespace viplab {
+namespace {
+
+using nlohmann::json;
+
+const std::set<std::string> kReservedNodeNames = {"master", "client", "none", "sw", "br"};
+
+void ParseCheck(JsonFields& f, CheckSpec& check) {
+  const std::string type = f.Required<std::string>("type");
+  if (type == "script") {
+    check.type = CheckType::kScript;
+  } else if (type == "process") {
+    check.type = CheckType::kProcess;
+  } else if (type == "none") {
+    check.type = CheckType::kNone;
+  } else {
+    f.Fail("type", fmt::format("'{}' is not one of script, process, none", type));
+  }
+  if (check.type == CheckType::kScript) {
+    check.interval = f.Optional<double>("interval").value_or(1);
+    check.fall = f.Optional<int>("fall").value_or(1);
+    check.rise = f.Optional<int>("rise").value_or(1);
+    if (check.interval <= 0 || check.interval > 3600) f.Fail("interval", "must be in (0, 3600] s");
+    if (check.fall < 1) f.Fail("fall", "must be at least 1");
+    if (check.rise < 1) f.Fail("rise", "must be at least 1");
+  }
+  if (check.type != CheckType::kNone) {
+    check.weight = f.Optional<int>("weight").value_or(0);
+    if (check.weight < -253 || check.weight > 253) {
+      f.Fail("weight", fmt::format("{} is outside -253..253", check.weight));
+    }
+  }
+  f.Done();
+}
+
+void CheckAdvertInt(JsonFields& f, const char* key, double value, int version) {
+  if (version == 2) {
+    if (value < 1 || value > 255 || value != std::floor(value)) {
+      f.Fail(key, fmt::format("{} is not a whole number of seconds in 1..255 (VRRPv2)", value));
+    }
+  } else {
+    const double centis = value * 100;
+    if (value < 0.01 || value > 40.95 || std::abs(centis - std::round(centis)) > 1e-6) {
+      f.Fail(key, fmt::format("{} is not in 0.01..40.95 s in centiseconds (VRRPv3)", value));
+    }
+  }
+}
+
+Bound ParseBound(JsonFields& parent, const char* key) {
+  JsonFields f = parent.Object(key);
+  Bound b;
+  b.min = f.Optional<double>("min");
+  b.max = f.Optional<double>("max");
+  if (b.min && *b.min < 0) f.Fail("min", "must not be negative");
+  if (b.max && *b.max < 0) f.Fail("max", "must not be negative");
+  if (b.min && b.max && *b.min > *b.max) f.Fail("max", "is smaller than min");
+  f.Done();
+  return b;
+}
+
+Ipv4Prefix ParsePrefix(JsonFields& f, const char* key) {
+  const std::string text = f.Required<std::string>(key);
+  try {
+    return Ipv4Prefix::Parse(text);
+  } catch (const std::exception&) {
+    f.Fail(key, fmt::format("'{}' is not an IPv4 prefix like 10.77.0.200/24", text));
+  }
+}
+
+std::string ReadFile(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot be read", file.string()));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+json ParseJson(const std::filesystem::path& file, const std::string& text) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    // nlohmann reports a byte offset; people and editors want line:column.
+    size_t line = 1, column = 1;
+    const size_t end = std::min<size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
+    for (size_t i = 0; i < end; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    std::string what = e.what();
+    if (auto pos = what.find("syntax error"); pos != std::string::npos) what = what.substr(pos);
+    throw InputError(fmt::format("{}:{}:{}: malformed JSON: {}", file.string(), line, column, what));
+  }
+}
+
+void ValidateAddresses(JsonFields& f, Scenario& s) {
+  if (!s.subnet.Contains(s.vip.address())) {
+    f.Fail("vip", fmt::format("{} is not inside subnet {}", s.vip.ToString(), s.subnet.ToString()));
+  }
+  if (s.subnet.length() > 24) f.Fail("subnet", "must be /24 or larger to hold the lab's hosts");
+  if (s.subnet.address() != s.subnet.Network()) {
+    f.Fail("subnet", fmt::format("{} has host bits set (did you mean {}/{}?)", s.subnet.ToString(),
+                                 s.subnet.Network().ToString(), s.subnet.length()));
+  }
+  std::set<Ipv4Address> used;
+  for (size_t i = 0; i < s.nodes.size(); ++i) used.insert(s.NodeAddress(i).address());
+  used.insert(s.ClientAddress().address());
+  if (used.count(s.vip.address()) > 0) {
+    f.Fail("vip", fmt::format("{} collides with a lab host address (nodes use .11 upwards, the "
+                              "client the last usable address)",
+                              s.vip.address().ToString()));
+  }
+}
+
+Scenario ParseScenario(const std::filesystem::path& file, const json& root) {
+  Scenario s;
+  s.file = file;
+  JsonFields f(root, file.string(), "");
+  s.name = f.Required<std::string>("name");
+  static const std::regex kName(R"([A-Za-z0-9._/+-]+)");
+  if (!std::regex_match(s.name, kName)) {
+    f.Fail("name", "may hold only letters, digits and . _ / + -");
+  }
+  s.description = f.Optional<std::string>("description").value_or("");
+  s.vip = ParsePrefix(f, "vip");
+  s.subnet = ParsePrefix(f, "subnet");
+  s.interface = f.Optional<std::string>("interface").value_or("eth0");
+  static const std::regex kIfname(R"([A-Za-z0-9._-]{1,15})");
+  if (!std::regex_match(s.interface, kIfname)) f.Fail("interface", "is not a valid interface name");
+  s.vrrp_version = f.Optional<int>("vrrp_version").value_or(2);
+  if (s.vrrp_version != 2 && s.vrrp_version != 3) f.Fail("vrrp_version", "must be 2 or 3");
+  const double advert_int = f.Optional<double>("advert_int").value_or(1);
+  CheckAdvertInt(f, "advert_int", advert_int, s.vrrp_version);
+  s.virtual_router_id = f.Optional<int>("virtual_router_id").value_or(51);
+  if (s.virtual_router_id < 1 || s.virtual_router_id > 255) {
+    f.Fail("virtual_router_id", "must be in 1..255");
+  }
+  s.service_port = f.Optional<int>("port").value_or(80);
+  if (s.service_port < 1 || s.service_port > 65535) f.Fail("port", "must be in 1..65535");
+  s.unicast = f.Optional<bool>("unicast").value_or(false);
+
+  CheckSpec default_check;
+  if (f.Has("check")) {
+    JsonFields c = f.Object("check");
+    ParseCheck(c, default_check);
+  }
+
+  std::vector<JsonFields> node_fields = f.Array("nodes");
+  if (node_fields.empty() || node_fields.size() > 64) f.Fail("nodes", "must list 1..64 nodes");
+  std::set<std::string> names;
+  static const std::regex kNodeName(R"([a-z][a-z0-9-]{0,14})");
+  for (JsonFields& nf : node_fields) {
+    NodeSpec node;
+    node.name = nf.Required<std::string>("name");
+    if (!std::regex_match(node.name, kNodeName)) {
+      nf.Fail("name", fmt::format("'{}' must be 1-15 of a-z 0-9 - starting with a letter",
+                                  node.name));
+    }
+    if (kReservedNodeNames.count(node.name) > 0) {
+      nf.Fail("name", fmt::format("'{}' is reserved", node.name));
+    }
+    if (!names.insert(node.name).second) {
+      nf.Fail("name", fmt::format("'{}' is used twice", node.name));
+    }
+    node.priority = nf.Required<int>("priority");
+    if (node.priority < 1 || node.priority > 255) {
+      nf.Fail("priority", fmt::format("{} is outside 1..255", node.priority));
+    }
+    node.state = nf.Optional<std::string>("state").value_or("BACKUP");
+    if (node.state != "BACKUP" && node.state != "MASTER") {
+      nf.Fail("state", fmt::format("'{}' is not MASTER or BACKUP", node.state));
+    }
+    node.nopreempt = nf.Optional<bool>("nopreempt").value_or(false);
+    if (node.nopreempt && node.state != "BACKUP") {
+      nf.Fail("nopreempt", "requires state BACKUP (keepalived ignores nopreempt otherwise)");
+    }
+    node.preempt_delay = nf.Optional<double>("preempt_delay");
+    if (node.preempt_delay && (*node.preempt_delay < 0 || *node.preempt_delay > 1000)) {
+      nf.Fail("preempt_delay", "must be in 0..1000 s");
+    }
+    node.advert_int = nf.Optional<double>("advert_int").value_or(advert_int);
+    CheckAdvertInt(nf, "advert_int", node.advert_int, s.vrrp_version);
+    node.check = default_check;
+    if (nf.Has("check")) {
+      JsonFields c = nf.Object("check");
+      ParseCheck(c, node.check);
+    }
+    nf.Done();
+    s.nodes.push_back(std::move(node));
+  }
+
+  if (f.Has("fault")) {
+    JsonFields ff = f.Object("fault");
+    s.fault.action = ff.Required<std::string>("action");
+    if (s.fault.action != "kill") ff.Fail("action", fmt::format("unknown fault '{}'", s.fault.action));
+    s.fault.target = ff.Optional<std::string>("target").value_or("service");
+    if (s.fault.target != "service") {
+      ff.Fail("target", fmt::format("'{}' cannot be killed (known: service)", s.fault.target));
+    }
+    s.fault.node = ff.Optional<std::string>("node").value_or("master");
+    if (s.fault.node != "master" && names.count(s.fault.node) == 0) {
+      ff.Fail("node", fmt::format("'{}' is not a node of this scenario", s.fault.node));
+    }
+    s.fault.signal = ff.Optional<std::string>("signal").value_or("KILL");
+    if (s.fault.signal != "KILL" && s.fault.signal != "TERM") {
+      ff.Fail("signal", fmt::format("'{}' is not TERM or KILL", s.fault.signal));
+    }
+    ff.Done();
+  } else {
+    f.Fail("fault", "is missing");
+  }
+
+  if (f.Has("expect")) {
+    JsonFields e = f.Object("expect");
+    auto node_or_none = [&](const char* key, bool allow_none) -> std::optional<std::string> {
+      auto value = e.Optional<std::string>(key);
+      if (value && names.count(*value) == 0 && !(allow_none && *value == "none")) {
+        e.Fail(key, fmt::format("'{}' is not a node of this scenario", *value));
+      }
+      return value;
+    };
+    s.expect.owner_before = node_or_none("owner_before", false);
+    s.expect.owner_after = node_or_none("owner_after", true);
+    s.expect.vip_moved = e.Optional<bool>("vip_moved");
+    if (e.Has("failover_ms")) s.expect.failover_ms = ParseBound(e, "failover_ms");
+    if (e.Has("release_ms")) s.expect.release_ms = ParseBound(e, "release_ms");
+    if (e.Has("outage_ms")) s.expect.outage_ms = ParseBound(e, "outage_ms");
+    e.Done();
+  }
+  f.Done();
+  ValidateAddresses(f, s);
+  return s;
+}
+
+}  // namespace
+
+const NodeSpec* Scenario::FindNode(std::string_view node_name) const {
+  for (const NodeSpec& n : nodes) {
+    if (n.name == node_name) return &n;
+  }
+  return nullptr;
+}
+
+Ipv4Prefix Scenario::NodeAddress(size_t index) const {
+  return Ipv4Prefix(subnet.Host(static_cast<uint32_t>(11 + index)), subnet.length());
+}
+
+Ipv4Prefix Scenario::ClientAddress() const {
+  return Ipv4Prefix(subnet.Host(subnet.UsableHosts()), subnet.length());
+}
+
+Scenario LoadScenario(const std::filesystem::path& file) {
+  const std::string text = ReadFile(file);
+  return ParseScenario(file, ParseJson(file, text));
+}
+
+std::vector<Scenario> LoadScenarios(const std::vector<std::filesystem::path>& paths) {
+  std::vector<Scenario> scenarios;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      std::vector<std::filesystem::path> files;
+      for (const auto& entry : std::filesystem::recursive_directory_iterator(path)) {
+        if (entry.is_regular_file() && entry.path().extension() == ".json") {
+          files.push_back(entry.path());
+        }
+      }
+      std::sort(files.begin(), files.end());
+      if (files.empty()) throw InputError(fmt::format("{}: holds no *.json scenario", path.string()));
+      for (const auto& f : files) scenarios.push_back(LoadScenario(f));
+    } else if (std::filesystem::exists(path, ec)) {
+      scenarios.push_back(LoadScenario(path));
+    } else {
+      throw InputError(fmt::format("{}: no such file or directory", path.string()));
+    }
+  }
+  std::set<std::string> seen;
+  for (const Scenario& s : scenarios) {
+    if (!seen.insert(s.name).second) {
+      throw InputError(fmt::format("{}: name: '{}' is used by another scenario of this run",
+                                   s.file.string(), s.name));
+    }
+  }
+  return scenarios;
+}
+
+const char* ToString(CheckType type) {
+  switch (type) {
+    case CheckType::kNone:
+      return "none";
+    case CheckType::kScript:
+      return "script";
+    case CheckType::kProcess:
+      return "process";
+  }
+  return "?";
+}
+
+}  // namespace viplab

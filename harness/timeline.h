@@ -1,0 +1,77 @@
+// Timeline: every observation of one scenario run, in order, on one CLOCK_MONOTONIC, plus the lab
+// state derived from them (who owns the VIP, each node's VRRP state, what the client last saw).
+//
+// Observers (netlink monitor, notify fifos, pidfds, the client probe, fault injection) Add()
+// events from their own threads; the runner waits for conditions on the derived state with
+// WaitUntil(), which wakes on every new event or at a deadline — event-driven, never polling.
+// Interrupt() (SIGINT/SIGTERM) makes every current and future wait throw Interrupted.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "netns/clock.h"
+
+namespace viplab {
+
+// Event kinds written to reports; stable strings.
+namespace event_kind {
+inline constexpr const char* kVipAdded = "vip_added";
+inline constexpr const char* kVipRemoved = "vip_removed";
+inline constexpr const char* kState = "state";            // detail: MASTER, BACKUP, FAULT, STOP
+inline constexpr const char* kFault = "fault";            // detail: what was injected
+inline constexpr const char* kClient = "client";          // detail: "served by lb2" / "failed: ..."
+inline constexpr const char* kProcessExit = "process_exit";
+inline constexpr const char* kLink = "link";              // detail: "eth0 up" / "eth0 down"
+inline constexpr const char* kNote = "note";
+}  // namespace event_kind
+
+struct TimelineEvent {
+  TimePoint time;
+  std::string node;  // node name, "client" or "lab"
+  std::string kind;  // one of event_kind
+  std::string detail;
+};
+
+// State derived from the events so far.
+struct LabState {
+  std::set<std::string> vip_owners;
+  std::map<std::string, TimePoint> owner_since;
+  std::map<std::string, std::string> vrrp_state;        // node -> MASTER/BACKUP/FAULT/...
+  std::map<std::string, TimePoint> vrrp_state_since;
+  std::optional<std::string> client_served_by;          // node of the last good answer, if the
+  std::optional<TimePoint> client_served_since;         // last probe succeeded
+  bool interrupted = false;
+};
+
+class Timeline {
+ public:
+  void Add(TimelineEvent event);
+  void Add(std::string node, std::string kind, std::string detail, TimePoint time = Now());
+
+  // Waits until `condition(state, now)` holds or `deadline` passes; returns whether it held.
+  // `recheck_at` (optional) lets a condition that depends on elapsed time ask to be re-evaluated
+  // at a given moment (e.g. "master for one advert interval").
+  using Condition = std::function<bool(const LabState&, TimePoint now)>;
+  using Recheck = std::function<std::optional<TimePoint>(const LabState&)>;
+  bool WaitUntil(const Condition& condition, TimePoint deadline, const Recheck& recheck = nullptr);
+
+  void Interrupt();
+  LabState State() const;
+  std::vector<TimelineEvent> Events() const;
+
+ private:
+  void Apply(const TimelineEvent& event);
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<TimelineEvent> events_;
+  LabState state_;
+};
+
+}  // namespace viplab

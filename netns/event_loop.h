@@ -3,12 +3,17 @@
 // in viplab polls on a timer: every wait is an fd becoming ready here or a condition variable.
 //
 // Add/Remove/Post are thread-safe. Callbacks run serially on the loop thread; a callback may
-// Add/Remove (including itself). Exceptions thrown by callbacks stop the loop and are rethrown by
-// Stop()/the destructor's join is noexcept so they are reported through `last_error()`.
+// Add/Remove (including itself). Remove(fd) called from another thread returns only once a
+// callback of that fd that is running has finished, so the caller may then destroy what the
+// callback uses. Exceptions thrown by callbacks (or posted functions) stop the loop; they are
+// reported through `last_error()` (Stop() and the destructor never rethrow). Posted functions
+// run in order while the loop runs; any still queued when it stops wait for the next Start().
 #pragma once
 
 #include <sys/epoll.h>
 
+#include <condition_variable>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <map>
@@ -42,13 +47,23 @@ class EventLoop {
 
  private:
   void RunLoop();
+  void Wake();
+  void Fail(std::exception_ptr error);
   UniqueFd epoll_fd_;
   UniqueFd wake_fd_;
   mutable std::mutex mutex_;
   std::map<int, std::shared_ptr<Callback>> callbacks_;
+  // Registration id per fd, also stored in the epoll event: an event that was already fetched
+  // for a removed fd is not delivered to a new registration that reuses the fd number.
+  std::map<int, uint32_t> ids_;
+  uint32_t next_id_ = 0;
+  int running_fd_ = -1;                 // fd whose callback runs now, -1 if none
+  std::condition_variable callback_done_;
   std::vector<std::function<void()>> posted_;
   std::exception_ptr error_;
   bool stopping_ = false;
+  std::mutex lifecycle_mutex_;  // serializes Start/Stop (and the join)
+  std::thread::id loop_thread_id_;
   std::thread thread_;
 };
 

@@ -20,14 +20,16 @@ struct VrrpScriptConfig {
 };
 
 // vrrp_track_process: matches `process_name` with inline parameters `param_args`
-// (param_match initial), so nodes that share one PID namespace track only their own service.
+// (param_match partial), so nodes that share one PID namespace track only their own service.
+// keepalived 2.2.7 compares `process_name` with argv[0] (not comm) once parameters are given, so
+// the service must be started with exactly that argv[0] (StartService passes "haproxy").
 struct TrackProcessConfig {
   std::string name = "track_service";
   std::string process_name = "haproxy";
   std::vector<std::string> param_args;  // e.g. {"--node", "lb1"}
-  int weight = 0;                        // 0: FAULT on quorum loss
+  int weight = 0;                       // 0: FAULT on quorum loss
   int quorum = 1;
-  std::optional<double> delay;           // seconds
+  std::optional<double> delay;  // seconds
 };
 
 struct VrrpInstanceConfig {
@@ -36,10 +38,10 @@ struct VrrpInstanceConfig {
   std::string interface = "eth0";
   int virtual_router_id = 51;
   int priority = 100;
-  double advert_int = 1;         // seconds; v3 allows centiseconds
-  int version = 2;               // 2 or 3
+  double advert_int = 1;  // seconds; v3 allows centiseconds
+  int version = 2;        // 2 or 3
   bool nopreempt = false;
-  std::optional<double> preempt_delay;  // seconds
+  std::optional<double> preempt_delay;           // seconds
   std::vector<std::string> virtual_ipaddresses;  // "10.77.0.200/24"
   std::optional<std::string> unicast_src_ip;
   std::vector<std::string> unicast_peers;

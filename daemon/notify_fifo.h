@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,8 +22,9 @@ class EventLoop;
 struct VrrpNotification {
   std::string type;   // INSTANCE or GROUP
   std::string name;   // instance name without quotes
-  std::string state;  // MASTER, BACKUP, FAULT, STOP, DELETED
-  int priority = -1;  // -1 when the line had none
+  std::string state;  // MASTER, BACKUP, FAULT, STOP, DELETED; 2.2.7 also writes events such as
+                      // MASTER_RX_LOWER_PRI, MASTER_PRIORITY and BACKUP_PRIORITY
+  int priority = -1;  // -1 when the line had none (2.2.7 always writes one, GROUP lines too)
 };
 
 // Parses one fifo line (without the newline); nullopt if it is not a notification.
@@ -34,17 +36,23 @@ class NotifyFifo {
 
   // mkfifo at `path` (replacing a stale one) and open it; handler runs on the loop thread.
   NotifyFifo(std::filesystem::path path, EventLoop& loop, Handler handler);
-  ~NotifyFifo();  // unregisters; leaves the fifo file to the lab directory cleanup
+  // Unregisters; leaves the fifo file to the lab directory cleanup. Once it returns the handler
+  // is not running and never runs again (it waits for a running handler; it may also be called
+  // from inside the handler). So do not destroy a NotifyFifo while holding a lock the handler
+  // takes.
+  ~NotifyFifo();
   NotifyFifo(const NotifyFifo&) = delete;
   NotifyFifo& operator=(const NotifyFifo&) = delete;
 
  private:
+  struct Guard;  // shared with the loop callback: outlives this object while a callback runs
   void OnReadable();
   std::filesystem::path path_;
   EventLoop& loop_;
   Handler handler_;
   UniqueFd fd_;
   std::string buffer_;
+  std::shared_ptr<Guard> guard_;
 };
 
 }  // namespace viplab

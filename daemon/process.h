@@ -21,13 +21,16 @@
 namespace viplab {
 
 struct ProcessSpec {
-  std::string label;               // for messages, e.g. "keepalived on lb1"
-  std::vector<std::string> argv;   // argv[0] is the executable (absolute path or found on PATH)
-  std::filesystem::path log_file;  // stdout and stderr are appended here; empty: /dev/null
-  bool pipe_stdout = false;        // stdout to a pipe (stdout_fd()) instead of the log file
-  int netns_fd = -1;               // setns(CLONE_NEWNET) before exec when >= 0
-  int mntns_fd = -1;               // setns(CLONE_NEWNS) before exec when >= 0
-  int utsns_fd = -1;               // setns(CLONE_NEWUTS) before exec when >= 0
+  std::string label;              // for messages, e.g. "keepalived on lb1"
+  std::vector<std::string> argv;  // argv[0] is the executable (absolute path or found on PATH)
+  // When set, this file is executed and argv[0] is passed unchanged (e.g. exec <build>/haproxy as
+  // argv[0] "haproxy": keepalived's track_process with parameters compares argv[0] exactly).
+  std::filesystem::path executable;
+  std::filesystem::path log_file;    // stdout and stderr are appended here; empty: /dev/null
+  bool pipe_stdout = false;          // stdout to a pipe (stdout_fd()) instead of the log file
+  int netns_fd = -1;                 // setns(CLONE_NEWNET) before exec when >= 0
+  int mntns_fd = -1;                 // setns(CLONE_NEWNS) before exec when >= 0
+  int utsns_fd = -1;                 // setns(CLONE_NEWUTS) before exec when >= 0
   std::filesystem::path cgroup_dir;  // child joins this cgroup v2 before exec when not empty
 };
 
@@ -42,8 +45,8 @@ class Process {
 
   const std::string& label() const;
   pid_t pid() const;
-  int pidfd() const;     // readable when the process has exited
-  int stdout_fd() const; // read end of the stdout pipe (pipe_stdout only), else -1
+  int pidfd() const;      // readable when the process has exited
+  int stdout_fd() const;  // read end of the stdout pipe (pipe_stdout only), else -1
 
   bool Running();
   void Signal(int signo);  // to the process only (not its group); no-op once reaped

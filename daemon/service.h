@@ -1,8 +1,9 @@
 // Service: the load balancer a node's keepalived protects. By default the haproxy stand-in built
 // by this project (binary `haproxy` in the build directory, so its process name is "haproxy"):
 // it listens on the node, answers every HTTP request with the node's name, and prints
-// "READY <port>" on stdout once it listens. Its arguments start with "--node <name>", which is
-// what track_process matches (param_match initial) to tell the nodes' services apart.
+// "READY <port>" on stdout once it listens. Its argv is "haproxy --node <name> ...": argv[0] and
+// the first two arguments are what track_process matches (param_match partial) to tell the
+// nodes' services apart.
 //
 // `--service haproxy` (real haproxy) is a later option; this interface keeps the stand-in's
 // command line in one place.
@@ -23,6 +24,7 @@ struct ServiceSpec {
   std::string node;
   std::filesystem::path standin_binary;  // <build>/haproxy
   int port = 80;
+  std::string bind_address;  // --bind; empty: all addresses of the node (tests: "127.0.0.1")
   int netns_fd = -1;
   const NodeSandbox* sandbox = nullptr;
   std::filesystem::path log_file;

@@ -1,0 +1,393 @@
+#include "daemon/process.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <linux/close_range.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+#include <boost/process/posix.hpp>
+#include <cerrno>
+#include <limits>
+#include <system_error>
+
+#include "netns/error.h"
+
+namespace viplab {
+namespace bp = boost::process;
+
+namespace {
+
+// Steps of the child's pre-exec setup; a failure is reported as {step, errno} on a pipe.
+enum ChildStep : int {
+  kStepSignals,
+  kStepSetpgid,
+  kStepDeathSignal,
+  kStepParentGone,
+  kStepCgroup,
+  kStepMountNs,
+  kStepUtsNs,
+  kStepNetNs,
+};
+
+struct ChildError {
+  int step;
+  int err;
+};
+
+std::string DescribeStep(int step, const ProcessSpec& spec) {
+  switch (step) {
+    case kStepSignals:
+      return "resetting signal handling";
+    case kStepSetpgid:
+      return "setpgid";
+    case kStepDeathSignal:
+      return "prctl(PR_SET_PDEATHSIG)";
+    case kStepParentGone:
+      return "parent exited before exec";
+    case kStepCgroup:
+      return fmt::format("joining cgroup {}", spec.cgroup_dir.string());
+    case kStepMountNs:
+      return "setns (mount namespace)";
+    case kStepUtsNs:
+      return "setns (UTS namespace)";
+    case kStepNetNs:
+      return "setns (network namespace)";
+  }
+  return "pre-exec setup";
+}
+
+// The Boost.Process initializer that applies viplab's policies in the child, between fork and
+// exec. Everything it touches is prepared in the parent: after fork in a multi-threaded program
+// only async-signal-safe calls are allowed (no allocation, no exceptions, no locks).
+struct ChildSetup : bp::extend::handler {
+  pid_t parent = -1;
+  int cgroup_procs_fd = -1;
+  int mntns_fd = -1;
+  int utsns_fd = -1;
+  int netns_fd = -1;
+  int error_fd = -1;            // write end of a CLOEXEC pipe: EOF at exec means success
+  const char* exe = nullptr;    // the file to execute
+  char* const* argv = nullptr;  // argv as given (argv[0] may differ from `exe`)
+  pid_t* failed_pid = nullptr;  // parent side: the child Boost reports as failed, to reap it
+
+  [[noreturn]] void Fail(int step) const {
+    const ChildError error{step, errno};
+    (void)!::write(error_fd, &error, sizeof(error));  // atomic: smaller than PIPE_BUF
+    ::_exit(127);
+  }
+
+  template <class Executor>
+  void on_exec_setup(Executor& exec) const {
+    // Children must not inherit the harness's blocked signals (it blocks SIGINT/SIGTERM for its
+    // signalfd) or ignored ones: keepalived has to react to SIGTERM.
+    sigset_t none;
+    sigemptyset(&none);
+    if (::sigprocmask(SIG_SETMASK, &none, nullptr) < 0) Fail(kStepSignals);
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    for (int signo = 1; signo < NSIG; ++signo) {
+      if (signo != SIGKILL && signo != SIGSTOP) ::sigaction(signo, &dfl, nullptr);  // may EINVAL
+    }
+    // Own process group: a terminal's Ctrl-C reaches the harness only, which tears down in order.
+    if (::setpgid(0, 0) < 0) Fail(kStepSetpgid);
+    // Never outlive the harness. Checking the parent after the prctl closes the race with a
+    // parent that died before it.
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) Fail(kStepDeathSignal);
+    if (::getppid() != parent) {
+      errno = ESRCH;
+      Fail(kStepParentGone);
+    }
+    // Join the cgroup first so that nothing the child does escapes the node's cgroup.
+    if (cgroup_procs_fd >= 0 && ::write(cgroup_procs_fd, "0", 1) < 0) Fail(kStepCgroup);
+    if (mntns_fd >= 0 && ::setns(mntns_fd, CLONE_NEWNS) < 0) Fail(kStepMountNs);
+    if (utsns_fd >= 0 && ::setns(utsns_fd, CLONE_NEWUTS) < 0) Fail(kStepUtsNs);
+    if (netns_fd >= 0 && ::setns(netns_fd, CLONE_NEWNET) < 0) Fail(kStepNetNs);
+    // Whatever the harness opened without O_CLOEXEC (library sockets, ...) stays out of the
+    // child. Our own fds above are all CLOEXEC already; 0-2 were set up by Boost's dup2s.
+    ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+    // Boost builds argv[0] from the executable path; exec the file we resolved with the argv we
+    // were given instead (plain pointer stores, prepared before fork).
+    exec.exe = exe;
+    exec.cmd_line = argv;
+  }
+
+  template <class Executor>
+  void on_error(Executor& exec, const std::error_code&) const {
+    if (exec.pid > 0) *failed_pid = exec.pid;
+  }
+};
+
+UniqueFd OpenCloexec(const char* path, int flags, mode_t mode = 0) {
+  return UniqueFd(::open(path, flags | O_CLOEXEC, mode));
+}
+
+// Fds 0-2 would be clobbered by the child's dup2s onto stdin/stdout/stderr.
+UniqueFd AboveStdio(UniqueFd fd) {
+  if (!fd || fd.get() > 2) return fd;
+  return UniqueFd(::fcntl(fd.get(), F_DUPFD_CLOEXEC, 3));
+}
+
+std::filesystem::path ResolveExecutable(const std::filesystem::path& file) {
+  if (file.native().find('/') != std::string::npos) return file;
+  const boost::filesystem::path found = bp::search_path(file.native());
+  return found.empty() ? std::filesystem::path() : std::filesystem::path(found.native());
+}
+
+// poll(2) on one fd, restarted on EINTR with what is left of `timeout` (max(): no limit).
+int PollOnce(int fd, short events, std::chrono::milliseconds timeout) {
+  const bool forever = timeout == std::chrono::milliseconds::max();
+  const auto deadline = forever ? std::chrono::steady_clock::time_point::max()
+                                : std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    int wait_ms = -1;
+    if (!forever) {
+      const auto left =
+          std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      wait_ms =
+          static_cast<int>(std::clamp<int64_t>(left.count(), 0, std::numeric_limits<int>::max()));
+    }
+    pollfd pfd{fd, events, 0};
+    const int n = ::poll(&pfd, 1, wait_ms);
+    if (n >= 0) return n;
+    if (errno != EINTR) throw SystemError::FromErrno(errno, "poll");
+  }
+}
+
+constexpr std::chrono::milliseconds kDestructorGrace{2000};
+constexpr std::chrono::milliseconds kKillWait{10000};
+
+}  // namespace
+
+struct Process::Impl {
+  std::string label;
+  pid_t pid = -1;
+  UniqueFd pidfd;
+  UniqueFd stdout_read;
+  std::optional<int> status;  // set once reaped
+
+  // Reaps if the pidfd says the process exited. Returns true when it is gone.
+  bool TryReap() {
+    if (status) return true;
+    if (PollOnce(pidfd.get(), POLLIN, std::chrono::milliseconds(0)) == 0) return false;
+    int wstatus = 0;
+    pid_t r;
+    do {
+      r = ::waitpid(pid, &wstatus, 0);  // exited: returns at once
+    } while (r < 0 && errno == EINTR);
+    // ECHILD: reaped by someone else (e.g. SIGCHLD ignored); the status is lost.
+    status = r == pid ? wstatus : -1;
+    return true;
+  }
+};
+
+Process::Process(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Process::Process(Process&&) noexcept = default;
+
+Process& Process::operator=(Process&& other) noexcept {
+  if (this != &other) {
+    if (impl_) Stop(kDestructorGrace);
+    impl_ = std::move(other.impl_);
+  }
+  return *this;
+}
+
+Process::~Process() {
+  if (impl_ && !impl_->status) Stop(kDestructorGrace);
+}
+
+Process Process::Start(const ProcessSpec& spec) {
+  const std::string& label = spec.label;
+  if (spec.argv.empty())
+    throw SystemError::Plain(fmt::format("could not start {}: empty argv", label));
+
+  const std::filesystem::path requested =
+      spec.executable.empty() ? std::filesystem::path(spec.argv[0]) : spec.executable;
+  const std::filesystem::path exe = ResolveExecutable(requested);
+  if (exe.empty()) {
+    throw SystemError::FromErrno(ENOENT, fmt::format("could not start {}: '{}' not found on PATH",
+                                                     label, requested.string()));
+  }
+
+  // All fds the child needs are opened here, CLOEXEC, so concurrent starts leak nothing.
+  UniqueFd stdin_fd = AboveStdio(OpenCloexec("/dev/null", O_RDONLY));
+  if (!stdin_fd)
+    throw SystemError::FromErrno(errno, fmt::format("could not start {}: open /dev/null", label));
+  UniqueFd log_fd;
+  if (spec.log_file.empty()) {
+    log_fd = AboveStdio(OpenCloexec("/dev/null", O_WRONLY));
+  } else {
+    log_fd = AboveStdio(OpenCloexec(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644));
+  }
+  if (!log_fd) {
+    throw SystemError::FromErrno(
+        errno, fmt::format("could not start {}: open log file {}", label, spec.log_file.string()));
+  }
+  UniqueFd stdout_read;
+  UniqueFd stdout_write;
+  if (spec.pipe_stdout) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) < 0) {
+      throw SystemError::FromErrno(errno, fmt::format("could not start {}: pipe2", label));
+    }
+    stdout_read.Reset(fds[0]);
+    stdout_write = AboveStdio(UniqueFd(fds[1]));
+  }
+  UniqueFd cgroup_procs;
+  if (!spec.cgroup_dir.empty()) {
+    const auto procs = spec.cgroup_dir / "cgroup.procs";
+    cgroup_procs = OpenCloexec(procs.c_str(), O_WRONLY);
+    if (!cgroup_procs) {
+      throw SystemError::FromErrno(
+          errno, fmt::format("could not start {}: open {}", label, procs.string()));
+    }
+  }
+  UniqueFd error_read;
+  UniqueFd error_write;
+  {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) < 0) {
+      throw SystemError::FromErrno(errno, fmt::format("could not start {}: pipe2", label));
+    }
+    error_read.Reset(fds[0]);
+    error_write.Reset(fds[1]);
+  }
+
+  std::vector<std::string> argv_storage = spec.argv;
+  std::vector<char*> argv_ptrs;
+  for (auto& arg : argv_storage) argv_ptrs.push_back(arg.data());
+  argv_ptrs.push_back(nullptr);
+  const std::string exe_string = exe.string();
+
+  pid_t failed_pid = -1;
+  ChildSetup setup;
+  setup.parent = ::getpid();
+  setup.cgroup_procs_fd = cgroup_procs.get();
+  setup.mntns_fd = spec.mntns_fd;
+  setup.utsns_fd = spec.utsns_fd;
+  setup.netns_fd = spec.netns_fd;
+  setup.error_fd = error_write.get();
+  setup.exe = exe_string.c_str();
+  setup.argv = argv_ptrs.data();
+  setup.failed_pid = &failed_pid;
+
+  std::error_code ec;
+  bp::child child(
+      bp::exe(exe_string), bp::posix::fd.bind(STDIN_FILENO, stdin_fd.get()),
+      bp::posix::fd.bind(STDOUT_FILENO, spec.pipe_stdout ? stdout_write.get() : log_fd.get()),
+      bp::posix::fd.bind(STDERR_FILENO, log_fd.get()), setup, ec);
+  error_write.Reset();
+  stdout_write.Reset();
+
+  auto reap = [](pid_t pid) {
+    if (pid <= 0) return;
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  };
+  if (ec) {
+    // fork or exec failed (Boost reports exec errors through its own pipe).
+    reap(failed_pid);
+    throw SystemError::FromErrno(ec.value(),
+                                 fmt::format("could not start {}: exec {}", label, exe_string));
+  }
+  const pid_t pid = child.id();
+  child.detach();  // from here on the pidfd is the handle; bp::child would SIGKILL on destruction
+
+  ChildError error{};
+  ssize_t n;
+  do {
+    n = ::read(error_read.get(), &error, sizeof(error));  // EOF once the child exec'd
+  } while (n < 0 && errno == EINTR);
+  if (n == static_cast<ssize_t>(sizeof(error))) {
+    reap(pid);
+    throw SystemError::FromErrno(
+        error.err, fmt::format("could not start {}: {}", label, DescribeStep(error.step, spec)));
+  }
+
+  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+  if (!pidfd) {
+    const int err = errno;
+    ::kill(pid, SIGKILL);
+    reap(pid);
+    throw SystemError::FromErrno(err, fmt::format("could not start {}: pidfd_open", label));
+  }
+
+  auto impl = std::make_unique<Impl>();
+  impl->label = label;
+  impl->pid = pid;
+  impl->pidfd = std::move(pidfd);
+  impl->stdout_read = std::move(stdout_read);
+  return Process(std::move(impl));
+}
+
+const std::string& Process::label() const {
+  static const std::string kEmpty;
+  return impl_ ? impl_->label : kEmpty;
+}
+
+pid_t Process::pid() const { return impl_ ? impl_->pid : -1; }
+int Process::pidfd() const { return impl_ ? impl_->pidfd.get() : -1; }
+int Process::stdout_fd() const { return impl_ ? impl_->stdout_read.get() : -1; }
+
+bool Process::Running() { return impl_ && !impl_->TryReap(); }
+
+void Process::Signal(int signo) {
+  if (!impl_ || impl_->status) return;
+  // Through the pidfd: never hits a recycled pid.
+  if (::syscall(SYS_pidfd_send_signal, impl_->pidfd.get(), signo, nullptr, 0) < 0 &&
+      errno != ESRCH) {
+    throw SystemError::FromErrno(errno, fmt::format("could not send signal {} to {} (pid {})",
+                                                    signo, impl_->label, impl_->pid));
+  }
+}
+
+std::optional<int> Process::WaitFor(std::chrono::milliseconds timeout) {
+  if (!impl_) return std::nullopt;
+  if (impl_->status) return impl_->status;
+  if (PollOnce(impl_->pidfd.get(), POLLIN, timeout) == 0) return std::nullopt;
+  impl_->TryReap();
+  return impl_->status;
+}
+
+int Process::Stop(std::chrono::milliseconds grace) noexcept {
+  if (!impl_) return -1;
+  try {
+    if (impl_->status) return *impl_->status;
+    // Errors (ESRCH: already exited) do not matter here: the waits below tell.
+    ::syscall(SYS_pidfd_send_signal, impl_->pidfd.get(), SIGTERM, nullptr, 0);
+    if (auto status = WaitFor(grace)) return *status;
+    ::syscall(SYS_pidfd_send_signal, impl_->pidfd.get(), SIGKILL, nullptr, 0);
+    if (auto status = WaitFor(kKillWait)) return *status;
+  } catch (const std::exception&) {
+    // poll failed: report "unknown" rather than throw from teardown.
+  }
+  return -1;
+}
+
+std::string DescribeWaitStatus(int status) {
+  if (status == -1) return "status unknown (reaped elsewhere)";
+  if (WIFEXITED(status)) return fmt::format("exited with status {}", WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) {
+    const int signo = WTERMSIG(status);
+    const char* name = ::sigdescr_np(signo);
+    return fmt::format("killed by signal {} ({}){}", signo, name ? name : "unknown signal",
+                       WCOREDUMP(status) ? ", core dumped" : "");
+  }
+  if (WIFSTOPPED(status)) {
+    const int signo = WSTOPSIG(status);
+    const char* name = ::sigdescr_np(signo);
+    return fmt::format("stopped by signal {} ({})", signo, name ? name : "unknown signal");
+  }
+  return fmt::format("wait status {:#x}", status);
+}
+
+}  // namespace viplab

@@ -1,0 +1,113 @@
+#include "daemon/service.h"
+
+#include <fmt/format.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "netns/error.h"
+#include "netns/node_sandbox.h"
+
+namespace viplab {
+
+namespace {
+
+constexpr size_t kLogTailBytes = 2048;
+
+// The last lines of the service's log, to say why it did not come up.
+std::string LogTail(const std::filesystem::path& log_file) {
+  if (log_file.empty()) return {};
+  std::ifstream in(log_file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string log = text.str();
+  while (!log.empty() && (log.back() == '\n' || log.back() == ' ')) log.pop_back();
+  if (log.empty()) return fmt::format(" ({} is empty)", log_file.string());
+  if (log.size() > kLogTailBytes) {
+    log.erase(0, log.size() - kLogTailBytes);
+    const size_t newline = log.find('\n');
+    if (newline != std::string::npos) log.erase(0, newline + 1);
+  }
+  return fmt::format("; end of {}:\n{}", log_file.string(), log);
+}
+
+// Waits for the "READY <port>" line on the service's stdout. Returns an empty string when it
+// arrived, else what went wrong. Every wait is a poll on the stdout pipe and the pidfd.
+std::string WaitForReady(Process& process, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string out;
+  while (true) {
+    const size_t newline = out.find('\n');
+    if (newline != std::string::npos) {
+      if (out.rfind("READY ", 0) == 0) return {};
+      return fmt::format("printed '{}' instead of READY", out.substr(0, newline));
+    }
+    if (out.size() > 4096) return "printed a long line instead of READY";
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return fmt::format("did not report READY within {} ms", timeout.count());
+    pollfd fds[2] = {{process.stdout_fd(), POLLIN, 0}, {process.pidfd(), POLLIN, 0}};
+    const int n = ::poll(
+        fds, 2, static_cast<int>(std::min<int64_t>(left.count(), std::numeric_limits<int>::max())));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw SystemError::FromErrno(errno, "poll");
+    }
+    if (fds[0].revents != 0) {
+      char buf[512];
+      const ssize_t r = ::read(process.stdout_fd(), buf, sizeof(buf));
+      if (r > 0) {
+        out.append(buf, static_cast<size_t>(r));
+        continue;
+      }
+      if (r < 0 && errno == EINTR) continue;
+      break;  // EOF: it closed stdout, so it is exiting
+    }
+    if (fds[1].revents != 0) break;  // exited (its output was read above, stdout first)
+  }
+  const auto status = process.WaitFor(std::chrono::milliseconds(1000));
+  return status ? fmt::format("{} before it reported READY", DescribeWaitStatus(*status))
+                : std::string("closed its stdout before it reported READY");
+}
+
+}  // namespace
+
+std::vector<std::string> ServiceArguments(const ServiceSpec& spec) {
+  std::vector<std::string> args = {"--node", spec.node, "--port", std::to_string(spec.port)};
+  if (!spec.bind_address.empty()) {
+    args.push_back("--bind");
+    args.push_back(spec.bind_address);
+  }
+  return args;
+}
+
+Process StartService(const ServiceSpec& spec, std::chrono::milliseconds timeout) {
+  ProcessSpec process;
+  process.label = fmt::format("haproxy stand-in on {}", spec.node);
+  // argv[0] "haproxy" whatever the build path: track_process compares argv[0] exactly.
+  process.argv = {"haproxy"};
+  const auto args = ServiceArguments(spec);
+  process.argv.insert(process.argv.end(), args.begin(), args.end());
+  process.executable = spec.standin_binary;
+  process.log_file = spec.log_file;
+  process.pipe_stdout = true;
+  process.netns_fd = spec.netns_fd;
+  if (spec.sandbox) {
+    process.mntns_fd = spec.sandbox->mnt_fd();
+    process.utsns_fd = spec.sandbox->uts_fd();
+  }
+  process.cgroup_dir = spec.cgroup_dir;
+
+  Process service = Process::Start(process);
+  const std::string failure = WaitForReady(service, timeout);
+  if (failure.empty()) return service;
+  service.Stop(std::chrono::milliseconds(0));
+  throw SystemError::Plain(fmt::format("{} {}{}", process.label, failure, LogTail(spec.log_file)));
+}
+
+}  // namespace viplab

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
@@ -33,7 +34,18 @@ Environment CheckEnvironment(const std::filesystem::path& tools_dir) {
         "run it with sudo");
   }
   Environment env;
-  env.keepalived = FindKeepalived();
+  // VIPLAB_KEEPALIVED picks another keepalived build (and lets tests simulate a missing one).
+  if (const char* chosen = std::getenv("VIPLAB_KEEPALIVED"); chosen && *chosen) {
+    if (::access(chosen, X_OK) != 0) {
+      throw EnvironmentError(fmt::format(
+          "keepalived not found at '{}' (VIPLAB_KEEPALIVED): install the Debian package "
+          "'keepalived' (apt-get install keepalived) or fix the path",
+          chosen));
+    }
+    env.keepalived = chosen;
+  } else {
+    env.keepalived = FindKeepalived();
+  }
   env.cgroup_root = Cgroup::Root();
   env.tools_dir = tools_dir;
   if (env.tools_dir.empty()) {

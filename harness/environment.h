@@ -1,6 +1,6 @@
-// Environment checks made before any lab is built: privileges, keepalived, cgroup v2, and the
-// project's own tools next to the viplab binary. Each failure is an EnvironmentError saying how
-// to fix it.
+// Environment checks made before any lab is built: privileges, keepalived (VIPLAB_KEEPALIVED
+// overrides the path), cgroup v2, and the project's own tools next to the viplab binary. Each
+// failure is an EnvironmentError saying how to fix it.
 #pragma once
 
 #include <filesystem>

@@ -1,5 +1,7 @@
 #include "harness/lab.h"
 
+#include <algorithm>
+
 #include <csignal>
 #include <fstream>
 
@@ -125,8 +127,13 @@ void Lab::StartServices() {
   }
 }
 
-void Lab::StartKeepalived() {
+void Lab::StartKeepalived(const std::vector<std::string>& node_names) {
   for (auto& node : nodes_) {
+    if (node->keepalived) continue;
+    if (!node_names.empty() &&
+        std::find(node_names.begin(), node_names.end(), node->name) == node_names.end()) {
+      continue;
+    }
     auto& member = topology_->node(node->name);
     KeepalivedSpec spec;
     spec.node = node->name;

@@ -50,7 +50,8 @@ class Lab {
   // Throws InputError with keepalived's own message when a config is rejected.
   void PrepareNodes();
   void StartServices();
-  void StartKeepalived();
+  // Starts keepalived on the named nodes (all nodes when empty) that are not yet running it.
+  void StartKeepalived(const std::vector<std::string>& node_names = {});
   void Shutdown() noexcept;
 
   const Scenario& scenario() const { return scenario_; }

@@ -42,7 +42,7 @@ std::string SummaryLine(const ScenarioResult& r) {
 }
 
 int RunCommand(const std::vector<std::string>& inputs, const std::string& json_out,
-               const std::string& logs_dir) {
+               const std::string& logs_dir, bool verbose) {
   std::vector<std::filesystem::path> paths(inputs.begin(), inputs.end());
   const std::vector<Scenario> scenarios = LoadScenarios(paths);
   const Environment env = CheckEnvironment();
@@ -53,6 +53,9 @@ int RunCommand(const std::vector<std::string>& inputs, const std::string& json_o
   options.lab.tools_dir = env.tools_dir;
   options.interrupt_fd = InterruptEventFd();
   if (!logs_dir.empty()) options.logs_dir = logs_dir;
+  if (verbose) {
+    options.progress = [](const std::string& line) { std::cerr << line << std::endl; };
+  }
 
   std::vector<ScenarioResult> results;
   bool all_passed = true;
@@ -94,10 +97,12 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> inputs;
   std::string json_out, logs_dir;
+  bool verbose = false;
   CLI::App* run = app.add_subcommand("run", "Run scenario files (or directories of them)");
   run->add_option("scenarios", inputs, "Scenario JSON files or directories")->required();
   run->add_option("--json", json_out, "Write the JSON report here");
   run->add_option("--logs", logs_dir, "Keep each scenario's keepalived configs and logs here");
+  run->add_flag("-v,--verbose", verbose, "Print each step of each scenario on stderr");
   run->footer(
       "Example:\n  viplab run cases/issue-2599 --json report.json --logs viplab-logs\n"
       "Exit codes: 0 all passed, 1 an expectation failed, 2 bad input or environment.");
@@ -114,7 +119,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*run) return RunCommand(inputs, json_out, logs_dir);
+    if (*run) return RunCommand(inputs, json_out, logs_dir, verbose);
     if (*clean) return CleanCommand(force);
   } catch (const InputError& e) {
     std::cerr << "viplab: " << e.what() << "\n";

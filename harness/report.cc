@@ -63,6 +63,7 @@ json ScenarioResultToJson(const ScenarioResult& r, const Scenario& scenario) {
       {"name", r.name},
       {"file", r.file},
       {"description", scenario.description},
+      {"startup", ToString(scenario.startup)},
       {"passed", r.passed},
       {"error", r.error.empty() ? json(nullptr) : json(r.error)},
       {"fault", r.fault},

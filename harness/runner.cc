@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <fstream>
+#include <set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -91,10 +92,14 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
   result.file = scenario.file.string();
   result.window_ms = ObservationWindowMs(scenario);
 
+  auto progress = [&](const std::string& message) {
+    if (options.progress) options.progress(fmt::format("[{}] {}", scenario.name, message));
+  };
   Timeline timeline;
   const TimePoint lab_start = Now();
   std::unique_ptr<Lab> lab = Lab::Create(scenario, options.lab);
   result.lab_prefix = lab->prefix();
+  progress(fmt::format("lab {} built in {:.1f} ms", lab->prefix(), MillisBetween(lab_start, Now())));
   lab->PrepareNodes();
 
   Observer observer(timeline, scenario.vip, scenario.interface);
@@ -109,54 +114,85 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
   for (Lab::Node* node : lab->nodes()) {
     observer.WatchProcessExit(node->name, "haproxy", node->service->pidfd());
   }
-  lab->StartKeepalived();
-  for (Lab::Node* node : lab->nodes()) {
-    observer.WatchProcessExit(node->name, "keepalived", node->keepalived->process().pidfd());
-  }
   ClientProbe probe(*lab->topology().client().ns, scenario.vip.address(), scenario.service_port,
                     timeline);
   probe.Start();
-
-  // Ready: exactly one owner, MASTER for one advert interval, every other node BACKUP, and the
-  // client served by the owner.
+  const double converge_timeout_ms =
+      LargestMasterDownMs(scenario) + 3 * MaxAdvertMs(scenario) + 10000;
+  std::set<std::string> keepalived_watched;
+  auto start_keepalived = [&](const std::vector<std::string>& names) {
+    lab->StartKeepalived(names);
+    for (Lab::Node* node : lab->nodes()) {
+      if (node->keepalived && keepalived_watched.insert(node->name).second) {
+        observer.WatchProcessExit(node->name, "keepalived", node->keepalived->process().pidfd());
+      }
+    }
+  };
+  if (scenario.startup == Startup::kStaggered && scenario.nodes.size() > 1) {
+    const std::string& first = scenario.nodes.front().name;
+    start_keepalived({first});
+    progress(fmt::format("keepalived started on {}; waiting for it to become MASTER", first));
+    const bool first_is_master = timeline.WaitUntil(
+        [&](const LabState& s, TimePoint) {
+          auto it = s.vrrp_state.find(first);
+          return it != s.vrrp_state.end() && it->second == "MASTER";
+        },
+        lab_start + Ms(converge_timeout_ms));
+    if (!first_is_master) {
+      result.error = fmt::format("{} (started first) did not become MASTER within {:.0f} ms: {}",
+                                 first, converge_timeout_ms, DescribeState(timeline.State()));
+    }
+  }
   std::map<std::string, double> advert_ms;
   for (const NodeSpec& n : scenario.nodes) advert_ms[n.name] = n.advert_int * 1000;
-  auto ready = [&](const LabState& s, TimePoint now) {
-    if (s.vip_owners.size() != 1) return false;
-    const std::string& owner = *s.vip_owners.begin();
-    auto state = s.vrrp_state.find(owner);
-    if (state == s.vrrp_state.end() || state->second != "MASTER") return false;
-    if (now - s.vrrp_state_since.at(owner) < Ms(advert_ms[owner])) return false;
-    for (const NodeSpec& n : scenario.nodes) {
-      if (n.name == owner) continue;
-      auto it = s.vrrp_state.find(n.name);
-      if (it == s.vrrp_state.end() || it->second != "BACKUP") return false;
-    }
-    return s.client_served_by == owner;
-  };
-  auto ready_recheck = [&](const LabState& s) -> std::optional<TimePoint> {
-    if (s.vip_owners.size() != 1) return std::nullopt;
-    const std::string& owner = *s.vip_owners.begin();
-    auto since = s.vrrp_state_since.find(owner);
-    if (since == s.vrrp_state_since.end()) return std::nullopt;
-    return since->second + Ms(advert_ms[owner]);
-  };
-  const double converge_timeout_ms = LargestMasterDownMs(scenario) + 3 * MaxAdvertMs(scenario) + 10000;
-  const bool converged =
-      timeline.WaitUntil(ready, lab_start + Ms(converge_timeout_ms), ready_recheck);
-  const LabState before = timeline.State();
-
+  std::optional<LabState> before;
   TimePoint t0 = Now();
   TimePoint end = t0;
-  if (!converged) {
-    result.error = fmt::format("the lab did not converge within {:.0f} ms: {}",
-                               converge_timeout_ms, DescribeState(before));
-  } else {
-    result.converge_ms = MillisBetween(lab_start, t0);
-    const std::string owner_before = *before.vip_owners.begin();
+  if (result.error.empty()) {
+    start_keepalived({});
+    progress("services and keepalived started; waiting for one master");
+    // Ready: exactly one owner, MASTER for one advert interval, every other node BACKUP for one
+    // advert interval (so it has heard the master and made its preemption decision), and the
+    // client served by the owner.
+    const double max_advert_ms = MaxAdvertMs(scenario);
+    auto ready = [&](const LabState& s, TimePoint now) {
+      if (s.vip_owners.size() != 1) return false;
+      const std::string& owner = *s.vip_owners.begin();
+      auto state = s.vrrp_state.find(owner);
+      if (state == s.vrrp_state.end() || state->second != "MASTER") return false;
+      if (now - s.vrrp_state_since.at(owner) < Ms(advert_ms[owner])) return false;
+      for (const NodeSpec& n : scenario.nodes) {
+        if (n.name == owner) continue;
+        auto it = s.vrrp_state.find(n.name);
+        if (it == s.vrrp_state.end() || it->second != "BACKUP") return false;
+        if (now - s.vrrp_state_since.at(n.name) < Ms(max_advert_ms)) return false;
+      }
+      return s.client_served_by == owner;
+    };
+    auto ready_recheck = [&](const LabState& s) -> std::optional<TimePoint> {
+      std::optional<TimePoint> latest;
+      for (const auto& [node, since] : s.vrrp_state_since) {
+        const TimePoint at = since + Ms(std::max(advert_ms[node], max_advert_ms));
+        if (!latest || at > *latest) latest = at;
+      }
+      return latest;
+    };
+    if (!timeline.WaitUntil(ready, lab_start + Ms(converge_timeout_ms), ready_recheck)) {
+      result.error = fmt::format("the lab did not converge within {:.0f} ms: {}",
+                                 converge_timeout_ms, DescribeState(timeline.State()));
+    } else {
+      before = timeline.State();
+    }
+  }
+
+  if (before) {
+    result.converge_ms = MillisBetween(lab_start, Now());
+    const std::string owner_before = *before->vip_owners.begin();
     const std::string target = scenario.fault.node == "master" ? owner_before : scenario.fault.node;
     std::unique_ptr<Fault> fault = MakeFault(scenario.fault, target);
     result.fault = fault->Describe();
+    progress(fmt::format("converged in {:.0f} ms, {} is master; injecting {}", result.converge_ms,
+                         owner_before, result.fault));
     t0 = Now();
     fault->Inject(*lab);
     timeline.Add(target, event_kind::kFault, result.fault, t0);
@@ -182,6 +218,7 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
       timeline.WaitUntil([](const LabState&, TimePoint) { return false; }, deadline);
     }
     end = Now();
+    progress(fmt::format("observed {:.0f} ms after the fault", MillisBetween(t0, end)));
     probe.Stop();
     result.measured = Measure(timeline.Events(), probe.Samples(), t0, end, owner_before);
     result.verdict = Judge(scenario.expect, result.measured);

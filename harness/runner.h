@@ -9,6 +9,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,8 @@ struct RunOptions {
   LabOptions lab;
   std::optional<std::filesystem::path> logs_dir;  // keep configs and logs per scenario here
   int interrupt_fd = -1;                          // eventfd signalled on SIGINT/SIGTERM
+  // Called at each step ("lab vl-3 built in 12 ms", "injecting ..."); may be empty.
+  std::function<void(const std::string&)> progress;
 };
 
 struct TimedEvent {

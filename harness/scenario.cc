@@ -156,6 +156,14 @@ Scenario ParseScenario(const std::filesystem::path& file, const json& root) {
   s.service_port = f.Optional<int>("port").value_or(80);
   if (s.service_port < 1 || s.service_port > 65535) f.Fail("port", "must be in 1..65535");
   s.unicast = f.Optional<bool>("unicast").value_or(false);
+  const std::string startup = f.Optional<std::string>("startup").value_or("staggered");
+  if (startup == "staggered") {
+    s.startup = Startup::kStaggered;
+  } else if (startup == "simultaneous") {
+    s.startup = Startup::kSimultaneous;
+  } else {
+    f.Fail("startup", fmt::format("'{}' is not staggered or simultaneous", startup));
+  }
 
   CheckSpec default_check;
   if (f.Has("check")) {
@@ -312,6 +320,10 @@ const char* ToString(CheckType type) {
       return "process";
   }
   return "?";
+}
+
+const char* ToString(Startup startup) {
+  return startup == Startup::kStaggered ? "staggered" : "simultaneous";
 }
 
 }  // namespace viplab

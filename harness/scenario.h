@@ -55,6 +55,12 @@ struct Expectation {
   std::optional<Bound> outage_ms;
 };
 
+// How keepalived is started on the nodes. kStaggered: the first node listed starts alone and the
+// others start once it is MASTER, so the initial owner is deterministic (as in production, where
+// one node has been up longer). kSimultaneous: all at once; with nopreempt the first election is
+// then a race decided by a few milliseconds of start-up order.
+enum class Startup { kStaggered, kSimultaneous };
+
 struct Scenario {
   std::filesystem::path file;
   std::string name;
@@ -66,6 +72,7 @@ struct Scenario {
   int virtual_router_id = 51;
   int service_port = 80;
   bool unicast = false;
+  Startup startup = Startup::kStaggered;
   std::vector<NodeSpec> nodes;
   FaultSpec fault;
   Expectation expect;
@@ -83,5 +90,6 @@ Scenario LoadScenario(const std::filesystem::path& file);
 std::vector<Scenario> LoadScenarios(const std::vector<std::filesystem::path>& paths);
 
 const char* ToString(CheckType type);
+const char* ToString(Startup startup);
 
 }  // namespace viplab

@@ -1,0 +1,66 @@
+// Bad input never builds a lab: a clear message naming the file (and line:column or field) and
+// exit code 2. Needs no root: input is validated before anything else.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "lab_checks.h"
+
+namespace viplab {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::CliProcess;
+
+class CliInput : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("viplab-input-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return (dir_ / name).string();
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(CliInput, MalformedJsonExitsTwoWithLineAndColumn) {
+  const auto before = testing::LabNamespaces();
+  const std::string file = Write("bad.json", "{\n  \"name\": \"x\",,\n}\n");
+  CliProcess cli({"run", file});
+  EXPECT_EQ(cli.Wait(), 2);
+  EXPECT_THAT(cli.output(), HasSubstr(file + ":2:15: malformed JSON"));
+  EXPECT_EQ(testing::LabNamespaces(), before);
+}
+
+TEST_F(CliInput, UnknownFieldExitsTwo) {
+  const std::string file = Write("x.json", R"({"name": "x", "vip": "10.77.0.200/24",
+    "subnet": "10.77.0.0/24", "nodes": [{"name": "lb1", "priority": 100}],
+    "fault": {"action": "kill"}, "expcet": {}})");
+  CliProcess cli({"run", file});
+  EXPECT_EQ(cli.Wait(), 2);
+  EXPECT_THAT(cli.output(), HasSubstr(file + ": expcet: unknown field"));
+}
+
+TEST_F(CliInput, MissingFileExitsTwo) {
+  CliProcess cli({"run", (dir_ / "none.json").string()});
+  EXPECT_EQ(cli.Wait(), 2);
+  EXPECT_THAT(cli.output(), HasSubstr("no such file or directory"));
+}
+
+TEST_F(CliInput, UnknownOptionExitsTwo) {
+  CliProcess cli({"run", "--frobnicate"});
+  EXPECT_EQ(cli.Wait(), 2);
+}
+
+TEST_F(CliInput, HelpExitsZero) {
+  CliProcess cli({"run", "--help"});
+  EXPECT_EQ(cli.Wait(), 0);
+  EXPECT_THAT(cli.output(), HasSubstr("--json"));
+}
+
+}  // namespace
+}  // namespace viplab

@@ -1,0 +1,126 @@
+// The viplab CLI as users and CI run it: reports, signals, leftovers, `viplab clean`, and clear
+// errors with exit code 2 for a bad environment.
+#include <signal.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "lab_checks.h"
+
+namespace viplab {
+namespace {
+
+using std::chrono::seconds;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using testing::CliProcess;
+
+const std::string kCases = std::string(VIPLAB_SOURCE_DIR) + "/cases/issue-2599/";
+
+// "[name] lab vl-7- built in ..." -> "vl-7-"
+std::string PrefixFromOutput(const std::string& output) {
+  std::smatch m;
+  std::regex_search(output, m, std::regex(R"(lab (vl-\d+-) built)"));
+  return m.size() > 1 ? m[1].str() : "";
+}
+
+TEST(CliLab, RunWritesTheJsonReport) {
+  const auto dir = std::filesystem::temp_directory_path() / ("viplab-cli-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  CliProcess cli({"run", kCases + "d-track-process.json", "--json", (dir / "r.json").string(),
+                  "--logs", (dir / "logs").string()});
+  ASSERT_EQ(cli.Wait(), 0) << cli.output();
+  EXPECT_THAT(cli.output(), HasSubstr("PASS  issue-2599/d-track-process"));
+  EXPECT_THAT(cli.output(), HasSubstr("1 passed, 0 failed"));
+
+  nlohmann::json report = nlohmann::json::parse(std::ifstream(dir / "r.json"));
+  EXPECT_EQ(report["schema_version"], 1);
+  ASSERT_EQ(report["scenarios"].size(), 1u);
+  const auto& s = report["scenarios"][0];
+  EXPECT_EQ(s["name"], "issue-2599/d-track-process");
+  EXPECT_EQ(s["passed"], true);
+  EXPECT_EQ(s["owner_before"], "lb1");
+  EXPECT_EQ(s["owner_after"], "lb2");
+  EXPECT_EQ(s["vip_moved"], true);
+  EXPECT_TRUE(s["failover_ms"].is_number());
+  EXPECT_TRUE(s["release_ms"].is_number());
+  EXPECT_TRUE(s["outage_ms"].is_number());
+  EXPECT_EQ(s["expected"]["owner_after"], "lb2");
+  bool saw_fault = false, saw_master = false;
+  for (const auto& e : s["events"]) {
+    ASSERT_TRUE(e["t_ms"].is_number());
+    saw_fault |= e["kind"] == "fault" && e["node"] == "lb1";
+    saw_master |= e["kind"] == "state" && e["node"] == "lb2" && e["detail"] == "MASTER";
+  }
+  EXPECT_TRUE(saw_fault);
+  EXPECT_TRUE(saw_master);
+  // Logs kept per scenario and node.
+  const auto logs = dir / "logs" / "issue-2599_d-track-process";
+  EXPECT_TRUE(std::filesystem::exists(logs / "lb1" / "keepalived.conf"));
+  EXPECT_TRUE(std::filesystem::exists(logs / "lb2" / "keepalived.log"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliLab, SigintTearsTheLabDown) {
+  const std::string host_before = testing::HostNetworkSnapshot();
+  CliProcess cli({"run", kCases + "a-weight2-nopreempt.json", "--verbose"});
+  ASSERT_TRUE(cli.WaitForLine("injecting", seconds(60))) << cli.output();
+  const std::string prefix = PrefixFromOutput(cli.output());
+  ASSERT_FALSE(prefix.empty()) << cli.output();
+  EXPECT_THAT(testing::LabLeftovers(prefix), ::testing::Not(IsEmpty()));  // it is really running
+  cli.Signal(SIGINT);
+  EXPECT_EQ(cli.Wait(), 130) << cli.output();
+  EXPECT_THAT(cli.output(), HasSubstr("interrupted"));
+  EXPECT_THAT(testing::LabLeftovers(prefix), IsEmpty());
+  EXPECT_EQ(testing::HostNetworkSnapshot(), host_before);
+}
+
+TEST(CliLab, SigtermTearsTheLabDown) {
+  CliProcess cli({"run", kCases + "a-weight2-nopreempt.json", "--verbose"});
+  ASSERT_TRUE(cli.WaitForLine("waiting for one master", seconds(60))) << cli.output();
+  const std::string prefix = PrefixFromOutput(cli.output());
+  ASSERT_FALSE(prefix.empty());
+  cli.Signal(SIGTERM);
+  EXPECT_EQ(cli.Wait(), 130) << cli.output();
+  EXPECT_THAT(testing::LabLeftovers(prefix), IsEmpty());
+}
+
+TEST(CliLab, CleanRemovesWhatASigkilledRunLeft) {
+  CliProcess cli({"run", kCases + "a-weight2-nopreempt.json", "--verbose"});
+  ASSERT_TRUE(cli.WaitForLine("injecting", seconds(60))) << cli.output();
+  const std::string prefix = PrefixFromOutput(cli.output());
+  ASSERT_FALSE(prefix.empty());
+  cli.Signal(SIGKILL);
+  EXPECT_EQ(cli.Wait(), 128 + SIGKILL);
+  ASSERT_THAT(testing::LabLeftovers(prefix), ::testing::Not(IsEmpty()));
+
+  CliProcess clean({"clean"});
+  EXPECT_EQ(clean.Wait(), 0) << clean.output();
+  EXPECT_THAT(clean.output(), HasSubstr("removed lab " + prefix.substr(0, prefix.size() - 1)));
+  EXPECT_THAT(testing::LabLeftovers(prefix), IsEmpty());
+}
+
+TEST(CliLab, MissingKeepalivedNamesThePackage) {
+  const auto before = testing::LabNamespaces();
+  CliProcess cli({"run", kCases}, {{"VIPLAB_KEEPALIVED", "/nonexistent/keepalived"}});
+  EXPECT_EQ(cli.Wait(), 2);
+  EXPECT_THAT(cli.output(), HasSubstr("Debian package 'keepalived'"));
+  EXPECT_EQ(testing::LabNamespaces(), before);
+}
+
+TEST(CliLab, WithoutRootSaysSo) {
+  const auto before = testing::LabNamespaces();
+  CliProcess cli({"run", kCases}, {},
+                 {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                  "--inh-caps=-all", "--bounding-set=-all"});
+  EXPECT_EQ(cli.Wait(), 2) << cli.output();
+  EXPECT_THAT(cli.output(), HasSubstr("needs root"));
+  EXPECT_EQ(testing::LabNamespaces(), before);
+}
+
+}  // namespace
+}  // namespace viplab

@@ -1,17 +1,14 @@
 // The shape of a viplab lab, built with the netns API only: a switch namespace with a bridge,
 // N node namespaces and one client namespace, each joined to the bridge by a veth pair and given
-// an address from 10.99.0.0/24. Checks the result, and times bring-up plus tear-down against the
-// project targets (3 nodes <= 20 ms, 32 nodes <= 200 ms).
+// an address from 10.99.0.0/24. Checks the wiring and that tear-down leaves nothing behind.
+// Timing lives in bench/lab_updown.cc, not here.
 #include <gtest/gtest.h>
 #include <linux/if.h>
 #include <netlink/route/link.h>
 
-#include <algorithm>
-#include <iostream>
 #include <vector>
 
 #include "netns/address.h"
-#include "netns/clock.h"
 #include "netns/link.h"
 #include "netns/network_namespace.h"
 #include "netns/route_socket.h"
@@ -50,23 +47,7 @@ Topology BuildTopology(const std::string& prefix, int nodes) {
   return t;
 }
 
-class TopologyTest : public testing::LabTest {
- protected:
-  // Median of five up+down cycles, in milliseconds.
-  double MedianUpDownMillis(int nodes) {
-    std::vector<double> runs;
-    for (int run = 0; run < 5; ++run) {
-      const TimePoint start = Now();
-      { Topology t = BuildTopology(fmt::format("{}{}-", prefix_, run), nodes); }
-      runs.push_back(MillisBetween(start, Now()));
-    }
-    std::sort(runs.begin(), runs.end());
-    std::cout << nodes << " nodes: up+down median " << runs[2] << " ms (min " << runs.front()
-              << ", max " << runs.back() << ")\n";
-    RecordProperty(fmt::format("median_ms_{}_nodes", nodes), fmt::format("{:.2f}", runs[2]));
-    return runs[2];
-  }
-};
+using TopologyTest = testing::LabTest;
 
 TEST_F(TopologyTest, ThreeNodeLabIsWiredAsSpecified) {
   Topology t = BuildTopology(prefix_, 3);
@@ -91,12 +72,14 @@ TEST_F(TopologyTest, ThreeNodeLabIsWiredAsSpecified) {
   EXPECT_EQ(testing::NamespacesWithPrefix(prefix_).size(), 5u);
 }
 
-TEST_F(TopologyTest, ThreeNodeLabUpAndDownWithinTarget) {
-  EXPECT_LE(MedianUpDownMillis(3), 20.0);
-}
-
-TEST_F(TopologyTest, ThirtyTwoNodeLabUpAndDownWithinTarget) {
-  EXPECT_LE(MedianUpDownMillis(32), 200.0);
+TEST_F(TopologyTest, ThirtyTwoNodeLabComesUpAndGoesAwayCompletely) {
+  {
+    Topology t = BuildTopology(prefix_, 32);
+    EXPECT_EQ(testing::NamespacesWithPrefix(prefix_).size(), 34u);
+    EXPECT_EQ(ListAddresses(t.members[31].sock, "eth0"),
+              (std::vector<Ipv4Prefix>{Ipv4Prefix(kSubnet.Host(32), 24)}));
+  }
+  EXPECT_TRUE(testing::NamespacesWithPrefix(prefix_).empty());
 }
 
 }  // namespace

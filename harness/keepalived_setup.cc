@@ -5,11 +5,21 @@
 #include <algorithm>
 #include <cmath>
 
+#include "daemon/service.h"
+
 namespace viplab {
 
+std::vector<std::string> ServiceMatchArgs(const std::string& node_name, int port) {
+  ServiceSpec spec;
+  spec.node = node_name;
+  spec.port = port;
+  std::vector<std::string> args = ServiceArguments(spec);
+  args.resize(std::min<size_t>(args.size(), 3));
+  return args;
+}
+
 KeepalivedConfig BuildKeepalivedConfig(const Scenario& s, size_t node_index,
-                                       const NodePaths& paths,
-                                       const std::vector<std::string>& service_match_args) {
+                                       const NodePaths& paths) {
   const NodeSpec& node = s.nodes.at(node_index);
   KeepalivedConfig config;
   config.router_id = node.name;
@@ -50,7 +60,7 @@ KeepalivedConfig BuildKeepalivedConfig(const Scenario& s, size_t node_index,
     case CheckType::kProcess: {
       TrackProcessConfig track;
       track.process_name = "haproxy";
-      track.param_args = service_match_args;
+      track.param_args = ServiceMatchArgs(node.name, s.service_port);
       track.weight = node.check.weight;
       vi.track_process = track;
       break;

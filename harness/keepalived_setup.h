@@ -16,10 +16,12 @@ struct NodePaths {
   std::string notify_fifo = "/tmp/viplab-notify.fifo";
 };
 
-// `service_match_args`: the leading arguments that identify this node's service process
-// (track_process matches them with param_match initial).
+// The leading arguments that identify a node's service process, e.g. "--node lb1 --port":
+// track_process matches them exactly (param_match partial); the option after the name ends the
+// match, so lb1 never matches lb10.
+std::vector<std::string> ServiceMatchArgs(const std::string& node_name, int port);
+
 KeepalivedConfig BuildKeepalivedConfig(const Scenario& scenario, size_t node_index,
-                                       const NodePaths& paths,
-                                       const std::vector<std::string>& service_match_args);
+                                       const NodePaths& paths = {});
 
 }  // namespace viplab

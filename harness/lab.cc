@@ -78,16 +78,6 @@ std::vector<Lab::Node*> Lab::nodes() {
   return out;
 }
 
-std::vector<std::string> Lab::ServiceMatchArgs(const Node& node) const {
-  ServiceSpec spec;
-  spec.node = node.name;
-  spec.port = scenario_.service_port;
-  std::vector<std::string> args = ServiceArguments(spec);
-  // "--node lb1 --port": the option after the name ends the match, so lb1 never matches lb10.
-  args.resize(std::min<size_t>(args.size(), 3));
-  return args;
-}
-
 void Lab::PrepareNodes() {
   for (auto& node : nodes_) {
     const auto bin = node->dir / "etc-keepalived" / "bin";
@@ -96,7 +86,7 @@ void Lab::PrepareNodes() {
     CopyExecutable(options_.tools_dir / "haproxy", bin / "haproxy");
     CopyExecutable(options_.tools_dir / "viplab-check", bin / "viplab-check");
     const KeepalivedConfig config =
-        BuildKeepalivedConfig(scenario_, node->index, NodePaths{}, ServiceMatchArgs(*node));
+        BuildKeepalivedConfig(scenario_, node->index);
     WriteFile(node->keepalived_conf(), RenderKeepalivedConfig(config));
     KeepalivedSpec spec;
     spec.node = node->name;

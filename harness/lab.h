@@ -65,7 +65,6 @@ class Lab {
 
  private:
   Lab(const Scenario& scenario, const LabOptions& options, LabDirectory directory);
-  std::vector<std::string> ServiceMatchArgs(const Node& node) const;
   const Scenario& scenario_;
   LabOptions options_;
   LabDirectory directory_;

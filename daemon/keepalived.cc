@@ -55,26 +55,7 @@ std::string Trim(std::string text) {
 }  // namespace
 
 fs::path FindKeepalived() {
-  std::vector<fs::path> dirs;
-  if (const char* path = std::getenv("PATH")) {
-    std::string_view rest = path;
-    while (true) {
-      const size_t colon = rest.find(':');
-      const std::string_view dir = rest.substr(0, colon);
-      if (!dir.empty()) dirs.emplace_back(dir);
-      if (colon == std::string_view::npos) break;
-      rest.remove_prefix(colon + 1);
-    }
-  }
-  // sudo and minimal environments often have no sbin directories in PATH.
-  for (const char* dir : {"/usr/sbin", "/sbin", "/usr/local/sbin"}) dirs.emplace_back(dir);
-  for (const auto& dir : dirs) {
-    const fs::path candidate = dir / "keepalived";
-    std::error_code ec;
-    if (fs::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) {
-      return candidate;
-    }
-  }
+  if (auto found = FindExecutable("keepalived")) return *found;
   throw EnvironmentError(
       "keepalived not found: install the Debian package 'keepalived' (apt-get install keepalived)");
 }

@@ -280,11 +280,14 @@ Process Process::Start(const ProcessSpec& spec) {
   setup.argv = argv_ptrs.data();
   setup.failed_pid = &failed_pid;
 
+  bp::environment environment = boost::this_process::environment();
+  for (const auto& [name, value] : spec.environment) environment[name] = value;
+
   std::error_code ec;
   bp::child child(
       bp::exe(exe_string), bp::posix::fd.bind(STDIN_FILENO, stdin_fd.get()),
       bp::posix::fd.bind(STDOUT_FILENO, spec.pipe_stdout ? stdout_write.get() : log_fd.get()),
-      bp::posix::fd.bind(STDERR_FILENO, log_fd.get()), setup, ec);
+      bp::posix::fd.bind(STDERR_FILENO, log_fd.get()), bp::env(environment), setup, ec);
   error_write.Reset();
   stdout_write.Reset();
 
@@ -371,6 +374,15 @@ int Process::Stop(std::chrono::milliseconds grace) noexcept {
     // poll failed: report "unknown" rather than throw from teardown.
   }
   return -1;
+}
+
+std::optional<std::filesystem::path> FindExecutable(const std::string& name) {
+  boost::filesystem::path found = bp::search_path(name);
+  if (found.empty()) {
+    found = bp::search_path(name, {"/usr/sbin", "/sbin", "/usr/local/sbin"});
+  }
+  if (found.empty()) return std::nullopt;
+  return std::filesystem::path(found.native());
 }
 
 std::string DescribeWaitStatus(int status) {

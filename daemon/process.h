@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "netns/unique_fd.h"
@@ -32,6 +33,8 @@ struct ProcessSpec {
   int mntns_fd = -1;                 // setns(CLONE_NEWNS) before exec when >= 0
   int utsns_fd = -1;                 // setns(CLONE_NEWUTS) before exec when >= 0
   std::filesystem::path cgroup_dir;  // child joins this cgroup v2 before exec when not empty
+  // Added to (or replacing entries of) the harness's environment, e.g. {"NOTIFY_SOCKET", path}.
+  std::vector<std::pair<std::string, std::string>> environment;
 };
 
 class Process {
@@ -60,6 +63,10 @@ class Process {
   explicit Process(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// An installed program by name: PATH first, then the sbin directories that sudo and minimal
+// environments often leave out of PATH. nullopt when it is not installed.
+std::optional<std::filesystem::path> FindExecutable(const std::string& name);
 
 // "exited with status 1" / "killed by signal 9 (Killed)" for a wait status.
 std::string DescribeWaitStatus(int status);

@@ -1,16 +1,17 @@
-// Service: the load balancer a node's keepalived protects. By default the haproxy stand-in built
-// by this project (binary `haproxy` in the build directory, so its process name is "haproxy"):
-// it listens on the node, answers every HTTP request with the node's name, and prints
-// "READY <port>" on stdout once it listens. Its argv is "haproxy --node <name> ...": argv[0] and
-// the first two arguments are what track_process matches (param_match partial) to tell the
-// nodes' services apart.
-//
-// `--service haproxy` (real haproxy) is a later option; this interface keeps the stand-in's
-// command line in one place.
+// Service: the load balancer a node's keepalived protects, either
+//  - the haproxy stand-in built by this project (binary `haproxy` in the build directory, so its
+//    process name is "haproxy"): it answers every HTTP request with the node's name and prints
+//    "READY <port>" on stdout once it listens; argv "haproxy --node <name> --port <port> ...", or
+//  - Debian's real haproxy in master-worker mode with a rendered haproxy.cfg answering the same
+//    way; argv "haproxy -L <name> -Ws -f <cfg>"; ready when it sends READY=1 to NOTIFY_SOCKET
+//    (haproxy's systemd readiness protocol), which StartService provides.
+// In both, argv[0] and the leading arguments naming the node are what track_process matches
+// (param_match partial) to tell the nodes' services apart in the shared PID namespace.
 #pragma once
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,9 +21,18 @@ namespace viplab {
 
 class NodeSandbox;
 
+enum class ServiceKind { kStandin, kHaproxy };
+
 struct ServiceSpec {
+  ServiceKind kind = ServiceKind::kStandin;
   std::string node;
-  std::filesystem::path standin_binary;  // <build>/haproxy
+  std::filesystem::path standin_binary;  // kStandin: <build>/haproxy
+  std::filesystem::path haproxy_binary;  // kHaproxy: e.g. /usr/sbin/haproxy
+  // kHaproxy: the config path as the service sees it (inside the sandbox), and a directory, as
+  // the harness sees it, that the service sees as `notify_dir_inside` (for NOTIFY_SOCKET).
+  std::string haproxy_config = "/etc/keepalived/haproxy.cfg";
+  std::filesystem::path notify_dir;
+  std::string notify_dir_inside = "/tmp";
   int port = 80;
   std::string bind_address;  // --bind; empty: all addresses of the node (tests: "127.0.0.1")
   int netns_fd = -1;
@@ -31,9 +41,12 @@ struct ServiceSpec {
   std::filesystem::path cgroup_dir;
 };
 
-// The arguments after argv[0] that identify this node's service ("--node", node, ...). The
-// track_process renderer uses the first two.
+// The arguments after argv[0] ("--node", node, "--port", ... or "-L", node, "-Ws", ...). The first
+// three identify the node's service; track_process matches them.
 std::vector<std::string> ServiceArguments(const ServiceSpec& spec);
+
+// Where Debian's haproxy is (PATH, then /usr/sbin), or nullopt when it is not installed.
+std::optional<std::filesystem::path> FindHaproxy();
 
 // Starts the service and waits (on its stdout pipe) until it reports it listens. Throws
 // SystemError with the service log tail if it exits or does not report within `timeout`.

@@ -27,7 +27,7 @@ bool HasLabCapabilities() {
   return false;
 }
 
-Environment CheckEnvironment(const std::filesystem::path& tools_dir) {
+Environment CheckEnvironment(const std::filesystem::path& tools_dir, ServiceKind service) {
   if (!HasLabCapabilities()) {
     throw EnvironmentError(
         "viplab needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) to build network namespaces: "
@@ -45,6 +45,15 @@ Environment CheckEnvironment(const std::filesystem::path& tools_dir) {
     env.keepalived = chosen;
   } else {
     env.keepalived = FindKeepalived();
+  }
+  if (service == ServiceKind::kHaproxy) {
+    auto haproxy = FindHaproxy();
+    if (!haproxy) {
+      throw EnvironmentError(
+          "--service haproxy: haproxy not found: install the Debian package 'haproxy' "
+          "(apt-get install haproxy)");
+    }
+    env.haproxy = *haproxy;
   }
   env.cgroup_root = Cgroup::Root();
   env.tools_dir = tools_dir;

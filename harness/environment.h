@@ -5,16 +5,21 @@
 
 #include <filesystem>
 
+#include "daemon/service.h"
+
 namespace viplab {
 
 struct Environment {
   std::filesystem::path keepalived;
   std::filesystem::path tools_dir;    // holds haproxy (stand-in) and viplab-check
   std::filesystem::path cgroup_root;
+  std::filesystem::path haproxy;      // real haproxy, when `service` is kHaproxy
 };
 
 // `tools_dir`: where the stand-in and the check live (default: the running binary's directory).
-Environment CheckEnvironment(const std::filesystem::path& tools_dir = {});
+// `service` kHaproxy also requires Debian's haproxy.
+Environment CheckEnvironment(const std::filesystem::path& tools_dir = {},
+                             ServiceKind service = ServiceKind::kStandin);
 
 // True when the process has CAP_NET_ADMIN and CAP_SYS_ADMIN in its effective set.
 bool HasLabCapabilities();

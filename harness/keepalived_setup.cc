@@ -9,8 +9,10 @@
 
 namespace viplab {
 
-std::vector<std::string> ServiceMatchArgs(const std::string& node_name, int port) {
+std::vector<std::string> ServiceMatchArgs(const std::string& node_name, int port,
+                                          ServiceKind service) {
   ServiceSpec spec;
+  spec.kind = service;
   spec.node = node_name;
   spec.port = port;
   std::vector<std::string> args = ServiceArguments(spec);
@@ -19,7 +21,7 @@ std::vector<std::string> ServiceMatchArgs(const std::string& node_name, int port
 }
 
 KeepalivedConfig BuildKeepalivedConfig(const Scenario& s, size_t node_index,
-                                       const NodePaths& paths) {
+                                       const NodePaths& paths, ServiceKind service) {
   const NodeSpec& node = s.nodes.at(node_index);
   KeepalivedConfig config;
   config.router_id = node.name;
@@ -60,7 +62,7 @@ KeepalivedConfig BuildKeepalivedConfig(const Scenario& s, size_t node_index,
     case CheckType::kProcess: {
       TrackProcessConfig track;
       track.process_name = "haproxy";
-      track.param_args = ServiceMatchArgs(node.name, s.service_port);
+      track.param_args = ServiceMatchArgs(node.name, s.service_port, service);
       track.weight = node.check.weight;
       vi.track_process = track;
       break;

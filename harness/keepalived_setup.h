@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "daemon/keepalived_config.h"
+#include "daemon/service.h"
 #include "harness/scenario.h"
 
 namespace viplab {
@@ -19,9 +20,11 @@ struct NodePaths {
 // The leading arguments that identify a node's service process, e.g. "--node lb1 --port":
 // track_process matches them exactly (param_match partial); the option after the name ends the
 // match, so lb1 never matches lb10.
-std::vector<std::string> ServiceMatchArgs(const std::string& node_name, int port);
+std::vector<std::string> ServiceMatchArgs(const std::string& node_name, int port,
+                                          ServiceKind service = ServiceKind::kStandin);
 
 KeepalivedConfig BuildKeepalivedConfig(const Scenario& scenario, size_t node_index,
-                                       const NodePaths& paths = {});
+                                       const NodePaths& paths = {},
+                                       ServiceKind service = ServiceKind::kStandin);
 
 }  // namespace viplab

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "daemon/haproxy_config.h"
+
 #include <csignal>
 #include <fstream>
 
@@ -86,8 +88,11 @@ void Lab::PrepareNodes() {
     CopyExecutable(options_.tools_dir / "haproxy", bin / "haproxy");
     CopyExecutable(options_.tools_dir / "viplab-check", bin / "viplab-check");
     const KeepalivedConfig config =
-        BuildKeepalivedConfig(scenario_, node->index);
+        BuildKeepalivedConfig(scenario_, node->index, NodePaths{}, options_.service);
     WriteFile(node->keepalived_conf(), RenderKeepalivedConfig(config));
+    if (options_.service == ServiceKind::kHaproxy) {
+      WriteFile(node->haproxy_conf(), RenderHaproxyConfig({node->name, scenario_.service_port, ""}));
+    }
     KeepalivedSpec spec;
     spec.node = node->name;
     spec.binary = options_.keepalived;
@@ -106,8 +111,11 @@ void Lab::StartServices() {
   for (auto& node : nodes_) {
     auto& member = topology_->node(node->name);
     ServiceSpec spec;
+    spec.kind = options_.service;
     spec.node = node->name;
     spec.standin_binary = "/etc/keepalived/bin/haproxy";
+    spec.haproxy_binary = options_.haproxy;
+    spec.notify_dir = member.sandbox->tmp_dir();
     spec.port = scenario_.service_port;
     spec.netns_fd = member.ns->fd();
     spec.sandbox = &*member.sandbox;
@@ -161,7 +169,8 @@ void Lab::CopyLogsTo(const std::filesystem::path& dest) const {
     const auto out = dest / node->name;
     std::error_code ec;
     std::filesystem::create_directories(out, ec);
-    for (const auto& file : {node->keepalived_conf(), node->keepalived_log(), node->service_log()}) {
+    for (const auto& file : {node->keepalived_conf(), node->haproxy_conf(), node->keepalived_log(),
+                             node->service_log()}) {
       std::filesystem::copy_file(file, out / file.filename(),
                                  std::filesystem::copy_options::overwrite_existing, ec);
     }

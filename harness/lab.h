@@ -24,6 +24,8 @@ namespace viplab {
 struct LabOptions {
   std::filesystem::path tools_dir;   // holds `haproxy` (stand-in) and `viplab-check`
   std::filesystem::path keepalived;  // FindKeepalived()
+  ServiceKind service = ServiceKind::kStandin;
+  std::filesystem::path haproxy;     // FindHaproxy(), for ServiceKind::kHaproxy
 };
 
 class Lab {
@@ -38,6 +40,7 @@ class Lab {
     std::filesystem::path keepalived_log() const { return dir / "keepalived.log"; }
     std::filesystem::path service_log() const { return dir / "haproxy.log"; }
     std::filesystem::path keepalived_conf() const { return dir / "etc-keepalived/keepalived.conf"; }
+    std::filesystem::path haproxy_conf() const { return dir / "etc-keepalived/haproxy.cfg"; }
     std::filesystem::path notify_fifo() const { return dir / "tmp/viplab-notify.fifo"; }
   };
 

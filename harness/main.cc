@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -42,15 +43,17 @@ std::string SummaryLine(const ScenarioResult& r) {
 }
 
 int RunCommand(const std::vector<std::string>& inputs, const std::string& json_out,
-               const std::string& logs_dir, bool verbose) {
+               const std::string& logs_dir, bool verbose, ServiceKind service) {
   std::vector<std::filesystem::path> paths(inputs.begin(), inputs.end());
   const std::vector<Scenario> scenarios = LoadScenarios(paths);
-  const Environment env = CheckEnvironment();
+  const Environment env = CheckEnvironment({}, service);
   InstallInterruptHandlers();
 
   RunOptions options;
   options.lab.keepalived = env.keepalived;
   options.lab.tools_dir = env.tools_dir;
+  options.lab.service = service;
+  options.lab.haproxy = env.haproxy;
   options.interrupt_fd = InterruptEventFd();
   if (!logs_dir.empty()) options.logs_dir = logs_dir;
   if (verbose) {
@@ -103,6 +106,15 @@ int main(int argc, char** argv) {
   run->add_option("--json", json_out, "Write the JSON report here");
   run->add_option("--logs", logs_dir, "Keep each scenario's keepalived configs and logs here");
   run->add_flag("-v,--verbose", verbose, "Print each step of each scenario on stderr");
+  ServiceKind service = ServiceKind::kStandin;
+  run->add_option("--service", service,
+                  "What each node's keepalived protects: the built-in haproxy stand-in, or "
+                  "Debian's real haproxy (master-worker, answering with the node name)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, ServiceKind>{{"standin", ServiceKind::kStandin},
+                                             {"haproxy", ServiceKind::kHaproxy}},
+          CLI::ignore_case))
+      ->default_str("standin");
   run->footer(
       "Example:\n  viplab run cases/issue-2599 --json report.json --logs viplab-logs\n"
       "Exit codes: 0 all passed, 1 an expectation failed, 2 bad input or environment.");
@@ -119,7 +131,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*run) return RunCommand(inputs, json_out, logs_dir, verbose);
+    if (*run) return RunCommand(inputs, json_out, logs_dir, verbose, service);
     if (*clean) return CleanCommand(force);
   } catch (const InputError& e) {
     std::cerr << "viplab: " << e.what() << "\n";

@@ -64,6 +64,7 @@ json ScenarioResultToJson(const ScenarioResult& r, const Scenario& scenario) {
       {"file", r.file},
       {"description", scenario.description},
       {"startup", ToString(scenario.startup)},
+      {"service", r.service},
       {"passed", r.passed},
       {"error", r.error.empty() ? json(nullptr) : json(r.error)},
       {"fault", r.fault},

@@ -91,6 +91,7 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
   result.name = scenario.name;
   result.file = scenario.file.string();
   result.window_ms = ObservationWindowMs(scenario);
+  result.service = options.lab.service == ServiceKind::kHaproxy ? "haproxy" : "standin";
 
   auto progress = [&](const std::string& message) {
     if (options.progress) options.progress(fmt::format("[{}] {}", scenario.name, message));

@@ -44,6 +44,7 @@ struct ScenarioResult {
   bool passed = false;
   std::string error;              // why the run could not be judged (empty when it was)
   std::string fault;              // what was injected
+  std::string service;            // "standin" or "haproxy"
   double converge_ms = 0;         // lab start -> ready for the fault
   double window_ms = 0;           // longest observation allowed after the fault
   Measurement measured;

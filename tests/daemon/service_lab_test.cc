@@ -12,6 +12,7 @@
 #include <chrono>
 #include <fstream>
 
+#include "daemon/haproxy_config.h"
 #include "daemon/service.h"
 #include "netns/error.h"
 #include "tests/daemon/lab_util.h"
@@ -155,6 +156,55 @@ TEST_F(ServiceLabTest, CheckUsageErrors) {
   EXPECT_EQ(RunToEnd({CheckBinary().string(), "udp", "127.0.0.1", "80"}), W_EXITCODE(2, 0));
   EXPECT_EQ(RunToEnd({CheckBinary().string(), "http", "localhost", "80"}), W_EXITCODE(2, 0));
   EXPECT_EQ(RunToEnd({CheckBinary().string(), "http", "127.0.0.1", "70000"}), W_EXITCODE(2, 0));
+}
+
+// Debian's real haproxy in master-worker mode (`viplab run --service haproxy`): ready through
+// NOTIFY_SOCKET, answers with the node name, and stopping the master takes the worker along.
+class RealHaproxyLabTest : public ServiceLabTest {
+ protected:
+  void SetUp() override {
+    ServiceLabTest::SetUp();
+    const auto haproxy = FindHaproxy();
+    ASSERT_TRUE(haproxy) << "install the Debian package haproxy (ci/install-deps.sh does)";
+    spec_.kind = ServiceKind::kHaproxy;
+    spec_.haproxy_binary = *haproxy;
+    spec_.haproxy_config = (dir_.path() / "haproxy.cfg").string();
+    spec_.notify_dir = dir_.path();
+    spec_.notify_dir_inside = dir_.path().string();
+    std::ofstream(spec_.haproxy_config)
+        << RenderHaproxyConfig({spec_.node, spec_.port, "127.0.0.1"});
+  }
+};
+
+TEST_F(RealHaproxyLabTest, ArgumentsNameTheNodeFirst) {
+  EXPECT_EQ(ServiceArguments(spec_),
+            (std::vector<std::string>{"-L", "lbtest", "-Ws", "-f", spec_.haproxy_config}));
+}
+
+TEST_F(RealHaproxyLabTest, AnswersWithItsNodeNameAndStopsWithItsWorker) {
+  Process service = StartService(spec_);
+  const std::string response = HttpGet(spec_.port);
+  EXPECT_THAT(response, ::testing::StartsWith("HTTP/1.1 200 OK\r\n"));
+  EXPECT_THAT(response, ::testing::EndsWith("\r\n\r\nlbtest\n"));
+  EXPECT_EQ(Check("http"), 0);
+  const pid_t master = service.pid();
+  service.Stop(2s);
+  // The worker is in the master's process group; once the master has stopped it, none is left.
+  EXPECT_EQ(::kill(-master, 0), -1);
+  EXPECT_EQ(errno, ESRCH);
+  EXPECT_NE(Check("tcp"), 0);
+}
+
+TEST_F(RealHaproxyLabTest, BadConfigFailsWithHaproxysMessage) {
+  std::ofstream(spec_.haproxy_config) << "frontend x\n    bind :notaport\n";
+  try {
+    StartService(spec_);
+    FAIL() << "haproxy started with a broken config";
+  } catch (const SystemError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("haproxy on lbtest"));
+    EXPECT_THAT(e.what(), HasSubstr("before it reported READY=1"));
+    EXPECT_THAT(e.what(), HasSubstr("ALERT"));
+  }
 }
 
 }  // namespace

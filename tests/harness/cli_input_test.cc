@@ -56,6 +56,12 @@ TEST_F(CliInput, UnknownOptionExitsTwo) {
   EXPECT_EQ(cli.Wait(), 2);
 }
 
+TEST_F(CliInput, UnknownServiceExitsTwo) {
+  CliProcess cli({"run", std::string(VIPLAB_SOURCE_DIR) + "/cases/issue-2599", "--service", "nginx"});
+  EXPECT_EQ(cli.Wait(), 2);
+  EXPECT_THAT(cli.output(), HasSubstr("--service"));
+}
+
 TEST_F(CliInput, HelpExitsZero) {
   CliProcess cli({"run", "--help"});
   EXPECT_EQ(cli.Wait(), 0);

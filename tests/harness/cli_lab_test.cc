@@ -42,6 +42,8 @@ TEST(CliLab, RunWritesTheJsonReport) {
   ASSERT_EQ(report["scenarios"].size(), 1u);
   const auto& s = report["scenarios"][0];
   EXPECT_EQ(s["name"], "issue-2599/d-track-process");
+  EXPECT_EQ(s["service"], "standin");
+  EXPECT_EQ(s["startup"], "staggered");
   EXPECT_EQ(s["passed"], true);
   EXPECT_EQ(s["owner_before"], "lb1");
   EXPECT_EQ(s["owner_after"], "lb2");
@@ -62,6 +64,26 @@ TEST(CliLab, RunWritesTheJsonReport) {
   const auto logs = dir / "logs" / "issue-2599_d-track-process";
   EXPECT_TRUE(std::filesystem::exists(logs / "lb1" / "keepalived.conf"));
   EXPECT_TRUE(std::filesystem::exists(logs / "lb2" / "keepalived.log"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliLab, RealHaproxyReplacesTheStandin) {
+  // Case (b): the vrrp_script's HTTP check fails once haproxy is gone, so lb1 goes FAULT.
+  const std::string host_before = testing::HostNetworkSnapshot();
+  const auto dir = std::filesystem::temp_directory_path() / ("viplab-hap-" + std::to_string(getpid()));
+  CliProcess cli({"run", kCases + "b-no-weight-fault.json", "--service", "haproxy", "--verbose",
+                  "--logs", dir.string()});
+  ASSERT_EQ(cli.Wait(), 0) << cli.output();
+  EXPECT_THAT(cli.output(), HasSubstr("PASS  issue-2599/b-no-weight-fault"));
+  EXPECT_THAT(cli.output(), HasSubstr("lb1 -> lb2"));
+  const auto lb1 = dir / "issue-2599_b-no-weight-fault" / "lb1";
+  std::ifstream cfg(lb1 / "haproxy.cfg");
+  EXPECT_THAT(std::string(std::istreambuf_iterator<char>(cfg), {}),
+              HasSubstr("string \"lb1\\n\""));
+  std::ifstream log(lb1 / "haproxy.log");
+  EXPECT_THAT(std::string(std::istreambuf_iterator<char>(log), {}), HasSubstr("Loading success"));
+  EXPECT_THAT(testing::LabLeftovers(PrefixFromOutput(cli.output())), IsEmpty());
+  EXPECT_EQ(testing::HostNetworkSnapshot(), host_before);
   std::filesystem::remove_all(dir);
 }
 

@@ -159,13 +159,27 @@ class NotifySocket {
 std::vector<std::string> ServiceArguments(const ServiceSpec& spec) {
   if (spec.kind == ServiceKind::kHaproxy) {
     // -L (the local peer name) is harmless here and makes the command line node-specific.
-    return {"-L", spec.node, "-Ws", "-f", spec.haproxy_config};
+    return {"-L", spec.lab + spec.node, "-Ws", "-f", spec.haproxy_config};
   }
-  std::vector<std::string> args = {"--node", spec.node, "--port", std::to_string(spec.port)};
+  std::vector<std::string> args;
+  if (!spec.lab.empty()) args = {"--lab", spec.lab};
+  for (const std::string& arg : {std::string("--node"), spec.node, std::string("--port"),
+                                 std::to_string(spec.port)}) {
+    args.push_back(arg);
+  }
   if (!spec.bind_address.empty()) {
     args.push_back("--bind");
     args.push_back(spec.bind_address);
   }
+  return args;
+}
+
+std::vector<std::string> ServiceIdentity(const ServiceSpec& spec) {
+  std::vector<std::string> args = ServiceArguments(spec);
+  // Exact tokens up to and including the node name: "lb1" never matches "lb10".
+  const auto node = std::find(args.begin(), args.end(),
+                              spec.kind == ServiceKind::kHaproxy ? spec.lab + spec.node : spec.node);
+  args.erase(node + 1, args.end());
   return args;
 }
 

@@ -1,9 +1,9 @@
 // Service: the load balancer a node's keepalived protects, either
 //  - the haproxy stand-in built by this project (binary `haproxy` in the build directory, so its
 //    process name is "haproxy"): it answers every HTTP request with the node's name and prints
-//    "READY <port>" on stdout once it listens; argv "haproxy --node <name> --port <port> ...", or
+//    "READY <port>" on stdout once it listens; argv "haproxy --lab <prefix> --node <name> ...", or
 //  - Debian's real haproxy in master-worker mode with a rendered haproxy.cfg answering the same
-//    way; argv "haproxy -L <name> -Ws -f <cfg>"; ready when it sends READY=1 to NOTIFY_SOCKET
+//    way; argv "haproxy -L <prefix><name> -Ws -f <cfg>"; ready when it sends READY=1 to NOTIFY_SOCKET
 //    (haproxy's systemd readiness protocol), which StartService provides.
 // In both, argv[0] and the leading arguments naming the node are what track_process matches
 // (param_match partial) to tell the nodes' services apart in the shared PID namespace.
@@ -25,6 +25,7 @@ enum class ServiceKind { kStandin, kHaproxy };
 
 struct ServiceSpec {
   ServiceKind kind = ServiceKind::kStandin;
+  std::string lab;  // lab prefix ("vl-3-"): makes the command line unique among concurrent labs
   std::string node;
   std::filesystem::path standin_binary;  // kStandin: <build>/haproxy
   std::filesystem::path haproxy_binary;  // kHaproxy: e.g. /usr/sbin/haproxy
@@ -41,9 +42,12 @@ struct ServiceSpec {
   std::filesystem::path cgroup_dir;
 };
 
-// The arguments after argv[0] ("--node", node, "--port", ... or "-L", node, "-Ws", ...). The first
-// three identify the node's service; track_process matches them.
+// The arguments after argv[0] ("--lab", lab, "--node", node, "--port", ... or "-L", lab + node,
+// "-Ws", ...).
 std::vector<std::string> ServiceArguments(const ServiceSpec& spec);
+// The leading arguments that identify this lab's node's service among all processes of the PID
+// namespace: track_process matches them exactly (param_match partial).
+std::vector<std::string> ServiceIdentity(const ServiceSpec& spec);
 
 // Where Debian's haproxy is (PATH, then /usr/sbin), or nullopt when it is not installed.
 std::optional<std::filesystem::path> FindHaproxy();

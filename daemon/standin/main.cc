@@ -1,9 +1,10 @@
-// The haproxy stand-in: `haproxy --node NAME --port N [--bind ADDR]`.
+// The haproxy stand-in: `haproxy [--lab PREFIX] --node NAME --port N [--bind ADDR]`.
 //
 // A tiny HTTP server that answers every request with the node's name, so probes can tell which
 // node holds the VIP. Its executable is called `haproxy` so keepalived's track_process and the
-// usual checks see the process name they expect; "--node NAME" as the first arguments lets
-// track_process (param_match initial) tell the nodes apart in the shared PID namespace.
+// usual checks see the process name they expect; "--lab PREFIX --node NAME" as the first
+// arguments lets track_process (param_match partial) tell apart the nodes of every lab running
+// in the shared PID namespace.
 //
 // It prints "READY <port>" on stdout once it listens and never writes to stdout again (the
 // harness stops draining the pipe after that). Degraded modes for fault injection, toggled by
@@ -20,6 +21,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -33,44 +36,15 @@ namespace {
 constexpr size_t kMaxRequestBytes = 16 * 1024;
 
 struct Options {
+  std::string lab;  // the lab prefix: only there to make the command line unique per lab
   std::string node;
   int port = -1;
   std::string bind = "0.0.0.0";
 };
 
-[[noreturn]] void Usage(const char* why) {
-  fmt::print(stderr, "haproxy (viplab stand-in): {}\n", why);
-  fmt::print(stderr, "usage: haproxy --node NAME --port N [--bind ADDR]\n");
-  std::exit(2);
-}
-
 [[noreturn]] void Die(std::string_view what) {
   fmt::print(stderr, "haproxy (viplab stand-in): {}: {}\n", what, std::strerror(errno));
   std::exit(1);
-}
-
-Options ParseOptions(int argc, char** argv) {
-  Options options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (i + 1 >= argc) Usage(fmt::format("missing value for {}", arg).c_str());
-    const char* value = argv[++i];
-    if (arg == "--node") {
-      options.node = value;
-    } else if (arg == "--port") {
-      char* end = nullptr;
-      const long port = std::strtol(value, &end, 10);
-      if (*value == '\0' || *end != '\0' || port < 0 || port > 65535) Usage("invalid --port");
-      options.port = static_cast<int>(port);
-    } else if (arg == "--bind") {
-      options.bind = value;
-    } else {
-      Usage(fmt::format("unknown argument {}", arg).c_str());
-    }
-  }
-  if (options.node.empty()) Usage("--node is required");
-  if (options.port < 0) Usage("--port is required");
-  return options;
 }
 
 class Server {
@@ -132,7 +106,8 @@ class Server {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port_ >= 0 ? port_ : options_.port));
     if (inet_pton(AF_INET, options_.bind.c_str(), &addr.sin_addr) != 1) {
-      Usage(fmt::format("invalid --bind address '{}'", options_.bind).c_str());
+      fmt::print(stderr, "haproxy (viplab stand-in): invalid --bind address '{}'\n", options_.bind);
+      std::exit(2);
     }
     const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return false;
@@ -238,4 +213,18 @@ class Server {
 
 }  // namespace
 
-int main(int argc, char** argv) { return Server(ParseOptions(argc, argv)).Run(); }
+int main(int argc, char** argv) {
+  Options options;
+  CLI::App app{"haproxy (viplab stand-in): answers every HTTP request with the node's name"};
+  app.add_option("--lab", options.lab, "lab prefix (identifies the process, nothing else)");
+  app.add_option("--node", options.node, "node name to answer with")->required();
+  app.add_option("--port", options.port, "TCP port")->required()->check(CLI::Range(0, 65535));
+  app.add_option("--bind", options.bind, "IPv4 address to listen on")->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  return Server(std::move(options)).Run();
+}

@@ -77,7 +77,8 @@ class KeepalivedLabTest : public ::testing::Test {
   void SetUp() override {
     VIPLAB_REQUIRE_ROOT();
     binary_ = FindKeepalived();
-    const std::string prefix = fmt::format("vlt-{}-", ::getpid());
+    prefix_ = fmt::format("vlt-{}-", ::getpid());
+    const std::string& prefix = prefix_;
     dir_.dir = fmt::format("/run/{}daemon-test", prefix);
     cgroup_tree_.relative = fmt::format("viplab-test-{}", ::getpid());
     loop_.Start();
@@ -112,9 +113,9 @@ class KeepalivedLabTest : public ::testing::Test {
 
   KeepalivedConfig Config(size_t i) const {
     ServiceSpec service;
+    service.lab = prefix_;
     service.node = kNames[i];
-    std::vector<std::string> match = ServiceArguments(service);
-    match.resize(3);  // "--node lbN --port"
+    const std::vector<std::string> match = ServiceIdentity(service);  // --lab P --node lbN
     KeepalivedConfig config;
     config.router_id = kNames[i];
     config.notify_fifo = "/tmp/notify.fifo";
@@ -154,8 +155,12 @@ class KeepalivedLabTest : public ::testing::Test {
                                        cv_.notify_all();
                                      }));
     ServiceSpec service;
+    service.lab = prefix_;
     service.node = kNames[i];
-    service.standin_binary = StandinBinary();
+    // Copied into the node: the build directory may be hidden by the sandbox's private /tmp.
+    std::filesystem::copy_file(StandinBinary(), sandboxes_[i].etc_keepalived_dir() / "haproxy",
+                               std::filesystem::copy_options::overwrite_existing);
+    service.standin_binary = "/etc/keepalived/haproxy";
     service.netns_fd = namespaces_[i].fd();
     service.sandbox = &sandboxes_[i];
     service.log_file = NodeDir(i) / "service.log";
@@ -208,6 +213,7 @@ class KeepalivedLabTest : public ::testing::Test {
   std::vector<NetworkNamespace> namespaces_;
   std::vector<RouteSocket> sockets_;
   std::vector<NodeSandbox> sandboxes_;
+  std::string prefix_;
   std::deque<CgroupGuard> cgroups_;  // deque: elements never move
   std::mutex mutex_;
   std::condition_variable cv_;

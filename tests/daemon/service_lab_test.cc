@@ -65,10 +65,17 @@ class ServiceLabTest : public ::testing::Test {
   ServiceSpec spec_;
 };
 
-TEST_F(ServiceLabTest, ArgumentsStartWithTheNode) {
+TEST_F(ServiceLabTest, ArgumentsStartWithTheLabAndNode) {
   EXPECT_EQ(ServiceArguments(spec_),
             (std::vector<std::string>{"--node", "lbtest", "--port", std::to_string(spec_.port),
                                       "--bind", "127.0.0.1"}));
+  spec_.lab = "vl-7-";
+  EXPECT_EQ(ServiceArguments(spec_),
+            (std::vector<std::string>{"--lab", "vl-7-", "--node", "lbtest", "--port",
+                                      std::to_string(spec_.port), "--bind", "127.0.0.1"}));
+  // lb1 must never match lb10, nor another lab's lb1.
+  EXPECT_EQ(ServiceIdentity(spec_),
+            (std::vector<std::string>{"--lab", "vl-7-", "--node", "lbtest"}));
 }
 
 TEST_F(ServiceLabTest, AnswersWithItsNodeName) {
@@ -177,8 +184,10 @@ class RealHaproxyLabTest : public ServiceLabTest {
 };
 
 TEST_F(RealHaproxyLabTest, ArgumentsNameTheNodeFirst) {
+  spec_.lab = "vl-7-";
   EXPECT_EQ(ServiceArguments(spec_),
-            (std::vector<std::string>{"-L", "lbtest", "-Ws", "-f", spec_.haproxy_config}));
+            (std::vector<std::string>{"-L", "vl-7-lbtest", "-Ws", "-f", spec_.haproxy_config}));
+  EXPECT_EQ(ServiceIdentity(spec_), (std::vector<std::string>{"-L", "vl-7-lbtest"}));
 }
 
 TEST_F(RealHaproxyLabTest, AnswersWithItsNodeNameAndStopsWithItsWorker) {

@@ -58,6 +58,7 @@ JsonFields::JsonFields(const json& object, std::string file, std::string path)
 }
 
 std::string JsonFields::FieldPath(std::string_view key) const {
+  if (key.empty()) return path_;
   return path_.empty() ? std::string(key) : fmt::format("{}.{}", path_, key);
 }
 

@@ -9,19 +9,23 @@
 
 namespace viplab {
 
-std::vector<std::string> ServiceMatchArgs(const std::string& node_name, int port,
-                                          ServiceKind service) {
+namespace {
+
+ServiceSpec IdentitySpec(const Scenario& s, const NodeSpec& node,
+                         const ServiceIdentityArgs& service) {
   ServiceSpec spec;
-  spec.kind = service;
-  spec.node = node_name;
-  spec.port = port;
-  std::vector<std::string> args = ServiceArguments(spec);
-  args.resize(std::min<size_t>(args.size(), 3));
-  return args;
+  spec.kind = service.kind;
+  spec.lab = service.lab_prefix;
+  spec.node = node.name;
+  spec.port = s.service_port;
+  return spec;
 }
 
+}  // namespace
+
 KeepalivedConfig BuildKeepalivedConfig(const Scenario& s, size_t node_index,
-                                       const NodePaths& paths, ServiceKind service) {
+                                       const ServiceIdentityArgs& service,
+                                       const NodePaths& paths) {
   const NodeSpec& node = s.nodes.at(node_index);
   KeepalivedConfig config;
   config.router_id = node.name;
@@ -62,7 +66,7 @@ KeepalivedConfig BuildKeepalivedConfig(const Scenario& s, size_t node_index,
     case CheckType::kProcess: {
       TrackProcessConfig track;
       track.process_name = "haproxy";
-      track.param_args = ServiceMatchArgs(node.name, s.service_port, service);
+      track.param_args = ServiceIdentity(IdentitySpec(s, node, service));
       track.weight = node.check.weight;
       vi.track_process = track;
       break;

@@ -17,14 +17,15 @@ struct NodePaths {
   std::string notify_fifo = "/tmp/viplab-notify.fifo";
 };
 
-// The leading arguments that identify a node's service process, e.g. "--node lb1 --port":
-// track_process matches them exactly (param_match partial); the option after the name ends the
-// match, so lb1 never matches lb10.
-std::vector<std::string> ServiceMatchArgs(const std::string& node_name, int port,
-                                          ServiceKind service = ServiceKind::kStandin);
+// What identifies the node's service process: the lab prefix (concurrent labs share one PID
+// namespace), the node name and the kind of service.
+struct ServiceIdentityArgs {
+  std::string lab_prefix;
+  ServiceKind kind = ServiceKind::kStandin;
+};
 
 KeepalivedConfig BuildKeepalivedConfig(const Scenario& scenario, size_t node_index,
-                                       const NodePaths& paths = {},
-                                       ServiceKind service = ServiceKind::kStandin);
+                                       const ServiceIdentityArgs& service,
+                                       const NodePaths& paths = {});
 
 }  // namespace viplab

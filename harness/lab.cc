@@ -88,7 +88,7 @@ void Lab::PrepareNodes() {
     CopyExecutable(options_.tools_dir / "haproxy", bin / "haproxy");
     CopyExecutable(options_.tools_dir / "viplab-check", bin / "viplab-check");
     const KeepalivedConfig config =
-        BuildKeepalivedConfig(scenario_, node->index, NodePaths{}, options_.service);
+        BuildKeepalivedConfig(scenario_, node->index, {prefix(), options_.service});
     WriteFile(node->keepalived_conf(), RenderKeepalivedConfig(config));
     if (options_.service == ServiceKind::kHaproxy) {
       WriteFile(node->haproxy_conf(), RenderHaproxyConfig({node->name, scenario_.service_port, ""}));
@@ -108,29 +108,44 @@ void Lab::PrepareNodes() {
 }
 
 void Lab::StartServices() {
-  for (auto& node : nodes_) {
-    auto& member = topology_->node(node->name);
-    ServiceSpec spec;
-    spec.kind = options_.service;
-    spec.node = node->name;
-    spec.standin_binary = "/etc/keepalived/bin/haproxy";
-    spec.haproxy_binary = options_.haproxy;
-    spec.notify_dir = member.sandbox->tmp_dir();
-    spec.port = scenario_.service_port;
-    spec.netns_fd = member.ns->fd();
-    spec.sandbox = &*member.sandbox;
-    spec.log_file = node->service_log();
-    spec.cgroup_dir = node->cgroup.dir();
-    node->service.emplace(StartService(spec));
-  }
+  for (auto& node : nodes_) StartService(node->name);
+}
+
+void Lab::StartService(const std::string& node_name) {
+  Node& n = node(node_name);
+  if (n.service && n.service->Running()) return;
+  n.service.reset();  // reaps an exited one
+  auto& member = topology_->node(n.name);
+  ServiceSpec spec;
+  spec.kind = options_.service;
+  spec.lab = prefix();
+  spec.node = n.name;
+  spec.standin_binary = "/etc/keepalived/bin/haproxy";
+  spec.haproxy_binary = options_.haproxy;
+  spec.notify_dir = member.sandbox->tmp_dir();
+  spec.port = scenario_.service_port;
+  spec.netns_fd = member.ns->fd();
+  spec.sandbox = &*member.sandbox;
+  spec.log_file = n.service_log();
+  spec.cgroup_dir = n.cgroup.dir();
+  n.service.emplace(viplab::StartService(spec));
+  if (on_process_started) on_process_started(n.name, "haproxy", n.service->pidfd());
 }
 
 void Lab::StartKeepalived(const std::vector<std::string>& node_names) {
   for (auto& node : nodes_) {
-    if (node->keepalived) continue;
     if (!node_names.empty() &&
         std::find(node_names.begin(), node_names.end(), node->name) == node_names.end()) {
       continue;
+    }
+    if (node->keepalived) {
+      if (node->keepalived->process().WaitFor(std::chrono::milliseconds(0)) == std::nullopt) {
+        // Still running: leave it, unless it is on its way out (a graceful stop in progress).
+        if (!node->keepalived_stopping) continue;
+        node->keepalived->Stop(std::chrono::seconds(3));
+      }
+      node->keepalived.reset();
+      node->keepalived_stopping = false;
     }
     auto& member = topology_->node(node->name);
     KeepalivedSpec spec;
@@ -141,6 +156,9 @@ void Lab::StartKeepalived(const std::vector<std::string>& node_names) {
     spec.log_file = node->keepalived_log();
     spec.cgroup_dir = node->cgroup.dir();
     node->keepalived.emplace(Keepalived::Start(spec));
+    if (on_process_started) {
+      on_process_started(node->name, "keepalived", node->keepalived->process().pidfd());
+    }
   }
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -37,6 +38,7 @@ class Lab {
     Cgroup cgroup;
     std::optional<Process> service;
     std::optional<Keepalived> keepalived;
+    bool keepalived_stopping = false;  // a fault sent it SIGTERM; StartKeepalived waits it out
     std::filesystem::path keepalived_log() const { return dir / "keepalived.log"; }
     std::filesystem::path service_log() const { return dir / "haproxy.log"; }
     std::filesystem::path keepalived_conf() const { return dir / "etc-keepalived/keepalived.conf"; }
@@ -52,12 +54,20 @@ class Lab {
   // Copies the tools into each node, renders keepalived.conf and runs `keepalived --config-test`.
   // Throws InputError with keepalived's own message when a config is rejected.
   void PrepareNodes();
+  // Starts the service on every node, or on one node; a node whose service has exited (a fault
+  // killed it) gets a new one.
   void StartServices();
-  // Starts keepalived on the named nodes (all nodes when empty) that are not yet running it.
+  void StartService(const std::string& node_name);
+  // Starts keepalived on the named nodes (all nodes when empty) that are not running it; one that
+  // is stopping or has exited is reaped (waiting up to 3 s) and started again.
   void StartKeepalived(const std::vector<std::string>& node_names = {});
+  // Called with every daemon started: (node, "haproxy" or "keepalived", pidfd). The runner uses
+  // it to watch exits. Set before starting anything.
+  std::function<void(const std::string&, const std::string&, int)> on_process_started;
   void Shutdown() noexcept;
 
   const Scenario& scenario() const { return scenario_; }
+  const LabOptions& options() const { return options_; }
   const std::string& prefix() const { return directory_.prefix(); }
   const std::filesystem::path& dir() const { return directory_.dir(); }
   Topology& topology() { return *topology_; }

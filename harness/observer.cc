@@ -1,6 +1,10 @@
 #include "harness/observer.h"
 
+#include <fcntl.h>
+
 #include <fmt/format.h>
+
+#include "netns/error.h"
 
 #include "netns/network_namespace.h"
 
@@ -46,9 +50,20 @@ void Observer::WatchNotifyFifo(const std::string& node, const std::filesystem::p
 }
 
 void Observer::WatchProcessExit(const std::string& node, const std::string& what, int pidfd) {
-  loop_.Add(pidfd, [this, node, what, pidfd](uint32_t) {
+  // Our own duplicate: the process object may close its pidfd (restarted daemons) and the number
+  // be reused while this watch is still registered.
+  UniqueFd own(static_cast<int>(CheckErrno(::fcntl(pidfd, F_DUPFD_CLOEXEC, 3),
+                                           "could not duplicate a pidfd")));
+  const int fd = own.get();
+  {
+    std::lock_guard lock(pidfds_mutex_);
+    pidfds_.emplace(fd, std::move(own));
+  }
+  loop_.Add(fd, [this, node, what, fd](uint32_t) {
     timeline_.Add(node, event_kind::kProcessExit, fmt::format("{} exited", what));
-    loop_.Remove(pidfd);  // a pidfd stays readable; one event is all we want
+    loop_.Remove(fd);  // a pidfd stays readable; one event is all we want
+    std::lock_guard lock(pidfds_mutex_);
+    pidfds_.erase(fd);
   });
 }
 

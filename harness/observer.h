@@ -6,6 +6,8 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "netns/event_loop.h"
 #include "netns/ipv4.h"
 #include "netns/netlink_monitor.h"
+#include "netns/unique_fd.h"
 
 namespace viplab {
 
@@ -44,6 +47,8 @@ class Observer {
   EventLoop loop_;
   std::vector<std::pair<std::string, std::unique_ptr<NetlinkMonitor>>> monitors_;
   std::vector<std::unique_ptr<NotifyFifo>> fifos_;
+  std::mutex pidfds_mutex_;
+  std::map<int, UniqueFd> pidfds_;  // duplicates of watched pidfds, closed once they fired
   bool started_ = false;
 };
 

@@ -111,23 +111,16 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
   }
   observer.Start();
 
+  lab->on_process_started = [&observer](const std::string& node, const std::string& what,
+                                        int pidfd) { observer.WatchProcessExit(node, what, pidfd); };
   lab->StartServices();
-  for (Lab::Node* node : lab->nodes()) {
-    observer.WatchProcessExit(node->name, "haproxy", node->service->pidfd());
-  }
   ClientProbe probe(*lab->topology().client().ns, scenario.vip.address(), scenario.service_port,
                     timeline);
   probe.Start();
   const double converge_timeout_ms =
       LargestMasterDownMs(scenario) + 3 * MaxAdvertMs(scenario) + 10000;
-  std::set<std::string> keepalived_watched;
   auto start_keepalived = [&](const std::vector<std::string>& names) {
     lab->StartKeepalived(names);
-    for (Lab::Node* node : lab->nodes()) {
-      if (node->keepalived && keepalived_watched.insert(node->name).second) {
-        observer.WatchProcessExit(node->name, "keepalived", node->keepalived->process().pidfd());
-      }
-    }
   };
   if (scenario.startup == Startup::kStaggered && scenario.nodes.size() > 1) {
     const std::string& first = scenario.nodes.front().name;

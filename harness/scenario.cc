@@ -130,6 +130,182 @@ void ValidateAddresses(JsonFields& f, Scenario& s) {
   }
 }
 
+
+struct FaultEntry {
+  const char* target;
+  const char* action;
+  FaultKind kind;
+};
+constexpr FaultEntry kFaultCatalog[] = {
+    {"service", "kill", FaultKind::kServiceKill},
+    {"service", "freeze", FaultKind::kServiceFreeze},
+    {"service", "degrade", FaultKind::kServiceDegrade},
+    {"keepalived", "stop", FaultKind::kKeepalivedStop},
+    {"keepalived", "crash", FaultKind::kKeepalivedCrash},
+    {"keepalived", "freeze", FaultKind::kKeepalivedFreeze},
+    {"keepalived", "restart", FaultKind::kKeepalivedRestart},
+    {"node", "freeze", FaultKind::kNodeFreeze},
+    {"node", "crash", FaultKind::kNodeCrash},
+    {"link", "down", FaultKind::kLinkDown},
+    {"network", "loss", FaultKind::kPacketLoss},
+    {"network", "partition", FaultKind::kPartition},
+    {"network", "delay", FaultKind::kVrrpDelay},
+};
+
+std::string OneOf(JsonFields& f, const char* key, const std::string& fallback,
+                  std::initializer_list<const char*> allowed) {
+  const std::string value = f.Optional<std::string>(key).value_or(fallback);
+  for (const char* a : allowed) {
+    if (value == a) return value;
+  }
+  std::string list;
+  for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+  f.Fail(key, fmt::format("'{}' is not one of {}", value, list));
+}
+
+FaultSpec ParseFault(JsonFields& f, const std::set<std::string>& names) {
+  FaultSpec fault;
+  const std::string target = f.Optional<std::string>("target").value_or("service");
+  const std::string action = f.Required<std::string>("action");
+  bool known_target = false, found = false;
+  for (const FaultEntry& e : kFaultCatalog) {
+    if (target != e.target) continue;
+    known_target = true;
+    if (action == e.action) {
+      fault.kind = e.kind;
+      found = true;
+    }
+  }
+  if (!known_target) {
+    f.Fail("target", fmt::format("unknown target '{}' (known: service, keepalived, node, link, "
+                                 "network)",
+                                 target));
+  }
+  if (!found) {
+    std::string known;
+    for (const FaultEntry& e : kFaultCatalog) {
+      if (target == e.target) known += (known.empty() ? "" : ", ") + std::string(e.action);
+    }
+    f.Fail("action", fmt::format("unknown fault '{}' for target {} (known: {})", action, target,
+                                 known));
+  }
+  fault.node = f.Optional<std::string>("node").value_or("master");
+  if (fault.node != "master" && names.count(fault.node) == 0) {
+    f.Fail("node", fmt::format("'{}' is not a node of this scenario", fault.node));
+  }
+  switch (fault.kind) {
+    case FaultKind::kServiceKill:
+      fault.signal = OneOf(f, "signal", "KILL", {"KILL", "TERM"});
+      break;
+    case FaultKind::kServiceDegrade:
+      fault.degrade = OneOf(f, "mode", "refuse", {"refuse", "503"});
+      break;
+    case FaultKind::kLinkDown:
+      fault.side = OneOf(f, "side", "node", {"node", "switch"});
+      break;
+    case FaultKind::kPacketLoss:
+      fault.percent = f.Required<double>("percent");
+      if (fault.percent < 0 || fault.percent > 100) {
+        f.Fail("percent", fmt::format("{} is outside 0..100", fault.percent));
+      }
+      fault.direction = OneOf(f, "direction", "egress", {"egress", "ingress"});
+      fault.traffic = OneOf(f, "traffic", "all", {"all", "vrrp"});
+      break;
+    case FaultKind::kPartition:
+      fault.partition = OneOf(f, "mode", "peers", {"peers", "isolate", "one-way"});
+      break;
+    case FaultKind::kVrrpDelay:
+      fault.delay_ms = f.Required<double>("delay_ms");
+      if (fault.delay_ms <= 0 || fault.delay_ms > 60000) {
+        f.Fail("delay_ms", fmt::format("{} is outside (0, 60000]", fault.delay_ms));
+      }
+      break;
+    default:
+      break;
+  }
+  f.Done();
+  return fault;
+}
+
+Expectation ParseExpect(JsonFields& e, const std::set<std::string>& names) {
+  Expectation x;
+  auto node_or_none = [&](const char* key, bool allow_none) -> std::optional<std::string> {
+    auto value = e.Optional<std::string>(key);
+    if (value && names.count(*value) == 0 && !(allow_none && *value == "none")) {
+      e.Fail(key, fmt::format("'{}' is not a node of this scenario", *value));
+    }
+    return value;
+  };
+  x.owner_before = node_or_none("owner_before", false);
+  x.owner_after = node_or_none("owner_after", true);
+  x.vip_moved = e.Optional<bool>("vip_moved");
+  if (e.Has("failover_ms")) x.failover_ms = ParseBound(e, "failover_ms");
+  if (e.Has("release_ms")) x.release_ms = ParseBound(e, "release_ms");
+  if (e.Has("outage_ms")) x.outage_ms = ParseBound(e, "outage_ms");
+  x.split_brain = e.Optional<bool>("split_brain");
+  e.Done();
+  return x;
+}
+
+Step ParseStep(JsonFields& f, const std::set<std::string>& names) {
+  Step step;
+  int kinds = 0;
+  if (f.Has("inject")) {
+    ++kinds;
+    step.kind = Step::Kind::kInject;
+    JsonFields ff = f.Object("inject");
+    step.fault = ParseFault(ff, names);
+  }
+  if (f.Has("clear")) {
+    ++kinds;
+    step.kind = Step::Kind::kClear;
+    if (!f.Required<bool>("clear")) f.Fail("clear", "must be true (clears the active faults)");
+  }
+  if (f.Has("wait")) {
+    ++kinds;
+    step.kind = Step::Kind::kWait;
+    JsonFields w = f.Object("wait");
+    step.wait.owner = w.Optional<std::string>("owner");
+    if (step.wait.owner && *step.wait.owner != "none" && names.count(*step.wait.owner) == 0) {
+      w.Fail("owner", fmt::format("'{}' is not a node of this scenario", *step.wait.owner));
+    }
+    if (w.Has("state")) {
+      JsonFields st = w.Object("state");
+      for (const std::string& node : names) {
+        if (!st.Has(node.c_str())) continue;
+        const std::string state = OneOf(st, node.c_str(), "", {"MASTER", "BACKUP", "FAULT"});
+        step.wait.states.emplace_back(node, state);
+      }
+      st.Done();  // any other key is not a node
+    }
+    if (!step.wait.owner && step.wait.states.empty()) {
+      w.Fail("owner", "is missing (a wait needs an owner or a state)");
+    }
+    step.wait.timeout_ms = w.Optional<double>("timeout_ms").value_or(10000);
+    if (step.wait.timeout_ms <= 0 || step.wait.timeout_ms > 600000) {
+      w.Fail("timeout_ms", "must be in (0, 600000]");
+    }
+    w.Done();
+  }
+  if (f.Has("hold_ms")) {
+    ++kinds;
+    step.kind = Step::Kind::kHold;
+    step.hold_ms = f.Required<double>("hold_ms");
+    if (step.hold_ms <= 0 || step.hold_ms > 600000) f.Fail("hold_ms", "must be in (0, 600000]");
+  }
+  if (f.Has("expect")) {
+    ++kinds;
+    step.kind = Step::Kind::kExpect;
+    JsonFields e = f.Object("expect");
+    step.expect = ParseExpect(e, names);
+  }
+  if (kinds != 1) {
+    f.Fail("", "must hold exactly one of inject, clear, wait, hold_ms, expect");
+  }
+  f.Done();
+  return step;
+}
+
 Scenario ParseScenario(const std::filesystem::path& file, const json& root) {
   Scenario s;
   s.file = file;
@@ -215,43 +391,31 @@ Scenario ParseScenario(const std::filesystem::path& file, const json& root) {
     s.nodes.push_back(std::move(node));
   }
 
-  if (f.Has("fault")) {
-    JsonFields ff = f.Object("fault");
-    s.fault.action = ff.Required<std::string>("action");
-    if (s.fault.action != "kill") ff.Fail("action", fmt::format("unknown fault '{}'", s.fault.action));
-    s.fault.target = ff.Optional<std::string>("target").value_or("service");
-    if (s.fault.target != "service") {
-      ff.Fail("target", fmt::format("'{}' cannot be killed (known: service)", s.fault.target));
-    }
-    s.fault.node = ff.Optional<std::string>("node").value_or("master");
-    if (s.fault.node != "master" && names.count(s.fault.node) == 0) {
-      ff.Fail("node", fmt::format("'{}' is not a node of this scenario", s.fault.node));
-    }
-    s.fault.signal = ff.Optional<std::string>("signal").value_or("KILL");
-    if (s.fault.signal != "KILL" && s.fault.signal != "TERM") {
-      ff.Fail("signal", fmt::format("'{}' is not TERM or KILL", s.fault.signal));
-    }
-    ff.Done();
-  } else {
-    f.Fail("fault", "is missing");
+  const bool has_steps = f.Has("steps");
+  if (has_steps && (f.Has("fault") || f.Has("expect"))) {
+    f.Fail("steps", "cannot be combined with a top-level fault or expect (put them in steps)");
   }
-
-  if (f.Has("expect")) {
-    JsonFields e = f.Object("expect");
-    auto node_or_none = [&](const char* key, bool allow_none) -> std::optional<std::string> {
-      auto value = e.Optional<std::string>(key);
-      if (value && names.count(*value) == 0 && !(allow_none && *value == "none")) {
-        e.Fail(key, fmt::format("'{}' is not a node of this scenario", *value));
+  if (has_steps) {
+    std::vector<JsonFields> step_fields = f.Array("steps");
+    if (step_fields.empty()) f.Fail("steps", "must list at least one step");
+    bool injected = false;
+    for (JsonFields& sf : step_fields) {
+      s.steps.push_back(ParseStep(sf, names));
+      if (s.steps.back().kind == Step::Kind::kInject) injected = true;
+      if (!injected && s.steps.back().kind != Step::Kind::kWait) {
+        sf.Fail("", "comes before the first inject (only wait steps may)");
       }
-      return value;
-    };
-    s.expect.owner_before = node_or_none("owner_before", false);
-    s.expect.owner_after = node_or_none("owner_after", true);
-    s.expect.vip_moved = e.Optional<bool>("vip_moved");
-    if (e.Has("failover_ms")) s.expect.failover_ms = ParseBound(e, "failover_ms");
-    if (e.Has("release_ms")) s.expect.release_ms = ParseBound(e, "release_ms");
-    if (e.Has("outage_ms")) s.expect.outage_ms = ParseBound(e, "outage_ms");
-    e.Done();
+    }
+    if (!injected) f.Fail("steps", "must inject at least one fault");
+  } else if (f.Has("fault")) {
+    JsonFields ff = f.Object("fault");
+    s.fault = ParseFault(ff, names);
+    if (f.Has("expect")) {
+      JsonFields e = f.Object("expect");
+      s.expect = ParseExpect(e, names);
+    }
+  } else {
+    f.Fail("fault", "is missing (give a fault, or steps)");
   }
   f.Done();
   ValidateAddresses(f, s);
@@ -273,6 +437,52 @@ Ipv4Prefix Scenario::NodeAddress(size_t index) const {
 
 Ipv4Prefix Scenario::ClientAddress() const {
   return Ipv4Prefix(subnet.Host(subnet.UsableHosts()), subnet.length());
+}
+
+Scenario ScenarioFromJson(const nlohmann::json& root, const std::filesystem::path& origin) {
+  return ParseScenario(origin, root);
+}
+
+std::string FaultName(FaultKind kind) {
+  for (const FaultEntry& e : kFaultCatalog) {
+    if (e.kind == kind) return fmt::format("{}-{}", e.target, e.action);
+  }
+  return "?";
+}
+
+std::string DescribeFault(const FaultSpec& f) {
+  switch (f.kind) {
+    case FaultKind::kServiceKill:
+      return fmt::format("SIG{} to haproxy", f.signal);
+    case FaultKind::kServiceFreeze:
+      return "SIGSTOP to haproxy (hung)";
+    case FaultKind::kServiceDegrade:
+      return f.degrade == "503" ? "haproxy answers 503" : "haproxy refuses connections";
+    case FaultKind::kKeepalivedStop:
+      return "SIGTERM to keepalived (graceful stop)";
+    case FaultKind::kKeepalivedCrash:
+      return "SIGKILL to keepalived's VRRP child and parent (crash)";
+    case FaultKind::kKeepalivedFreeze:
+      return "SIGSTOP to keepalived's VRRP child (hung)";
+    case FaultKind::kKeepalivedRestart:
+      return "keepalived restart";
+    case FaultKind::kNodeFreeze:
+      return "whole node frozen (cgroup freezer)";
+    case FaultKind::kNodeCrash:
+      return "whole node crashed (cgroup.kill)";
+    case FaultKind::kLinkDown:
+      return f.side == "switch" ? "switch port down (cable pulled)" : "interface down";
+    case FaultKind::kPacketLoss:
+      return fmt::format("{}% loss of {} {}", f.percent, f.traffic == "vrrp" ? "VRRP" : "all",
+                         f.direction);
+    case FaultKind::kPartition:
+      if (f.partition == "isolate") return "isolated from everyone";
+      if (f.partition == "one-way") return "one-way partition (hears its peers, they do not hear it)";
+      return "partitioned from its peers (client still reaches it)";
+    case FaultKind::kVrrpDelay:
+      return fmt::format("VRRP adverts delayed {} ms", f.delay_ms);
+  }
+  return "?";
 }
 
 Scenario LoadScenario(const std::filesystem::path& file) {

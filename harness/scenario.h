@@ -4,6 +4,8 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json_fwd.hpp>
+#include <utility>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,13 +35,45 @@ struct NodeSpec {
   CheckSpec check;                      // the scenario's unless overridden
 };
 
-// The fault injected at t = 0. `node` is a node name or "master" (the VIP owner at t = 0).
-struct FaultSpec {
-  std::string action = "kill";
-  std::string target = "service";
-  std::string node = "master";
-  std::string signal = "KILL";  // TERM or KILL
+// The fault catalog. In JSON a fault is {"target": ..., "action": ..., "node": ...} plus the
+// action's parameters; FaultName() gives its stable short name ("service-kill", "link-down").
+enum class FaultKind {
+  kServiceKill,        // service/kill: signal TERM or KILL
+  kServiceFreeze,      // service/freeze: SIGSTOP (a hung haproxy); clear: SIGCONT
+  kServiceDegrade,     // service/degrade: mode "refuse" (connections refused) or "503"
+  kKeepalivedStop,     // keepalived/stop: SIGTERM (graceful, priority-0 advert)
+  kKeepalivedCrash,    // keepalived/crash: SIGKILL of the VRRP child and the parent
+  kKeepalivedFreeze,   // keepalived/freeze: SIGSTOP of the VRRP child
+  kKeepalivedRestart,  // keepalived/restart: graceful stop, then start again
+  kNodeFreeze,         // node/freeze: cgroup v2 freezer on all the node's processes
+  kNodeCrash,          // node/crash: cgroup.kill of all the node's processes
+  kLinkDown,           // link/down: side "node" (eth0 down) or "switch" (pulled cable)
+  kPacketLoss,         // network/loss: percent, direction egress|ingress, traffic all|vrrp
+  kPartition,          // network/partition: mode peers|isolate|one-way
+  kVrrpDelay,          // network/delay: VRRP adverts leaving the node delayed by delay_ms
 };
+
+// One fault of the catalog. `node` is a node name or "master" (the VIP owner when injected).
+// Clearing undoes it: restart what was killed, thaw what was frozen, restore links and traffic.
+struct FaultSpec {
+  FaultKind kind = FaultKind::kServiceKill;
+  std::string node = "master";
+  std::string signal = "KILL";        // kServiceKill: TERM or KILL
+  std::string degrade = "refuse";     // kServiceDegrade: refuse or 503
+  std::string side = "node";          // kLinkDown: node or switch
+  double percent = 100;               // kPacketLoss: 0..100
+  std::string direction = "egress";   // kPacketLoss: egress or ingress
+  std::string traffic = "all";        // kPacketLoss: all or vrrp
+  std::string partition = "peers";    // kPartition: peers (cut from the other nodes, not the
+                                      // client), isolate (from everyone), one-way (the node
+                                      // still hears its peers, they no longer hear it)
+  double delay_ms = 0;                // kVrrpDelay
+};
+
+// "service-kill", "keepalived-crash", "network-loss", ...
+std::string FaultName(FaultKind kind);
+// Plain words without the node, e.g. "SIGKILL to haproxy", "30% loss of VRRP egress".
+std::string DescribeFault(const FaultSpec& fault);
 
 struct Bound {
   std::optional<double> min;
@@ -53,6 +87,29 @@ struct Expectation {
   std::optional<Bound> failover_ms;
   std::optional<Bound> release_ms;
   std::optional<Bound> outage_ms;
+  std::optional<bool> split_brain;  // two owners at once at some point
+  bool empty() const {
+    return !owner_before && !owner_after && !vip_moved && !failover_ms && !release_ms &&
+           !outage_ms && !split_brain;
+  }
+};
+
+// A condition to wait for: the VIP owner (a node or "none") and/or VRRP states of nodes.
+struct WaitCondition {
+  std::optional<std::string> owner;
+  std::vector<std::pair<std::string, std::string>> states;  // node -> MASTER/BACKUP/FAULT
+  double timeout_ms = 10000;
+};
+
+// One step of a scenario sequence. Times are measured from the step's own start; `expect`
+// judges what happened since the last inject or clear ("the phase").
+struct Step {
+  enum class Kind { kInject, kClear, kWait, kHold, kExpect };
+  Kind kind = Kind::kInject;
+  FaultSpec fault;        // kInject
+  WaitCondition wait;     // kWait
+  double hold_ms = 0;     // kHold: observe for this long
+  Expectation expect;     // kExpect
 };
 
 // How keepalived is started on the nodes. kStaggered: the first node listed starts alone and the
@@ -74,8 +131,12 @@ struct Scenario {
   bool unicast = false;
   Startup startup = Startup::kStaggered;
   std::vector<NodeSpec> nodes;
+  // Single-fault form: `fault` + `expect` (the runner observes until the outcome is decidable).
+  // Sequence form: `steps` (inject / wait / hold / expect / clear), each timed. Exactly one form.
   FaultSpec fault;
   Expectation expect;
+  std::vector<Step> steps;
+  bool is_sequence() const { return !steps.empty(); }
 
   const NodeSpec* FindNode(std::string_view node_name) const;
   // Address of node i (0-based) and of the client: hosts 11, 12, ... and the last usable host.
@@ -86,6 +147,9 @@ struct Scenario {
 // Parses and validates one scenario file. Throws InputError ("cases/x.json:3:14: ..." for JSON
 // syntax, "cases/x.json: nodes[1].priority: 300 is outside 1..255" for content).
 Scenario LoadScenario(const std::filesystem::path& file);
+// Validates a scenario already parsed from JSON; `origin` names it in messages (a file, or
+// "cases/matrix.json: nopreempt/script-w2/service-kill" for generated scenarios).
+Scenario ScenarioFromJson(const nlohmann::json& root, const std::filesystem::path& origin);
 // Expands files and directories (recursively, *.json, sorted) into scenarios; throws InputError.
 std::vector<Scenario> LoadScenarios(const std::vector<std::filesystem::path>& paths);
 

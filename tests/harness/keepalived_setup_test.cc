@@ -31,7 +31,7 @@ TEST_P(GoldenConfigTest, RenderedConfigMatchesReviewedText) {
     const auto golden = kSource / "tests/harness/golden" /
                         ("issue-2599-" + GetParam() + "." + s.nodes[i].name + ".conf");
     ASSERT_TRUE(std::filesystem::exists(golden)) << golden;
-    EXPECT_EQ(RenderKeepalivedConfig(BuildKeepalivedConfig(s, i)), ReadFile(golden))
+    EXPECT_EQ(RenderKeepalivedConfig(BuildKeepalivedConfig(s, i, {"vl-1-", ServiceKind::kStandin})), ReadFile(golden))
         << "node " << s.nodes[i].name << ", golden file " << golden;
   }
 }
@@ -45,18 +45,18 @@ INSTANTIATE_TEST_SUITE_P(Issue2599, GoldenConfigTest,
                            return name;
                          });
 
-TEST(ServiceMatchArgsTest, EndsAfterTheNodeNameOption) {
-  // "--port" after the name makes "--node lb1" unable to match "--node lb10 ...".
-  EXPECT_EQ(ServiceMatchArgs("lb1", 8080),
-            (std::vector<std::string>{"--node", "lb1", "--port"}));
+TEST(KeepalivedSetupTest, RealHaproxyIsTrackedByItsLabAndNode) {
+  const Scenario s = LoadScenario(kSource / "cases/issue-2599/d-track-process.json");
+  EXPECT_THAT(RenderKeepalivedConfig(BuildKeepalivedConfig(s, 1, {"vl-4-", ServiceKind::kHaproxy})),
+              ::testing::HasSubstr("    process haproxy -L vl-4-lb2\n    param_match partial\n"));
 }
 
 TEST(KeepalivedSetupTest, NodeOverridesReachTheirOwnConfigOnly) {
   Scenario s = LoadScenario(kSource / "cases/issue-2599/d-track-process.json");
   s.nodes[1].advert_int = 2;
-  EXPECT_THAT(RenderKeepalivedConfig(BuildKeepalivedConfig(s, 1)),
+  EXPECT_THAT(RenderKeepalivedConfig(BuildKeepalivedConfig(s, 1, {"vl-1-", ServiceKind::kStandin})),
               ::testing::HasSubstr("advert_int 2\n"));
-  EXPECT_THAT(RenderKeepalivedConfig(BuildKeepalivedConfig(s, 0)),
+  EXPECT_THAT(RenderKeepalivedConfig(BuildKeepalivedConfig(s, 0, {"vl-1-", ServiceKind::kStandin})),
               ::testing::HasSubstr("advert_int 1\n"));
 }
 

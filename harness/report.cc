@@ -49,8 +49,31 @@ json ExpectationToJson(const Expectation& e) {
   if (e.failover_ms) j["failover_ms"] = BoundToJson(*e.failover_ms);
   if (e.release_ms) j["release_ms"] = BoundToJson(*e.release_ms);
   if (e.outage_ms) j["outage_ms"] = BoundToJson(*e.outage_ms);
+  if (e.split_brain) j["split_brain"] = *e.split_brain;
   return j;
 }
+
+namespace {
+
+json StepToJson(const StepResult& step) {
+  json j = {{"index", step.index + 1},       {"kind", step.kind},
+            {"description", step.description}, {"t_ms", Round(step.t_ms)},
+            {"duration_ms", Round(step.duration_ms)}, {"passed", step.passed},
+            {"skipped", step.skipped},         {"failures", step.failures}};
+  if (step.measured) {
+    const Measurement& m = *step.measured;
+    j["measured"] = {{"owner_before", m.owner_before},
+                     {"owner_after", OrNull(m.owner_after)},
+                     {"vip_moved", m.vip_moved},
+                     {"failover_ms", RoundOrNull(m.failover_ms)},
+                     {"release_ms", RoundOrNull(m.release_ms)},
+                     {"outage_ms", RoundOrNull(m.outage_ms)},
+                     {"dual_owner_ms", Round(m.dual_owner_ms)}};
+  }
+  return j;
+}
+
+}  // namespace
 
 json ScenarioResultToJson(const ScenarioResult& r, const Scenario& scenario) {
   const Measurement& m = r.measured;
@@ -77,6 +100,7 @@ json ScenarioResultToJson(const ScenarioResult& r, const Scenario& scenario) {
       {"outage_ms", RoundOrNull(m.outage_ms)},
       {"outage_ongoing", m.outage_ongoing},
       {"dual_owner_ms", Round(m.dual_owner_ms)},
+      {"split_brain", m.dual_owner_ms > 0},
       {"no_owner_ms", Round(m.no_owner_ms)},
       {"observed_ms", Round(m.observed_ms)},
       {"converge_ms", Round(r.converge_ms)},
@@ -86,6 +110,11 @@ json ScenarioResultToJson(const ScenarioResult& r, const Scenario& scenario) {
       {"expected", ExpectationToJson(scenario.expect)},
       {"checks", r.verdict.checks},
       {"failures", r.verdict.failures},
+      {"steps", [&] {
+         json steps = json::array();
+         for (const StepResult& step : r.steps) steps.push_back(StepToJson(step));
+         return steps;
+       }()},
       {"log_tail", r.log_tail},
       {"events", events},
   };

@@ -11,6 +11,7 @@
 #include "harness/client_probe.h"
 #include "harness/fault.h"
 #include "harness/observer.h"
+#include "harness/step_runner.h"
 #include "harness/vrrp_timing.h"
 #include "netns/error.h"
 
@@ -179,7 +180,32 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
     }
   }
 
-  if (before) {
+  if (before && scenario.is_sequence()) {
+    result.converge_ms = MillisBetween(lab_start, Now());
+    progress(fmt::format("converged in {:.0f} ms, {} is master; running {} steps",
+                         result.converge_ms, *before->vip_owners.begin(), scenario.steps.size()));
+    SequenceResult seq;
+    {
+      StepRunner steps(*lab, timeline, probe, progress);
+      seq = steps.Run(scenario.steps);
+    }  // clears faults still active
+    end = Now();
+    t0 = seq.first_inject.value_or(end);
+    result.fault = seq.first_fault;
+    result.steps = seq.steps;
+    probe.Stop();
+    result.measured = Measure(timeline.Events(), probe.Samples(), t0, end, seq.owner_before);
+    result.verdict.passed = seq.passed;
+    for (const StepResult& step : seq.steps) {
+      for (const std::string& f : step.failures) {
+        result.verdict.failures.push_back(fmt::format("step {} ({}): {}", step.index + 1, step.kind, f));
+      }
+      if (step.skipped) {
+        result.verdict.failures.push_back(
+            fmt::format("step {} ({}): skipped", step.index + 1, step.kind));
+      }
+    }
+  } else if (before) {
     result.converge_ms = MillisBetween(lab_start, Now());
     const std::string owner_before = *before->vip_owners.begin();
     const std::string target = scenario.fault.node == "master" ? owner_before : scenario.fault.node;
@@ -188,10 +214,14 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
     progress(fmt::format("converged in {:.0f} ms, {} is master; injecting {}", result.converge_ms,
                          owner_before, result.fault));
     t0 = Now();
-    fault->Inject(*lab);
+    try {
+      fault->Inject(*lab);
+    } catch (const std::exception& e) {
+      result.error = fmt::format("could not inject {}: {}", result.fault, e.what());
+    }
     timeline.Add(target, event_kind::kFault, result.fault, t0);
 
-    const TimePoint deadline = t0 + Ms(result.window_ms);
+    const TimePoint deadline = result.error.empty() ? t0 + Ms(result.window_ms) : t0;
     if (ExpectedOutcome(scenario.expect, owner_before) == Outcome::kMoves) {
       // Done once a single new owner has held the VIP for an advert interval and serves the
       // client; otherwise the window runs out and the verdict reports what happened instead.

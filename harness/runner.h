@@ -16,6 +16,7 @@
 
 #include "harness/lab.h"
 #include "harness/measurement.h"
+#include "harness/step_runner.h"
 #include "harness/scenario.h"
 #include "harness/timeline.h"
 #include "harness/verdict.h"
@@ -49,6 +50,7 @@ struct ScenarioResult {
   double window_ms = 0;           // longest observation allowed after the fault
   Measurement measured;
   Verdict verdict;
+  std::vector<StepResult> steps;  // sequence scenarios: each step, timed
   std::vector<TimedEvent> events;
   std::vector<std::string> log_tail;  // last keepalived log lines per node, on failure
 };

@@ -29,6 +29,7 @@ inline constexpr const char* kFault = "fault";            // detail: what was in
 inline constexpr const char* kClient = "client";          // detail: "served by lb2" / "failed: ..."
 inline constexpr const char* kProcessExit = "process_exit";
 inline constexpr const char* kLink = "link";              // detail: "eth0 up" / "eth0 down"
+inline constexpr const char* kClear = "clear";            // detail: what was cleared
 inline constexpr const char* kNote = "note";
 }  // namespace event_kind
 

@@ -37,6 +37,12 @@ Verdict Judge(const Expectation& expect, const Measurement& m) {
     check(*expect.owner_after == measured,
           fmt::format("owner_after: expected {}, measured {}", *expect.owner_after, measured));
   }
+  if (expect.split_brain) {
+    const bool seen = m.dual_owner_ms > 0;
+    check(*expect.split_brain == seen,
+          fmt::format("split_brain: expected {}, measured {} (two owners for {:.0f} ms)",
+                      *expect.split_brain, seen, m.dual_owner_ms));
+  }
   if (expect.vip_moved) {
     check(*expect.vip_moved == m.vip_moved, fmt::format("vip_moved: expected {}, measured {}",
                                                         *expect.vip_moved, m.vip_moved));

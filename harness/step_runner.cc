@@ -1,0 +1,193 @@
+#include "harness/step_runner.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "harness/lab.h"
+#include "harness/verdict.h"
+#include "netns/error.h"
+
+namespace viplab {
+namespace {
+
+const char* KindName(Step::Kind kind) {
+  switch (kind) {
+    case Step::Kind::kInject:
+      return "inject";
+    case Step::Kind::kClear:
+      return "clear";
+    case Step::Kind::kWait:
+      return "wait";
+    case Step::Kind::kHold:
+      return "hold";
+    case Step::Kind::kExpect:
+      return "expect";
+  }
+  return "?";
+}
+
+std::string DescribeWait(const WaitCondition& w) {
+  std::vector<std::string> parts;
+  if (w.owner) parts.push_back(fmt::format("owner == {}", *w.owner));
+  for (const auto& [node, state] : w.states) parts.push_back(fmt::format("{} {}", node, state));
+  return fmt::format("{} within {:.0f} ms", fmt::join(parts, " and "), w.timeout_ms);
+}
+
+// The single owner, "none", or "lb1+lb2" for several.
+std::string OwnerOf(const LabState& s) {
+  if (s.vip_owners.empty()) return "none";
+  return fmt::format("{}", fmt::join(s.vip_owners, "+"));
+}
+
+}  // namespace
+
+StepRunner::StepRunner(Lab& lab, Timeline& timeline, const ClientProbe& probe,
+                       std::function<void(const std::string&)> progress)
+    : lab_(lab), timeline_(timeline), probe_(probe), progress_(std::move(progress)) {}
+
+StepRunner::~StepRunner() {
+  for (auto it = active_.rbegin(); it != active_.rend(); ++it) {
+    try {
+      it->fault->Clear(lab_);
+    } catch (...) {
+      // Teardown removes whatever is left; a failing clear must not hide the run's result.
+    }
+  }
+}
+
+void StepRunner::StartPhase(TimePoint at) {
+  phase_start_ = at;
+  phase_owner_ = OwnerOf(timeline_.State());
+}
+
+SequenceResult StepRunner::Run(const std::vector<Step>& steps) {
+  SequenceResult seq;
+  bool aborted = false;
+  std::vector<TimePoint> starts;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const Step& step = steps[i];
+    StepResult out;
+    out.index = i;
+    out.kind = KindName(step.kind);
+    if (aborted) {
+      out.skipped = true;
+      out.passed = false;
+      out.description = "skipped: an earlier wait failed";
+      seq.steps.push_back(std::move(out));
+      continue;
+    }
+    const TimePoint start = Now();
+    starts.push_back(start);
+    switch (step.kind) {
+      case Step::Kind::kInject:
+        Inject(step, out, seq);
+        break;
+      case Step::Kind::kClear:
+        Clear(out);
+        break;
+      case Step::Kind::kWait:
+        aborted = !Wait(step.wait, out);
+        break;
+      case Step::Kind::kHold:
+        out.description = fmt::format("observe for {:.0f} ms", step.hold_ms);
+        timeline_.WaitUntil([](const LabState&, TimePoint) { return false; },
+                            start + std::chrono::microseconds(
+                                        static_cast<int64_t>(step.hold_ms * 1000)));
+        break;
+      case Step::Kind::kExpect:
+        Expect(step.expect, out);
+        break;
+    }
+    out.duration_ms = MillisBetween(start, Now());
+    if (progress_) {
+      progress_(fmt::format("step {} {}: {} ({:.0f} ms){}", i + 1, out.kind, out.description,
+                            out.duration_ms, out.passed ? "" : " FAILED"));
+    }
+    seq.steps.push_back(std::move(out));
+  }
+  // Step times relative to the first inject (t = 0), like the events.
+  const TimePoint t0 = seq.first_inject.value_or(starts.empty() ? Now() : starts.front());
+  for (size_t i = 0; i < starts.size(); ++i) seq.steps[i].t_ms = MillisBetween(t0, starts[i]);
+  for (const StepResult& r : seq.steps) seq.passed = seq.passed && r.passed;
+  return seq;
+}
+
+void StepRunner::Inject(const Step& step, StepResult& out, SequenceResult& seq) {
+  const LabState state = timeline_.State();
+  std::string node = step.fault.node;
+  if (node == "master") {
+    if (state.vip_owners.size() != 1) {
+      out.passed = false;
+      out.description = fmt::format("{} on the master", DescribeFault(step.fault));
+      out.failures.push_back(
+          fmt::format("no single VIP owner to inject into (owners: {})", OwnerOf(state)));
+      return;
+    }
+    node = *state.vip_owners.begin();
+  }
+  std::unique_ptr<Fault> fault = MakeFault(step.fault, node);
+  out.description = fault->Describe();
+  const TimePoint at = Now();
+  StartPhase(at);
+  if (!seq.first_inject) {
+    seq.first_inject = at;
+    seq.first_fault = out.description;
+    seq.owner_before = phase_owner_;
+  }
+  fault->Inject(lab_);
+  timeline_.Add(node, event_kind::kFault, out.description, at);
+  active_.push_back({node, std::move(fault)});
+}
+
+void StepRunner::Clear(StepResult& out) {
+  std::vector<std::string> cleared;
+  const TimePoint at = Now();
+  StartPhase(at);
+  while (!active_.empty()) {
+    ActiveFault active = std::move(active_.back());
+    active_.pop_back();
+    active.fault->Clear(lab_);
+    cleared.push_back(active.fault->Describe());
+    timeline_.Add(active.node, event_kind::kClear, active.fault->Describe());
+  }
+  out.description = cleared.empty() ? "nothing to clear"
+                                    : fmt::format("cleared {}", fmt::join(cleared, "; "));
+}
+
+bool StepRunner::Wait(const WaitCondition& wait, StepResult& out) {
+  out.description = DescribeWait(wait);
+  auto holds = [&wait](const LabState& s, TimePoint) {
+    if (wait.owner) {
+      if (*wait.owner == "none" ? !s.vip_owners.empty()
+                                : (s.vip_owners.size() != 1 || !s.vip_owners.count(*wait.owner))) {
+        return false;
+      }
+    }
+    for (const auto& [node, state] : wait.states) {
+      auto it = s.vrrp_state.find(node);
+      if (it == s.vrrp_state.end() || it->second != state) return false;
+    }
+    return true;
+  };
+  const TimePoint deadline =
+      Now() + std::chrono::microseconds(static_cast<int64_t>(wait.timeout_ms * 1000));
+  if (timeline_.WaitUntil(holds, deadline)) return true;
+  out.passed = false;
+  const LabState s = timeline_.State();
+  std::vector<std::string> states;
+  for (const auto& [node, state] : s.vrrp_state) states.push_back(node + " " + state);
+  out.failures.push_back(fmt::format("timed out: owner {}, {}", OwnerOf(s), fmt::join(states, ", ")));
+  return false;
+}
+
+void StepRunner::Expect(const Expectation& expect, StepResult& out) {
+  const Measurement m =
+      Measure(timeline_.Events(), probe_.Samples(), phase_start_, Now(), phase_owner_);
+  const Verdict v = Judge(expect, m);
+  out.description = v.checks.empty() ? "nothing to check" : fmt::format("{}", fmt::join(v.checks, "; "));
+  out.passed = v.passed;
+  out.failures = v.failures;
+  out.measured = m;
+}
+
+}  // namespace viplab

@@ -1,0 +1,72 @@
+// StepRunner: executes a scenario's step sequence on a converged lab — inject, wait, hold,
+// expect, clear — timing each step on CLOCK_MONOTONIC. An `expect` step judges the current phase:
+// everything since the last inject or clear, with the VIP owner at that moment as owner_before.
+// A failed wait ends the sequence (later steps would test a lab in an unknown state); a failed
+// expect does not.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/client_probe.h"
+#include "harness/fault.h"
+#include "harness/measurement.h"
+#include "harness/scenario.h"
+#include "harness/timeline.h"
+
+namespace viplab {
+
+class Lab;
+
+struct StepResult {
+  size_t index = 0;
+  std::string kind;         // inject, clear, wait, hold, expect
+  std::string description;  // "SIGKILL to haproxy on lb1", "owner == lb2 within 5000 ms", ...
+  double t_ms = 0;          // step start, relative to the first inject
+  double duration_ms = 0;
+  bool passed = true;
+  bool skipped = false;     // not run because an earlier wait failed
+  std::vector<std::string> failures;
+  std::optional<Measurement> measured;  // expect steps: the phase they judged
+};
+
+struct SequenceResult {
+  std::vector<StepResult> steps;
+  std::optional<TimePoint> first_inject;  // t = 0 of the run
+  std::string first_fault;                // what the first inject did
+  std::string owner_before;               // owner when the first fault was injected
+  bool passed = true;
+};
+
+class StepRunner {
+ public:
+  StepRunner(Lab& lab, Timeline& timeline, const ClientProbe& probe,
+             std::function<void(const std::string&)> progress);
+  ~StepRunner();  // clears faults still active (best effort) so teardown starts from a sane lab
+
+  SequenceResult Run(const std::vector<Step>& steps);
+
+ private:
+  struct ActiveFault {
+    std::string node;
+    std::unique_ptr<Fault> fault;
+  };
+  void Inject(const Step& step, StepResult& out, SequenceResult& seq);
+  void Clear(StepResult& out);
+  bool Wait(const WaitCondition& wait, StepResult& out);
+  void Expect(const Expectation& expect, StepResult& out);
+  void StartPhase(TimePoint at);
+
+  Lab& lab_;
+  Timeline& timeline_;
+  const ClientProbe& probe_;
+  std::function<void(const std::string&)> progress_;
+  std::vector<ActiveFault> active_;
+  TimePoint phase_start_;
+  std::string phase_owner_;
+};
+
+}  // namespace viplab

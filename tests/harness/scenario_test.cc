@@ -125,6 +125,89 @@ TEST_F(ScenarioFileTest, UnknownFaultAction) {
               HasSubstr("fault.action: unknown fault 'explode'"));
 }
 
+TEST_F(ScenarioFileTest, EveryCatalogFaultParses) {
+  const std::vector<std::pair<std::string, FaultKind>> faults = {
+      {R"({"target": "service", "action": "kill", "signal": "TERM"})", FaultKind::kServiceKill},
+      {R"({"target": "service", "action": "freeze"})", FaultKind::kServiceFreeze},
+      {R"({"target": "service", "action": "degrade", "mode": "503"})", FaultKind::kServiceDegrade},
+      {R"({"target": "keepalived", "action": "stop"})", FaultKind::kKeepalivedStop},
+      {R"({"target": "keepalived", "action": "crash"})", FaultKind::kKeepalivedCrash},
+      {R"({"target": "keepalived", "action": "freeze"})", FaultKind::kKeepalivedFreeze},
+      {R"({"target": "keepalived", "action": "restart"})", FaultKind::kKeepalivedRestart},
+      {R"({"target": "node", "action": "freeze", "node": "lb2"})", FaultKind::kNodeFreeze},
+      {R"({"target": "node", "action": "crash"})", FaultKind::kNodeCrash},
+      {R"({"target": "link", "action": "down", "side": "switch"})", FaultKind::kLinkDown},
+      {R"({"target": "network", "action": "loss", "percent": 30, "traffic": "vrrp"})",
+       FaultKind::kPacketLoss},
+      {R"({"target": "network", "action": "partition", "mode": "one-way"})",
+       FaultKind::kPartition},
+      {R"({"target": "network", "action": "delay", "delay_ms": 1500})", FaultKind::kVrrpDelay},
+  };
+  for (const auto& [fault, kind] : faults) {
+    const Scenario s = LoadScenario(Write(Valid(R"({"fault": null})").replace(
+        0, 1, "{\"fault\": " + fault + ",")));
+    EXPECT_EQ(s.fault.kind, kind) << fault;
+    EXPECT_FALSE(DescribeFault(s.fault).empty());
+  }
+  const Scenario loss = LoadScenario(Write(Valid(
+      R"({"fault": {"target": "network", "action": "loss", "percent": 30, "traffic": "vrrp",
+                    "signal": null}})")));
+  EXPECT_EQ(loss.fault.percent, 30);
+  EXPECT_EQ(loss.fault.traffic, "vrrp");
+  EXPECT_EQ(loss.fault.direction, "egress");
+  EXPECT_EQ(FaultName(loss.fault.kind), "network-loss");
+}
+
+TEST_F(ScenarioFileTest, FaultParametersAreChecked) {
+  EXPECT_THAT(ErrorOf(Valid(R"({"fault": {"target": "network", "action": "loss", "percent": 120,
+                                           "signal": null}})")),
+              HasSubstr("fault.percent: 120 is outside 0..100"));
+  EXPECT_THAT(ErrorOf(Valid(R"({"fault": {"target": "link", "action": "down", "side": "moon",
+                                           "signal": null}})")),
+              HasSubstr("fault.side: 'moon' is not one of node, switch"));
+  EXPECT_THAT(ErrorOf(Valid(R"({"fault": {"target": "disk", "action": "fill"}})")),
+              HasSubstr("fault.target: unknown target 'disk'"));
+  // A parameter of another fault is an unknown field, not silently ignored.
+  EXPECT_THAT(ErrorOf(Valid(R"({"fault": {"target": "node", "action": "crash"}})")),
+              HasSubstr("fault.signal: unknown field"));
+}
+
+TEST_F(ScenarioFileTest, StepSequences) {
+  const Scenario s = LoadScenario(Write(Valid(R"({"fault": null, "expect": null, "steps": [
+      {"inject": {"target": "service", "action": "kill"}},
+      {"wait": {"owner": "lb2", "state": {"lb1": "FAULT"}, "timeout_ms": 3000}},
+      {"expect": {"owner_after": "lb2", "split_brain": false}},
+      {"clear": true},
+      {"hold_ms": 500}]})")));
+  ASSERT_TRUE(s.is_sequence());
+  ASSERT_EQ(s.steps.size(), 5u);
+  EXPECT_EQ(s.steps[1].kind, Step::Kind::kWait);
+  EXPECT_EQ(*s.steps[1].wait.owner, "lb2");
+  EXPECT_EQ(s.steps[1].wait.states,
+            (std::vector<std::pair<std::string, std::string>>{{"lb1", "FAULT"}}));
+  EXPECT_EQ(*s.steps[2].expect.split_brain, false);
+  EXPECT_EQ(s.steps[4].hold_ms, 500);
+}
+
+TEST_F(ScenarioFileTest, StepSequenceErrors) {
+  EXPECT_THAT(ErrorOf(Valid(R"({"steps": [{"clear": true}]})")),
+              HasSubstr("steps: cannot be combined with a top-level fault or expect"));
+  EXPECT_THAT(ErrorOf(Valid(R"({"fault": null, "expect": null, "steps": [
+      {"inject": {"target": "service", "action": "kill"}, "hold_ms": 5}]})")),
+              HasSubstr("steps[0]: must hold exactly one of inject, clear, wait, hold_ms, expect"));
+  EXPECT_THAT(ErrorOf(Valid(R"({"fault": null, "expect": null, "steps": [
+      {"expect": {"owner_after": "lb1"}}]})")),
+              HasSubstr("steps[0]: comes before the first inject"));
+  EXPECT_THAT(ErrorOf(Valid(R"({"fault": null, "expect": null, "steps": [
+      {"inject": {"target": "service", "action": "kill"}},
+      {"wait": {"state": {"lb7": "MASTER"}}}]})")),
+              HasSubstr("steps[1].wait.state.lb7: unknown field"));
+  EXPECT_THAT(ErrorOf(Valid(R"({"fault": null, "expect": null, "steps": [
+      {"inject": {"target": "service", "action": "kill"}},
+      {"wait": {"owner": "lb3"}}]})")),
+              HasSubstr("steps[1].wait.owner: 'lb3' is not a node of this scenario"));
+}
+
 TEST_F(ScenarioFileTest, NopreemptNeedsBackup) {
   EXPECT_THAT(
       ErrorOf(Valid(R"({"nodes": [{"name": "lb1", "priority": 1, "state": "MASTER",

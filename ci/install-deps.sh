@@ -8,7 +8,7 @@ PACKAGES=(
   libnl-3-dev libnl-route-3-dev libmnl-dev
   libboost-dev libboost-filesystem-dev
   nlohmann-json3-dev libgtest-dev libgmock-dev libcli11-dev libfmt-dev
-  libpcap-dev libnftables-dev
+  libpcap-dev libnftables-dev libnftnl-dev libnetfilter-queue-dev
   keepalived haproxy iproute2 nftables util-linux procps
 )
 

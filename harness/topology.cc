@@ -69,7 +69,7 @@ void Topology::AddMember(Member& m, size_t index, bool is_node) {
   SetLinkUp(*m.socket, "lo", true);
   AddAddress(*m.socket, spec_.interface, m.address);
   if (is_node && !spec_.sandbox_dir.empty()) {
-    m.sandbox.emplace(NodeSandbox::Create(spec_.sandbox_dir / m.name, m.name));
+    m.sandbox.emplace(NodeSandbox::Create(spec_.sandbox_dir / m.name, m.name, m.ns->name()));
   }
 }
 

@@ -92,8 +92,8 @@ void MoveMount(const UniqueFd& tree, const char* target, std::string_view hostna
 
 // Runs on a throw-away thread: unshare() moves only this thread into the new namespaces, which
 // then live on through the returned fds (and, once the caller bind-mounts them, the files).
-void BuildNamespaces(const fs::path& host_dir, const std::string& hostname, UniqueFd& mnt_fd,
-                     UniqueFd& uts_fd) {
+void BuildNamespaces(const fs::path& host_dir, const std::string& hostname,
+                     const std::string& visible_netns, UniqueFd& mnt_fd, UniqueFd& uts_fd) {
   // CLONE_NEWNS implies unsharing this thread's fs_struct (cwd/root) from the process.
   Check(::unshare(CLONE_NEWNS | CLONE_NEWUTS), hostname, "unshare mount and UTS namespaces");
   // Nothing done here may propagate back to the host, and nothing the host mounts later may
@@ -103,7 +103,10 @@ void BuildNamespaces(const fs::path& host_dir, const std::string& hostname, Uniq
   Check(::sethostname(hostname.data(), hostname.size()), hostname, "set the hostname");
 
   // Detached clones of what must survive the fresh /run (host_dir may itself be under /run).
-  UniqueFd netns_tree = OpenTreeClone(fs::path(kNetnsRunDir), AT_RECURSIVE, hostname);
+  const fs::path own_netns = fs::path(kNetnsRunDir) / visible_netns;
+  UniqueFd netns_tree = visible_netns.empty()
+                            ? OpenTreeClone(fs::path(kNetnsRunDir), AT_RECURSIVE, hostname)
+                            : OpenTreeClone(own_netns, 0, hostname);
   UniqueFd tmp_tree = OpenTreeClone(host_dir / "tmp", 0, hostname);
   UniqueFd etc_tree = OpenTreeClone(host_dir / "etc-keepalived", 0, hostname);
 
@@ -111,7 +114,15 @@ void BuildNamespaces(const fs::path& host_dir, const std::string& hostname, Uniq
   Check(::mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"), hostname,
         "mount a tmpfs on /run");
   Check(::mkdir("/run/netns", 0755), hostname, "create /run/netns");
-  MoveMount(netns_tree, "/run/netns", hostname);
+  if (visible_netns.empty()) {
+    MoveMount(netns_tree, "/run/netns", hostname);
+  } else {
+    const std::string target = "/run/netns/" + visible_netns;
+    const int fd = ::open(target.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+    Check(fd, hostname, fmt::format("create {}", target));
+    ::close(fd);
+    MoveMount(netns_tree, target.c_str(), hostname);
+  }
   MoveMount(tmp_tree, "/tmp", hostname);
   MoveMount(etc_tree, "/etc/keepalived", hostname);
 
@@ -144,7 +155,8 @@ void BindNsFile(const UniqueFd& ns_fd, const fs::path& file, std::string_view co
 
 }  // namespace
 
-NodeSandbox NodeSandbox::Create(const fs::path& host_dir_arg, const std::string& hostname) {
+NodeSandbox NodeSandbox::Create(const fs::path& host_dir_arg, const std::string& hostname,
+                                const std::string& visible_netns) {
   const fs::path host_dir = fs::absolute(host_dir_arg).lexically_normal();
   const std::string context =
       fmt::format("could not create sandbox '{}' in {}", hostname, host_dir.string());
@@ -177,7 +189,7 @@ NodeSandbox NodeSandbox::Create(const fs::path& host_dir_arg, const std::string&
 
   UniqueFd mnt_fd;
   UniqueFd uts_fd;
-  internal::RunOnThread([&] { BuildNamespaces(host_dir, hostname, mnt_fd, uts_fd); });
+  internal::RunOnThread([&] { BuildNamespaces(host_dir, hostname, visible_netns, mnt_fd, uts_fd); });
 
   // The kernel refuses (EINVAL) to bind-mount a mount-namespace file where the new mount would
   // propagate to another mount namespace (that could make a namespace pin itself). host_dir's

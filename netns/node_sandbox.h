@@ -1,8 +1,10 @@
 // NodeSandbox: the persistent mount and UTS namespaces of one lab node.
 //
 // Inside the node's mount namespace /run, /tmp and /etc/keepalived are private: /run is a fresh
-// tmpfs (with /run/netns still showing the host's named network namespaces, because
-// `keepalived --namespace` opens them there), and /tmp and /etc/keepalived are bind mounts of
+// tmpfs whose /run/netns shows the node's own named network namespace (`visible_netns`, because
+// `keepalived --namespace` opens it there) — only that one, so a sandbox never holds references
+// on other labs' namespaces — or, without `visible_netns`, every named namespace that exists at
+// creation, and /tmp and /etc/keepalived are bind mounts of
 // directories on the host (`host_dir`/tmp and `host_dir`/etc-keepalived) so the harness can write
 // configs and read pid files and logs. The UTS namespace's hostname is the node name.
 //
@@ -20,7 +22,8 @@ namespace viplab {
 
 class NodeSandbox {
  public:
-  static NodeSandbox Create(const std::filesystem::path& host_dir, const std::string& hostname);
+  static NodeSandbox Create(const std::filesystem::path& host_dir, const std::string& hostname,
+                            const std::string& visible_netns = {});
   // Unmounts the nsfs bind mounts under `host_dir` if present (used by `viplab clean`).
   static void RemoveAt(const std::filesystem::path& host_dir) noexcept;
 

@@ -136,6 +136,21 @@ TEST_F(NodeSandboxTest, ChildSeesHostnamePrivateTmpEtcAndNetns) {
   fs::remove(host_tmp_marker);
 }
 
+TEST_F(NodeSandboxTest, ShowsOnlyItsOwnNetnsWhenNamed) {
+  NetworkNamespace own = NetworkNamespace::Create(Name("own"));
+  NetworkNamespace other = NetworkNamespace::Create(Name("other"));
+  NodeSandbox sandbox = NodeSandbox::Create(base_ / "n1", "vlt-own", own.name());
+  const std::string own_file = "/run/netns/" + own.name();
+  const std::string other_file = "/run/netns/" + other.name();
+  EXPECT_EQ(CheckInsideSandbox(sandbox, "vlt-own", "/tmp", "/etc/keepalived", own_file.c_str(),
+                               "/nonexistent"),
+            0);
+  // The other lab's namespace is neither visible nor pinned by this sandbox.
+  EXPECT_EQ(CheckInsideSandbox(sandbox, "vlt-own", "/tmp", "/etc/keepalived", other_file.c_str(),
+                               "/nonexistent"),
+            kNoNetns);
+}
+
 TEST_F(NodeSandboxTest, TwoSandboxesAreIndependent) {
   NodeSandbox a = NodeSandbox::Create(base_ / "a", "vlt-a");
   NodeSandbox b = NodeSandbox::Create(base_ / "b", "vlt-b");

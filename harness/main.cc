@@ -12,6 +12,8 @@
 
 #include "harness/cleanup.h"
 #include "harness/environment.h"
+#include "harness/matrix_command.h"
+#include "harness/explain.h"
 #include "harness/report.h"
 #include "harness/runner.h"
 #include "harness/scenario.h"
@@ -27,59 +29,9 @@ constexpr int kExitFailed = 1;
 constexpr int kExitBadInput = 2;
 constexpr int kExitInterrupted = 130;
 
-std::string FormatMs(const std::optional<double>& ms) {
-  return ms ? fmt::format("{:.0f} ms", *ms) : std::string("-");
-}
-
-std::string SummaryLine(const ScenarioResult& r) {
-  const Measurement& m = r.measured;
-  if (!r.error.empty()) return fmt::format("FAIL  {}  error: {}", r.name, r.error);
-  const std::string after = m.owners_after.empty() ? "none" : fmt::format("{}", m.owners_after[0]) +
-                                                                  (m.owners_after.size() > 1 ? "+" : "");
-  return fmt::format("{}  {:<40} {} -> {:<6} failover {:>8}  outage {:>8}{}",
-                     r.passed ? "PASS" : "FAIL", r.name, m.owner_before, after,
-                     FormatMs(m.failover_ms), FormatMs(m.outage_ms),
-                     m.outage_ongoing ? " (ongoing)" : "");
-}
-
-int RunCommand(const std::vector<std::string>& inputs, const std::string& json_out,
-               const std::string& logs_dir, bool verbose, ServiceKind service) {
+int RunCommand(const std::vector<std::string>& inputs, const BatchOptions& options) {
   std::vector<std::filesystem::path> paths(inputs.begin(), inputs.end());
-  const std::vector<Scenario> scenarios = LoadScenarios(paths);
-  const Environment env = CheckEnvironment({}, service);
-  InstallInterruptHandlers();
-
-  RunOptions options;
-  options.lab.keepalived = env.keepalived;
-  options.lab.tools_dir = env.tools_dir;
-  options.lab.service = service;
-  options.lab.haproxy = env.haproxy;
-  options.interrupt_fd = InterruptEventFd();
-  if (!logs_dir.empty()) options.logs_dir = logs_dir;
-  if (verbose) {
-    options.progress = [](const std::string& line) { std::cerr << line << std::endl; };
-  }
-
-  std::vector<ScenarioResult> results;
-  bool all_passed = true;
-  for (const Scenario& scenario : scenarios) {
-    ThrowIfInterrupted();
-    ScenarioResult result = RunScenario(scenario, options);
-    std::cout << SummaryLine(result) << std::endl;
-    if (!result.passed) {
-      for (const auto& failure : result.verdict.failures) std::cout << "      " << failure << "\n";
-      for (const auto& line : result.log_tail) std::cout << "      | " << line << "\n";
-    }
-    all_passed = all_passed && result.passed;
-    results.push_back(std::move(result));
-  }
-  if (!json_out.empty()) WriteReport(json_out, BuildReport(results, scenarios));
-  std::cout << fmt::format("{} passed, {} failed\n",
-                           std::count_if(results.begin(), results.end(),
-                                         [](const ScenarioResult& r) { return r.passed; }),
-                           std::count_if(results.begin(), results.end(),
-                                         [](const ScenarioResult& r) { return !r.passed; }));
-  return all_passed ? kExitPassed : kExitFailed;
+  return RunBatch(LoadScenarios(paths), options);
 }
 
 int CleanCommand(bool force) {
@@ -101,11 +53,14 @@ int main(int argc, char** argv) {
   std::vector<std::string> inputs;
   std::string json_out, logs_dir;
   bool verbose = false;
+  int jobs = 1;
   CLI::App* run = app.add_subcommand("run", "Run scenario files (or directories of them)");
   run->add_option("scenarios", inputs, "Scenario JSON files or directories")->required();
   run->add_option("--json", json_out, "Write the JSON report here");
   run->add_option("--logs", logs_dir, "Keep each scenario's keepalived configs and logs here");
   run->add_flag("-v,--verbose", verbose, "Print each step of each scenario on stderr");
+  run->add_option("-j,--jobs", jobs, "Scenarios run at once, each in its own lab")
+      ->check(CLI::Range(1, 64));
   ServiceKind service = ServiceKind::kStandin;
   run->add_option("--service", service,
                   "What each node's keepalived protects: the built-in haproxy stand-in, or "
@@ -119,9 +74,18 @@ int main(int argc, char** argv) {
       "Example:\n  viplab run cases/issue-2599 --json report.json --logs viplab-logs\n"
       "Exit codes: 0 all passed, 1 an expectation failed, 2 bad input or environment.");
 
+  std::vector<std::string> explain_inputs;
+  CLI::App* explain = app.add_subcommand(
+      "explain", "Predict each scenario's outcome from the VRRP timers (no root, no lab)");
+  explain->add_option("scenarios", explain_inputs, "Scenario JSON files or directories")
+      ->required();
+
   bool force = false;
   CLI::App* clean = app.add_subcommand("clean", "Remove labs left behind by killed runs");
   clean->add_flag("--force", force, "Also remove labs whose owner is still running");
+
+  MatrixCommandOptions matrix_options;
+  CLI::App* matrix = AddMatrixSubcommand(app, matrix_options);
 
   try {
     app.parse(argc, argv);
@@ -131,8 +95,10 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*run) return RunCommand(inputs, json_out, logs_dir, verbose, service);
+    if (*run) return RunCommand(inputs, {json_out, logs_dir, verbose, service, jobs});
+    if (*matrix) return MatrixCommand(matrix_options);
     if (*clean) return CleanCommand(force);
+    if (*explain) return ExplainCommand(explain_inputs, std::cout);
   } catch (const InputError& e) {
     std::cerr << "viplab: " << e.what() << "\n";
     return kExitBadInput;

@@ -1,6 +1,7 @@
 #include "harness/vrrp_timing.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace viplab {
 
@@ -32,6 +33,14 @@ double CheckDetectionMaxMs(const CheckSpec& check) {
       return 0;
   }
   return 0;
+}
+
+double CheckDetectionMinMs(const CheckSpec& check) {
+  return check.type == CheckType::kScript ? (check.fall - 1) * check.interval * 1000.0 : 0;
+}
+
+double ScriptProbeTimeoutMs(const CheckSpec& check) {
+  return std::clamp(static_cast<double>(std::lround(check.interval * 500)), 50.0, 500.0);
 }
 
 }  // namespace viplab

@@ -19,5 +19,13 @@ int EffectivePriority(const NodeSpec& node, bool check_ok);
 // (keepalived runs the script every interval; `fall` failures in a row are needed);
 // track_process: 0 (kernel process events); no check: never (returns 0, nothing to detect).
 double CheckDetectionMaxMs(const CheckSpec& check);
+// Shortest time from a service failure to the check noticing it, the script's run time aside:
+// script (fall - 1) * interval (the first failing run can start right after the failure);
+// track_process and no check: 0.
+double CheckDetectionMinMs(const CheckSpec& check);
+
+// The probe timeout viplab gives its HTTP check script: half the interval, within 50..500 ms, so
+// a hung service fails the check well inside one interval (see keepalived_setup.cc).
+double ScriptProbeTimeoutMs(const CheckSpec& check);
 
 }  // namespace viplab

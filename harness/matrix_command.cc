@@ -1,0 +1,153 @@
+#include "harness/matrix_command.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <iostream>
+#include <map>
+#include <mutex>
+
+#include "harness/environment.h"
+#include "harness/lanes.h"
+#include "harness/matrix.h"
+#include "harness/report.h"
+#include "harness/runner.h"
+#include "harness/sharding.h"
+#include "harness/signals.h"
+#include "netns/error.h"
+
+namespace viplab {
+namespace {
+
+std::string FormatMs(const std::optional<double>& ms) {
+  return ms ? fmt::format("{:.0f} ms", *ms) : std::string("-");
+}
+
+std::string SummaryLine(const ScenarioResult& r) {
+  const Measurement& m = r.measured;
+  if (!r.error.empty()) return fmt::format("FAIL  {}  error: {}", r.name, r.error);
+  const std::string after = m.owners_after.empty() ? "none"
+                                                   : fmt::format("{}", m.owners_after[0]) +
+                                                         (m.owners_after.size() > 1 ? "+" : "");
+  return fmt::format("{}  {:<40} {} -> {:<6} failover {:>8}  outage {:>8}{}",
+                     r.passed ? "PASS" : "FAIL", r.name, m.owner_before, after,
+                     FormatMs(m.failover_ms), FormatMs(m.outage_ms),
+                     m.outage_ongoing ? " (ongoing)" : "");
+}
+
+void PrintResult(const ScenarioResult& result) {
+  std::cout << SummaryLine(result) << std::endl;
+  if (!result.passed) {
+    for (const auto& failure : result.verdict.failures) std::cout << "      " << failure << "\n";
+    for (const auto& line : result.log_tail) std::cout << "      | " << line << "\n";
+  }
+}
+
+std::vector<Scenario> SelectScenarios(const Matrix& matrix, const MatrixCommandOptions& options) {
+  std::vector<Scenario> selected;
+  for (const MatrixEntry& entry : matrix.entries) {
+    if (MatchesAnyGlob(entry.name, options.filters)) selected.push_back(entry.scenario);
+  }
+  if (selected.empty()) {
+    std::vector<std::string> quoted;
+    for (const std::string& glob : options.filters) quoted.push_back("'" + glob + "'");
+    throw InputError(fmt::format("--filter: {} matches none of the {} scenarios of {}",
+                                 fmt::join(quoted, ", "), matrix.entries.size(),
+                                 matrix.file.string()));
+  }
+  const std::optional<Shard> shard = options.shard.empty()
+                                         ? ShardFromEnvironment()
+                                         : std::optional(ParseShard(options.shard, "--shard"));
+  return shard ? SelectShard(selected, *shard) : selected;
+}
+
+}  // namespace
+
+int RunBatch(const std::vector<Scenario>& scenarios, const BatchOptions& options) {
+  const Environment env = CheckEnvironment({}, options.service);
+  InstallInterruptHandlers();
+
+  // One lock for everything printed while lanes run, so lines never interleave.
+  std::mutex output;
+  RunOptions run;
+  run.lab.keepalived = env.keepalived;
+  run.lab.tools_dir = env.tools_dir;
+  run.lab.service = options.service;
+  run.lab.haproxy = env.haproxy;
+  run.interrupt_fd = InterruptEventFd();
+  if (!options.logs_dir.empty()) run.logs_dir = options.logs_dir;
+  if (options.verbose) {
+    // RunScenario prefixes each line with "[<scenario name>]".
+    run.progress = [&output](const std::string& line) {
+      std::lock_guard lock(output);
+      std::cerr << line << std::endl;
+    };
+  }
+
+  LaneOptions lanes;
+  lanes.jobs = options.jobs;
+  lanes.interrupted = [] { return InterruptSignal() != 0; };
+  lanes.on_result = [&output](size_t, const ScenarioResult& result) {
+    std::lock_guard lock(output);
+    PrintResult(result);
+  };
+  const std::vector<ScenarioResult> results = RunLanes(
+      scenarios, [&run](const Scenario& s) { return RunScenario(s, run); }, lanes);
+
+  if (!options.json_out.empty()) WriteReport(options.json_out, BuildReport(results, scenarios));
+  const auto passed = std::count_if(results.begin(), results.end(),
+                                    [](const ScenarioResult& r) { return r.passed; });
+  const auto failed = static_cast<long>(results.size()) - passed;
+  std::cout << fmt::format("{} passed, {} failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}
+
+int MatrixCommand(const MatrixCommandOptions& options) {
+  const Matrix matrix = LoadMatrix(options.file);
+  const std::vector<Scenario> selected = SelectScenarios(matrix, options);
+  if (options.list) {
+    for (const Scenario& s : selected) std::cout << s.name << "\n";
+    return 0;
+  }
+  return RunBatch(selected, options.batch);
+}
+
+CLI::App* AddMatrixSubcommand(CLI::App& app, MatrixCommandOptions& options) {
+  CLI::App* matrix = app.add_subcommand(
+      "matrix", "Expand a matrix file (preemption x check x weight x fault) and run it");
+  matrix->add_option("file", options.file, "Matrix JSON file, e.g. cases/matrix.json")->required();
+  matrix
+      ->add_option("--filter", options.filters,
+                   "Keep scenarios whose name matches this glob (fnmatch; * matches /); "
+                   "repeatable, any match keeps")
+      ->allow_extra_args(false);
+  matrix->add_option("--shard", options.shard,
+                     "Run shard I of N (I from 0): scenario k belongs to shard k mod N. "
+                     "Default: GTEST_SHARD_INDEX of GTEST_TOTAL_SHARDS when set");
+  matrix->add_option("-j,--jobs", options.batch.jobs, "Scenarios run at once, each in its own lab")
+      ->check(CLI::Range(1, 64));
+  matrix->add_flag("--list", options.list, "Print the selected scenario names; run nothing");
+  matrix->add_option("--json", options.batch.json_out, "Write the JSON report here");
+  matrix->add_option("--logs", options.batch.logs_dir,
+                     "Keep each scenario's keepalived configs and logs here");
+  matrix->add_flag("-v,--verbose", options.batch.verbose,
+                   "Print each step of each scenario on stderr");
+  matrix
+      ->add_option("--service", options.batch.service,
+                   "What keepalived protects: the built-in stand-in or Debian's haproxy")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, ServiceKind>{{"standin", ServiceKind::kStandin},
+                                             {"haproxy", ServiceKind::kHaproxy}},
+          CLI::ignore_case))
+      ->default_str("standin");
+  matrix->footer(
+      "Example:\n  viplab matrix cases/matrix.json --filter 'nopreempt/*' --jobs 2 --json "
+      "report.json\n  viplab matrix cases/matrix.json --list | wc -l\n"
+      "Exit codes: 0 all passed, 1 an expectation failed, 2 bad input or environment, "
+      "130 interrupted.");
+  return matrix;
+}
+
+}  // namespace viplab

@@ -55,6 +55,18 @@ json ExpectationToJson(const Expectation& e) {
 
 namespace {
 
+json PredictionToJson(const Prediction& p) {
+  return {{"fault", p.fault},
+          {"owner_before", p.owner_before},
+          {"owner_after", p.owner_after},
+          {"vip_moves", p.vip_moves},
+          {"split_brain", p.split_brain},
+          {"failover_ms", p.failover_ms ? BoundToJson(*p.failover_ms) : json(nullptr)},
+          {"release_ms", p.release_ms ? BoundToJson(*p.release_ms) : json(nullptr)},
+          {"confidence", ToString(p.confidence)},
+          {"reasons", p.reasons}};
+}
+
 json StepToJson(const StepResult& step) {
   json j = {{"index", step.index + 1},       {"kind", step.kind},
             {"description", step.description}, {"t_ms", Round(step.t_ms)},
@@ -107,7 +119,9 @@ json ScenarioResultToJson(const ScenarioResult& r, const Scenario& scenario) {
       {"window_ms", Round(r.window_ms)},
       {"probes", m.probes},
       {"probes_failed", m.probes_failed},
-      {"expected", ExpectationToJson(scenario.expect)},
+      {"expected", ExpectationToJson(r.expected)},
+      {"judged_by", r.judged_by},
+      {"prediction", r.prediction ? PredictionToJson(*r.prediction) : json(nullptr)},
       {"checks", r.verdict.checks},
       {"failures", r.verdict.failures},
       {"steps", [&] {

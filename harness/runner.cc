@@ -11,6 +11,7 @@
 #include "harness/client_probe.h"
 #include "harness/fault.h"
 #include "harness/observer.h"
+#include "harness/oracle.h"
 #include "harness/step_runner.h"
 #include "harness/vrrp_timing.h"
 #include "netns/error.h"
@@ -92,6 +93,16 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
   result.name = scenario.name;
   result.file = scenario.file.string();
   result.window_ms = ObservationWindowMs(scenario);
+  // The oracle's prediction is reported beside every measurement; a single-fault scenario
+  // without `expect` is judged against it.
+  const ScenarioPrediction prediction = PredictScenario(scenario);
+  if (!prediction.faults.empty()) result.prediction = prediction.faults.front();
+  result.expected = scenario.expect;
+  result.judged_by = "expect";
+  if (!scenario.is_sequence() && scenario.expect.empty() && result.prediction) {
+    result.expected = ExpectationFromPrediction(*result.prediction);
+    result.judged_by = "oracle";
+  }
   result.service = options.lab.service == ServiceKind::kHaproxy ? "haproxy" : "standin";
 
   auto progress = [&](const std::string& message) {
@@ -150,6 +161,17 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
     // advert interval (so it has heard the master and made its preemption decision), and the
     // client served by the owner.
     const double max_advert_ms = MaxAdvertMs(scenario);
+    // How long a backup must have been BACKUP before the lab counts as settled: one advert (it
+    // has heard the master), or — when it preempts and outranks the owner — its whole down
+    // timer, since a preempting backup takes over only when that runs out.
+    auto BackupSettleMs = [&](const NodeSpec& n, const std::string& owner) {
+      const NodeSpec* owner_spec = scenario.FindNode(owner);
+      const int mine = EffectivePriority(n, true);
+      if (owner_spec && !n.nopreempt && mine > EffectivePriority(*owner_spec, true)) {
+        return MasterDownMs(mine, n.advert_int, scenario.vrrp_version) + max_advert_ms;
+      }
+      return max_advert_ms;
+    };
     auto ready = [&](const LabState& s, TimePoint now) {
       if (s.vip_owners.size() != 1) return false;
       const std::string& owner = *s.vip_owners.begin();
@@ -160,14 +182,19 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
         if (n.name == owner) continue;
         auto it = s.vrrp_state.find(n.name);
         if (it == s.vrrp_state.end() || it->second != "BACKUP") return false;
-        if (now - s.vrrp_state_since.at(n.name) < Ms(max_advert_ms)) return false;
+        if (now - s.vrrp_state_since.at(n.name) < Ms(BackupSettleMs(n, owner))) return false;
       }
       return s.client_served_by == owner;
     };
     auto ready_recheck = [&](const LabState& s) -> std::optional<TimePoint> {
       std::optional<TimePoint> latest;
+      const std::string owner = s.vip_owners.size() == 1 ? *s.vip_owners.begin() : "";
       for (const auto& [node, since] : s.vrrp_state_since) {
-        const TimePoint at = since + Ms(std::max(advert_ms[node], max_advert_ms));
+        const NodeSpec* spec = scenario.FindNode(node);
+        const double settle = spec && !owner.empty() && node != owner
+                                  ? BackupSettleMs(*spec, owner)
+                                  : std::max(advert_ms[node], max_advert_ms);
+        const TimePoint at = since + Ms(settle);
         if (!latest || at > *latest) latest = at;
       }
       return latest;
@@ -222,7 +249,7 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
     timeline.Add(target, event_kind::kFault, result.fault, t0);
 
     const TimePoint deadline = result.error.empty() ? t0 + Ms(result.window_ms) : t0;
-    if (ExpectedOutcome(scenario.expect, owner_before) == Outcome::kMoves) {
+    if (ExpectedOutcome(result.expected, owner_before) == Outcome::kMoves) {
       // Done once a single new owner has held the VIP for an advert interval and serves the
       // client; otherwise the window runs out and the verdict reports what happened instead.
       auto moved = [&](const LabState& s, TimePoint now) {
@@ -245,7 +272,7 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
     progress(fmt::format("observed {:.0f} ms after the fault", MillisBetween(t0, end)));
     probe.Stop();
     result.measured = Measure(timeline.Events(), probe.Samples(), t0, end, owner_before);
-    result.verdict = Judge(scenario.expect, result.measured);
+    result.verdict = Judge(result.expected, result.measured);
   }
   probe.Stop();
   observer.Stop();

@@ -16,6 +16,7 @@
 
 #include "harness/lab.h"
 #include "harness/measurement.h"
+#include "harness/oracle.h"
 #include "harness/step_runner.h"
 #include "harness/scenario.h"
 #include "harness/timeline.h"
@@ -51,6 +52,9 @@ struct ScenarioResult {
   Measurement measured;
   Verdict verdict;
   std::vector<StepResult> steps;  // sequence scenarios: each step, timed
+  std::optional<Prediction> prediction;  // the oracle's view of the (first) fault
+  Expectation expected;                  // what was judged: the file's expect, or the oracle's
+  std::string judged_by;                 // "expect" or "oracle"
   std::vector<TimedEvent> events;
   std::vector<std::string> log_tail;  // last keepalived log lines per node, on failure
 };

@@ -503,9 +503,23 @@ std::vector<Scenario> LoadScenarios(const std::vector<std::filesystem::path>& pa
       }
       std::sort(files.begin(), files.end());
       if (files.empty()) throw InputError(fmt::format("{}: holds no *.json scenario", path.string()));
-      for (const auto& f : files) scenarios.push_back(LoadScenario(f));
+      for (const auto& f : files) {
+        // A matrix file (top-level "axes") in a scenario folder is not a scenario: expand it
+        // with `viplab matrix`.
+        const json root = ParseJson(f, ReadFile(f));
+        if (root.is_object() && root.contains("axes")) continue;
+        scenarios.push_back(ParseScenario(f, root));
+      }
+      if (scenarios.empty()) {
+        throw InputError(fmt::format("{}: holds no *.json scenario", path.string()));
+      }
     } else if (std::filesystem::exists(path, ec)) {
-      scenarios.push_back(LoadScenario(path));
+      const json root = ParseJson(path, ReadFile(path));
+      if (root.is_object() && root.contains("axes")) {
+        throw InputError(fmt::format("{}: is a matrix file: run it with `viplab matrix {}`",
+                                     path.string(), path.string()));
+      }
+      scenarios.push_back(ParseScenario(path, root));
     } else {
       throw InputError(fmt::format("{}: no such file or directory", path.string()));
     }

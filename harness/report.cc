@@ -116,6 +116,8 @@ json ScenarioResultToJson(const ScenarioResult& r, const Scenario& scenario) {
       {"no_owner_ms", Round(m.no_owner_ms)},
       {"observed_ms", Round(m.observed_ms)},
       {"converge_ms", Round(r.converge_ms)},
+      {"wall_ms", Round(r.wall_ms)},
+      {"protocol_floor_ms", Round(r.protocol_floor_ms)},
       {"window_ms", Round(r.window_ms)},
       {"probes", m.probes},
       {"probes_failed", m.probes_failed},

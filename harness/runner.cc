@@ -292,7 +292,19 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
   }
   lab->Shutdown();
   if (options.logs_dir) lab->CopyLogsTo(*options.logs_dir / LogDirName(scenario.name));
+  result.wall_ms = MillisBetween(lab_start, Now());
+  result.protocol_floor_ms = ProtocolFloorMs(scenario, result.measured.observed_ms);
   return result;
+}
+
+double ProtocolFloorMs(const Scenario& s, double observed_ms) {
+  // The first node starts alone in BACKUP and becomes MASTER when its down timer runs out; the
+  // lab is ready one advert later (two when other nodes must settle as BACKUP).
+  const NodeSpec& first = s.nodes.front();
+  const double election =
+      MasterDownMs(EffectivePriority(first, true), first.advert_int, s.vrrp_version);
+  const double settle = (s.nodes.size() > 1 ? 2 : 1) * MaxAdvertMs(s);
+  return election + settle + observed_ms;
 }
 
 }  // namespace viplab

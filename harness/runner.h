@@ -55,11 +55,18 @@ struct ScenarioResult {
   std::optional<Prediction> prediction;  // the oracle's view of the (first) fault
   Expectation expected;                  // what was judged: the file's expect, or the oracle's
   std::string judged_by;                 // "expect" or "oracle"
+  double wall_ms = 0;            // the whole run: build, start, converge, observe, tear down
+  double protocol_floor_ms = 0;  // what the VRRP timers alone demand (see ProtocolFloorMs)
   std::vector<TimedEvent> events;
   std::vector<std::string> log_tail;  // last keepalived log lines per node, on failure
 };
 
 ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options);
+
+// The least time a run of `scenario` can take with instant infrastructure: the first election
+// (the first node's Master_Down_Interval), one or two adverts to settle, and the observation
+// after the fault (`observed_ms`, itself set by detection, failover and hold times).
+double ProtocolFloorMs(const Scenario& scenario, double observed_ms);
 
 // Observation window after the fault: the longest check detection + 2 x the largest
 // Master_Down_Interval + one advert + 1 s margin (and at least failover_ms.max + 1 s).

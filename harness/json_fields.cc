@@ -1,10 +1,39 @@
 #include "harness/json_fields.h"
 
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
 #include <fmt/format.h>
 
 #include "netns/error.h"
 
 namespace viplab {
+
+nlohmann::json ReadJsonFile(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot be read", file.string()));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    size_t line = 1, column = 1;
+    const size_t end = std::min<size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
+    for (size_t i = 0; i < end; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    std::string what = e.what();
+    if (auto pos = what.find("syntax error"); pos != std::string::npos) what = what.substr(pos);
+    throw InputError(fmt::format("{}:{}:{}: malformed JSON: {}", file.string(), line, column, what));
+  }
+}
 namespace {
 
 using nlohmann::json;

@@ -3,6 +3,7 @@
 // the field path: "cases/a.json: nodes[1].priority: must be a whole number".
 #pragma once
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -11,6 +12,11 @@
 #include <vector>
 
 namespace viplab {
+
+// Reads and parses a JSON file. Throws InputError: "file: cannot be read", or
+// "file:line:column: malformed JSON: ..." (line and column, which people and editors want,
+// rather than nlohmann's byte offset).
+nlohmann::json ReadJsonFile(const std::filesystem::path& file);
 
 class JsonFields {
  public:

@@ -62,14 +62,7 @@ int main(int argc, char** argv) {
   run->add_option("-j,--jobs", jobs, "Scenarios run at once, each in its own lab")
       ->check(CLI::Range(1, 64));
   ServiceKind service = ServiceKind::kStandin;
-  run->add_option("--service", service,
-                  "What each node's keepalived protects: the built-in haproxy stand-in, or "
-                  "Debian's real haproxy (master-worker, answering with the node name)")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, ServiceKind>{{"standin", ServiceKind::kStandin},
-                                             {"haproxy", ServiceKind::kHaproxy}},
-          CLI::ignore_case))
-      ->default_str("standin");
+  AddServiceOption(*run, service);
   run->footer(
       "Example:\n  viplab run cases/issue-2599 --json report.json --logs viplab-logs\n"
       "Exit codes: 0 all passed, 1 an expectation failed, 2 bad input or environment.");

@@ -418,36 +418,6 @@ json ScenarioJson(const std::string& file, const Combination& c, const Base& bas
   return s;
 }
 
-std::string ReadFile(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot be read", file.string()));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-json ParseJson(const std::filesystem::path& file, const std::string& text) {
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    // nlohmann reports a byte offset; people and editors want line:column.
-    size_t line = 1, column = 1;
-    const size_t end = std::min<size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    for (size_t i = 0; i < end; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    std::string what = e.what();
-    if (auto pos = what.find("syntax error"); pos != std::string::npos) what = what.substr(pos);
-    throw InputError(
-        fmt::format("{}:{}:{}: malformed JSON: {}", file.string(), line, column, what));
-  }
-}
-
 }  // namespace
 
 std::vector<Scenario> Matrix::Scenarios() const {
@@ -557,7 +527,7 @@ Matrix ExpandMatrix(const json& root, const std::filesystem::path& file_path) {
 }
 
 Matrix LoadMatrix(const std::filesystem::path& file) {
-  return ExpandMatrix(ParseJson(file, ReadFile(file)), file);
+  return ExpandMatrix(ReadJsonFile(file), file);
 }
 
 }  // namespace viplab

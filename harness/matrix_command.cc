@@ -128,6 +128,18 @@ int MatrixCommand(const MatrixCommandOptions& options) {
   return RunBatch(selected, options.batch);
 }
 
+CLI::Option* AddServiceOption(CLI::App& command, ServiceKind& service) {
+  return command
+      .add_option("--service", service,
+                  "What each node's keepalived protects: the built-in haproxy stand-in, or "
+                  "Debian's real haproxy (master-worker, answering with the node name)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, ServiceKind>{{"standin", ServiceKind::kStandin},
+                                             {"haproxy", ServiceKind::kHaproxy}},
+          CLI::ignore_case))
+      ->default_str("standin");
+}
+
 CLI::App* AddMatrixSubcommand(CLI::App& app, MatrixCommandOptions& options) {
   CLI::App* matrix = app.add_subcommand(
       "matrix", "Expand a matrix file (preemption x check x weight x fault) and run it");
@@ -148,14 +160,7 @@ CLI::App* AddMatrixSubcommand(CLI::App& app, MatrixCommandOptions& options) {
                      "Keep each scenario's keepalived configs and logs here");
   matrix->add_flag("-v,--verbose", options.batch.verbose,
                    "Print each step of each scenario on stderr");
-  matrix
-      ->add_option("--service", options.batch.service,
-                   "What keepalived protects: the built-in stand-in or Debian's haproxy")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, ServiceKind>{{"standin", ServiceKind::kStandin},
-                                             {"haproxy", ServiceKind::kHaproxy}},
-          CLI::ignore_case))
-      ->default_str("standin");
+  AddServiceOption(*matrix, options.batch.service);
   matrix->footer(
       "Example:\n  viplab matrix cases/matrix.json --filter 'nopreempt/*' --jobs 2 --json "
       "report.json\n  viplab matrix cases/matrix.json --list | wc -l\n"

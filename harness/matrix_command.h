@@ -12,6 +12,7 @@
 
 namespace CLI {
 class App;
+class Option;
 }
 
 namespace viplab {
@@ -41,6 +42,9 @@ struct MatrixCommandOptions {
 int MatrixCommand(const MatrixCommandOptions& options);
 
 // Registers `matrix` and its options on `app`, parsing into `options` (which must outlive it).
+// The --service option shared by `run` and `matrix`.
+CLI::Option* AddServiceOption(CLI::App& command, ServiceKind& service);
+
 CLI::App* AddMatrixSubcommand(CLI::App& app, MatrixCommandOptions& options);
 
 }  // namespace viplab

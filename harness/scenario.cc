@@ -82,35 +82,6 @@ Ipv4Prefix ParsePrefix(JsonFields& f, const char* key) {
   }
 }
 
-std::string ReadFile(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot be read", file.string()));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-json ParseJson(const std::filesystem::path& file, const std::string& text) {
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    // nlohmann reports a byte offset; people and editors want line:column.
-    size_t line = 1, column = 1;
-    const size_t end = std::min<size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    for (size_t i = 0; i < end; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    std::string what = e.what();
-    if (auto pos = what.find("syntax error"); pos != std::string::npos) what = what.substr(pos);
-    throw InputError(fmt::format("{}:{}:{}: malformed JSON: {}", file.string(), line, column, what));
-  }
-}
-
 void ValidateAddresses(JsonFields& f, Scenario& s) {
   if (!s.subnet.Contains(s.vip.address())) {
     f.Fail("vip", fmt::format("{} is not inside subnet {}", s.vip.ToString(), s.subnet.ToString()));
@@ -486,8 +457,7 @@ std::string DescribeFault(const FaultSpec& f) {
 }
 
 Scenario LoadScenario(const std::filesystem::path& file) {
-  const std::string text = ReadFile(file);
-  return ParseScenario(file, ParseJson(file, text));
+  return ParseScenario(file, ReadJsonFile(file));
 }
 
 std::vector<Scenario> LoadScenarios(const std::vector<std::filesystem::path>& paths) {
@@ -506,7 +476,7 @@ std::vector<Scenario> LoadScenarios(const std::vector<std::filesystem::path>& pa
       for (const auto& f : files) {
         // A matrix file (top-level "axes") in a scenario folder is not a scenario: expand it
         // with `viplab matrix`.
-        const json root = ParseJson(f, ReadFile(f));
+        const json root = ReadJsonFile(f);
         if (root.is_object() && root.contains("axes")) continue;
         scenarios.push_back(ParseScenario(f, root));
       }
@@ -514,7 +484,7 @@ std::vector<Scenario> LoadScenarios(const std::vector<std::filesystem::path>& pa
         throw InputError(fmt::format("{}: holds no *.json scenario", path.string()));
       }
     } else if (std::filesystem::exists(path, ec)) {
-      const json root = ParseJson(path, ReadFile(path));
+      const json root = ReadJsonFile(path);
       if (root.is_object() && root.contains("axes")) {
         throw InputError(fmt::format("{}: is a matrix file: run it with `viplab matrix {}`",
                                      path.string(), path.string()));

@@ -95,12 +95,14 @@ int RunBatch(const std::vector<Scenario>& scenarios, const BatchOptions& options
     std::lock_guard lock(output);
     PrintResult(result);
   };
+  const std::string started_at = UtcNow();
   const TimePoint started = Now();
   const std::vector<ScenarioResult> results = RunLanes(
       scenarios, [&run](const Scenario& s) { return RunScenario(s, run); }, lanes);
   const double wall_ms = MillisBetween(started, Now());
 
-  if (!options.json_out.empty()) WriteReport(options.json_out, BuildReport(results, scenarios));
+  if (!options.json_out.empty()) WriteReport(options.json_out,
+                BuildReport(results, scenarios, {started_at, wall_ms, options.jobs}));
   const auto passed = std::count_if(results.begin(), results.end(),
                                     [](const ScenarioResult& r) { return r.passed; });
   const auto failed = static_cast<long>(results.size()) - passed;

@@ -30,6 +30,8 @@ json BoundToJson(const Bound& b) {
   return j;
 }
 
+}  // namespace
+
 std::string UtcNow() {
   std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -38,8 +40,6 @@ std::string UtcNow() {
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buffer;
 }
-
-}  // namespace
 
 json ExpectationToJson(const Expectation& e) {
   json j = json::object();
@@ -137,7 +137,7 @@ json ScenarioResultToJson(const ScenarioResult& r, const Scenario& scenario) {
 }
 
 json BuildReport(const std::vector<ScenarioResult>& results,
-                 const std::vector<Scenario>& scenarios) {
+                 const std::vector<Scenario>& scenarios, const BatchTiming& timing) {
   json list = json::array();
   bool all_passed = true;
   for (size_t i = 0; i < results.size(); ++i) {
@@ -145,7 +145,8 @@ json BuildReport(const std::vector<ScenarioResult>& results,
     all_passed = all_passed && results[i].passed;
   }
   return {{"schema_version", 1},  {"tool", "viplab"},
-          {"version", VIPLAB_VERSION}, {"started_at", UtcNow()},
+          {"version", VIPLAB_VERSION}, {"started_at", timing.started_at},
+          {"wall_ms", Round(timing.wall_ms)}, {"jobs", timing.jobs},
           {"passed", all_passed},  {"scenarios", list}};
 }
 

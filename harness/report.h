@@ -19,8 +19,16 @@ namespace viplab {
 
 nlohmann::json ExpectationToJson(const Expectation& expect);
 nlohmann::json ScenarioResultToJson(const ScenarioResult& result, const Scenario& scenario);
+// `timing`: when the batch started (UTC, ISO 8601), its wall time and its parallelism.
+struct BatchTiming {
+  std::string started_at;
+  double wall_ms = 0;
+  int jobs = 1;
+};
 nlohmann::json BuildReport(const std::vector<ScenarioResult>& results,
-                           const std::vector<Scenario>& scenarios);
+                           const std::vector<Scenario>& scenarios, const BatchTiming& timing);
+// Now, as "2026-11-25T21:34:27Z".
+std::string UtcNow();
 void WriteReport(const std::filesystem::path& path, const nlohmann::json& report);
 
 }  // namespace viplab

@@ -1,6 +1,7 @@
-// The fault catalog, each fault run for real (cases/catalog/*.json): inject, check the outcome
-// and timing window its file derives from the VRRP timers, clear, check the fail-back — and leave
-// nothing behind. Network faults are added as their files appear in cases/catalog/.
+// The fault catalog, each fault run for real (cases/catalog/*.json), and the fail-back setups
+// (cases/failback/*.json: preempt returns, nopreempt stays, preempt_delay returns later): inject,
+// check the outcome and timing window each file derives from the VRRP timers, clear, check the
+// fail-back — and leave nothing behind.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -16,12 +17,17 @@
 namespace viplab {
 namespace {
 
-const std::filesystem::path kCatalog = std::filesystem::path(VIPLAB_SOURCE_DIR) / "cases/catalog";
+const std::filesystem::path kCases = std::filesystem::path(VIPLAB_SOURCE_DIR) / "cases";
 
+// "catalog/node-crash", "failback/preempt-returns", ...
 std::vector<std::string> CatalogCases() {
   std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(kCatalog)) {
-    if (entry.path().extension() == ".json") names.push_back(entry.path().stem().string());
+  for (const char* folder : {"catalog", "failback"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(kCases / folder)) {
+      if (entry.path().extension() == ".json") {
+        names.push_back(std::string(folder) + "/" + entry.path().stem().string());
+      }
+    }
   }
   std::sort(names.begin(), names.end());
   return names;
@@ -45,7 +51,7 @@ std::string Describe(const ScenarioResult& r) {
 class Catalog : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Catalog, FaultAndFailBackMatchTheVrrpTimers) {
-  const Scenario scenario = LoadScenario(kCatalog / (GetParam() + ".json"));
+  const Scenario scenario = LoadScenario(kCases / (GetParam() + ".json"));
   ASSERT_TRUE(scenario.is_sequence());
   const Environment env = CheckEnvironment(VIPLAB_BUILD_DIR);
   RunOptions options;
@@ -72,7 +78,7 @@ TEST_P(Catalog, FaultAndFailBackMatchTheVrrpTimers) {
 INSTANTIATE_TEST_SUITE_P(Faults, Catalog, ::testing::ValuesIn(CatalogCases()),
                          [](const auto& info) {
                            std::string name = info.param;
-                           for (char& c : name) c = c == '-' ? '_' : c;
+                           for (char& c : name) c = c == '-' || c == '/' ? '_' : c;
                            return name;
                          });
 

@@ -3,13 +3,13 @@
 // bench/ip_baseline.sh, which does the same with one `ip` command per step.
 //
 //   sudo build/viplab-bench-updown [--reps N]
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include "harness/lab_directory.h"
 #include "harness/topology.h"
@@ -30,8 +30,8 @@ Figures RunOnce(int nodes) {
   viplab::TopologySpec spec;
   spec.prefix = lab.prefix();
   for (int i = 0; i < nodes; ++i) {
-    spec.nodes.push_back({fmt::format("n{}", i + 1),
-                          Ipv4Prefix(subnet.Host(static_cast<uint32_t>(11 + i)), 24)});
+    spec.nodes.push_back(
+        {fmt::format("n{}", i + 1), Ipv4Prefix(subnet.Host(static_cast<uint32_t>(11 + i)), 24)});
   }
   spec.client = {"client", Ipv4Prefix(subnet.Host(254), 24)};
   const auto t0 = viplab::Now();
@@ -53,7 +53,8 @@ double Median(std::vector<double> v) {
 int main(int argc, char** argv) {
   int reps = 15;
   CLI::App app{"Times a lab's network up and down (no daemons) for 3 and 32 nodes."};
-  app.add_option("--reps", reps, "runs per size; the median is printed")->check(CLI::PositiveNumber);
+  app.add_option("--reps", reps, "runs per size; the median is printed")
+      ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
   fmt::print("{:>6} {:>12} {:>12} {:>14}   (median of {} runs)\n", "nodes", "up ms", "down ms",
              "up+down ms", reps);

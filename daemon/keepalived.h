@@ -26,13 +26,13 @@ class NodeSandbox;
 std::filesystem::path FindKeepalived();
 
 struct KeepalivedSpec {
-  std::string node;                     // node name, for messages
-  std::filesystem::path binary;         // FindKeepalived()
-  std::string netns_name;               // named netns under /run/netns
-  const NodeSandbox* sandbox = nullptr; // mount+UTS namespaces of the node
+  std::string node;                                             // node name, for messages
+  std::filesystem::path binary;                                 // FindKeepalived()
+  std::string netns_name;                                       // named netns under /run/netns
+  const NodeSandbox* sandbox = nullptr;                         // mount+UTS namespaces of the node
   std::string config_path = "/etc/keepalived/keepalived.conf";  // as seen inside the sandbox
-  std::filesystem::path log_file;       // host path
-  std::filesystem::path cgroup_dir;     // node cgroup
+  std::filesystem::path log_file;                               // host path
+  std::filesystem::path cgroup_dir;                             // node cgroup
   std::vector<std::string> extra_args;
 };
 

@@ -9,10 +9,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <string_view>
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <string_view>
 
 #include "netns/error.h"
 #include "netns/node_sandbox.h"
@@ -96,9 +96,9 @@ class NotifySocket {
           fmt::format("notify socket path '{}' is too long for a unix socket", path_.string()));
     }
     std::memcpy(addr.sun_path, path_.c_str(), path_.native().size());
-    fd_ = UniqueFd(static_cast<int>(CheckErrno(
-        ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0),
-        "could not create a notify socket")));
+    fd_ = UniqueFd(
+        static_cast<int>(CheckErrno(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0),
+                                    "could not create a notify socket")));
     CheckErrno(::bind(fd_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)),
                fmt::format("could not bind the notify socket '{}'", path_.string()));
   }
@@ -114,14 +114,15 @@ class NotifySocket {
   std::string WaitForReady(Process& process, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (true) {
-      const auto left = std::chrono::ceil<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) {
         return fmt::format("did not report READY=1 within {} ms", timeout.count());
       }
       pollfd fds[2] = {{fd_.get(), POLLIN, 0}, {process.pidfd(), POLLIN, 0}};
-      const int n = ::poll(fds, 2, static_cast<int>(std::min<int64_t>(
-                                       left.count(), std::numeric_limits<int>::max())));
+      const int n = ::poll(
+          fds, 2,
+          static_cast<int>(std::min<int64_t>(left.count(), std::numeric_limits<int>::max())));
       if (n < 0) {
         if (errno == EINTR) continue;
         throw SystemError::FromErrno(errno, "poll");
@@ -163,8 +164,8 @@ std::vector<std::string> ServiceArguments(const ServiceSpec& spec) {
   }
   std::vector<std::string> args;
   if (!spec.lab.empty()) args = {"--lab", spec.lab};
-  for (const std::string& arg : {std::string("--node"), spec.node, std::string("--port"),
-                                 std::to_string(spec.port)}) {
+  for (const std::string& arg :
+       {std::string("--node"), spec.node, std::string("--port"), std::to_string(spec.port)}) {
     args.push_back(arg);
   }
   if (!spec.bind_address.empty()) {
@@ -177,8 +178,9 @@ std::vector<std::string> ServiceArguments(const ServiceSpec& spec) {
 std::vector<std::string> ServiceIdentity(const ServiceSpec& spec) {
   std::vector<std::string> args = ServiceArguments(spec);
   // Exact tokens up to and including the node name: "lb1" never matches "lb10".
-  const auto node = std::find(args.begin(), args.end(),
-                              spec.kind == ServiceKind::kHaproxy ? spec.lab + spec.node : spec.node);
+  const auto node =
+      std::find(args.begin(), args.end(),
+                spec.kind == ServiceKind::kHaproxy ? spec.lab + spec.node : spec.node);
   args.erase(node + 1, args.end());
   return args;
 }

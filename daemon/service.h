@@ -3,8 +3,8 @@
 //    process name is "haproxy"): it answers every HTTP request with the node's name and prints
 //    "READY <port>" on stdout once it listens; argv "haproxy --lab <prefix> --node <name> ...", or
 //  - Debian's real haproxy in master-worker mode with a rendered haproxy.cfg answering the same
-//    way; argv "haproxy -L <prefix><name> -Ws -f <cfg>"; ready when it sends READY=1 to NOTIFY_SOCKET
-//    (haproxy's systemd readiness protocol), which StartService provides.
+//    way; argv "haproxy -L <prefix><name> -Ws -f <cfg>"; ready when it sends READY=1 to
+//    NOTIFY_SOCKET (haproxy's systemd readiness protocol), which StartService provides.
 // In both, argv[0] and the leading arguments naming the node are what track_process matches
 // (param_match partial) to tell the nodes' services apart in the shared PID namespace.
 #pragma once

@@ -1,10 +1,10 @@
 #include "harness/cleanup.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <regex>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "daemon/cgroup.h"
 #include "harness/lab_directory.h"
@@ -18,8 +18,8 @@ CleanupSummary CleanStaleLabs(bool force) {
   std::set<std::string> live_prefixes;
   for (const LabRecord& record : ListLabRecords()) {
     if (record.OwnerAlive() && !force) {
-      summary.skipped.push_back(fmt::format("lab vl-{} (in use by pid {})", record.id,
-                                            record.owner_pid));
+      summary.skipped.push_back(
+          fmt::format("lab vl-{} (in use by pid {})", record.id, record.owner_pid));
       live_prefixes.insert(record.prefix);
       continue;
     }
@@ -29,8 +29,8 @@ CleanupSummary CleanStaleLabs(bool force) {
       NodeSandbox::RemoveAt(node.path());
     }
     std::filesystem::remove_all(record.dir, ec);
-    summary.removed.push_back(fmt::format("lab vl-{} (owner pid {} gone)", record.id,
-                                          record.owner_pid));
+    summary.removed.push_back(
+        fmt::format("lab vl-{} (owner pid {} gone)", record.id, record.owner_pid));
   }
   // Namespaces by prefix, also those whose record is already gone.
   static const std::regex kLabNamespace(R"((vl-\d+-).+)");

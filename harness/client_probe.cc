@@ -1,6 +1,7 @@
 #include "harness/client_probe.h"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sched.h>
@@ -13,8 +14,6 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "netns/error.h"
 #include "netns/network_namespace.h"
@@ -105,8 +104,8 @@ std::vector<ProbeSample> ClientProbe::Samples() const {
 void ClientProbe::Run() {
   CheckErrno(::setns(ns_fd_, CLONE_NEWNET), "client probe could not join the client namespace");
   UniqueFd epoll(static_cast<int>(CheckErrno(::epoll_create1(EPOLL_CLOEXEC), "epoll_create1")));
-  UniqueFd timer(static_cast<int>(CheckErrno(
-      ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK), "timerfd_create")));
+  UniqueFd timer(static_cast<int>(
+      CheckErrno(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK), "timerfd_create")));
   const auto period_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(period_).count();
   itimerspec spec{};
   spec.it_interval.tv_sec = period_ns / 1000000000;
@@ -128,8 +127,8 @@ void ClientProbe::Run() {
   target.sin_family = AF_INET;
   target.sin_port = htons(static_cast<uint16_t>(port_));
   target.sin_addr = vip_.ToInAddr();
-  const std::string request =
-      fmt::format("GET / HTTP/1.0\r\nHost: {}\r\nUser-Agent: viplab-probe\r\n\r\n", vip_.ToString());
+  const std::string request = fmt::format(
+      "GET / HTTP/1.0\r\nHost: {}\r\nUser-Agent: viplab-probe\r\n\r\n", vip_.ToString());
 
   std::map<int, Attempt> in_flight;
 

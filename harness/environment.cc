@@ -1,12 +1,11 @@
 #include "harness/environment.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "daemon/cgroup.h"
 #include "daemon/keepalived.h"
@@ -62,9 +61,9 @@ Environment CheckEnvironment(const std::filesystem::path& tools_dir, ServiceKind
   }
   for (const char* tool : {"haproxy", "viplab-check"}) {
     if (::access((env.tools_dir / tool).c_str(), X_OK) != 0) {
-      throw EnvironmentError(fmt::format(
-          "'{}' is missing from {}: build the project (cmake --build build)", tool,
-          env.tools_dir.string()));
+      throw EnvironmentError(
+          fmt::format("'{}' is missing from {}: build the project (cmake --build build)", tool,
+                      env.tools_dir.string()));
     }
   }
   return env;

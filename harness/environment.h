@@ -11,9 +11,9 @@ namespace viplab {
 
 struct Environment {
   std::filesystem::path keepalived;
-  std::filesystem::path tools_dir;    // holds haproxy (stand-in) and viplab-check
+  std::filesystem::path tools_dir;  // holds haproxy (stand-in) and viplab-check
   std::filesystem::path cgroup_root;
-  std::filesystem::path haproxy;      // real haproxy, when `service` is kHaproxy
+  std::filesystem::path haproxy;  // real haproxy, when `service` is kHaproxy
 };
 
 // `tools_dir`: where the stand-in and the check live (default: the running binary's directory).

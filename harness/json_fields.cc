@@ -1,10 +1,10 @@
 #include "harness/json_fields.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "netns/error.h"
 
@@ -31,7 +31,8 @@ nlohmann::json ReadJsonFile(const std::filesystem::path& file) {
     }
     std::string what = e.what();
     if (auto pos = what.find("syntax error"); pos != std::string::npos) what = what.substr(pos);
-    throw InputError(fmt::format("{}:{}:{}: malformed JSON: {}", file.string(), line, column, what));
+    throw InputError(
+        fmt::format("{}:{}:{}: malformed JSON: {}", file.string(), line, column, what));
   }
 }
 namespace {
@@ -81,8 +82,8 @@ const char* TypeName<bool>() {
 JsonFields::JsonFields(const json& object, std::string file, std::string path)
     : object_(&object), file_(std::move(file)), path_(std::move(path)) {
   if (!object.is_object()) {
-    throw InputError(fmt::format("{}: {}: must be a JSON object", file_,
-                                 path_.empty() ? "(top level)" : path_));
+    throw InputError(
+        fmt::format("{}: {}: must be a JSON object", file_, path_.empty() ? "(top level)" : path_));
   }
 }
 

@@ -24,8 +24,7 @@ ServiceSpec IdentitySpec(const Scenario& s, const NodeSpec& node,
 }  // namespace
 
 KeepalivedConfig BuildKeepalivedConfig(const Scenario& s, size_t node_index,
-                                       const ServiceIdentityArgs& service,
-                                       const NodePaths& paths) {
+                                       const ServiceIdentityArgs& service, const NodePaths& paths) {
   const NodeSpec& node = s.nodes.at(node_index);
   KeepalivedConfig config;
   config.router_id = node.name;

@@ -1,14 +1,12 @@
 #include "harness/lab.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
-
-#include "daemon/haproxy_config.h"
-
 #include <csignal>
 #include <fstream>
 
-#include <fmt/format.h>
-
+#include "daemon/haproxy_config.h"
 #include "daemon/keepalived_config.h"
 #include "daemon/service.h"
 #include "netns/error.h"
@@ -23,11 +21,10 @@ void CopyExecutable(const std::filesystem::path& from, const std::filesystem::pa
     throw SystemError::FromErrno(
         ec.value(), fmt::format("could not copy '{}' to '{}'", from.string(), to.string()));
   }
-  std::filesystem::permissions(to, std::filesystem::perms::owner_all |
-                                       std::filesystem::perms::group_read |
-                                       std::filesystem::perms::group_exec |
-                                       std::filesystem::perms::others_read |
-                                       std::filesystem::perms::others_exec);
+  std::filesystem::permissions(
+      to, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+              std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+              std::filesystem::perms::others_exec);
 }
 
 void WriteFile(const std::filesystem::path& path, const std::string& text) {
@@ -59,7 +56,8 @@ std::unique_ptr<Lab> Lab::Create(const Scenario& scenario, const LabOptions& opt
     node->name = scenario.nodes[i].name;
     node->index = i;
     node->dir = spec.sandbox_dir / node->name;
-    node->cgroup = Cgroup::Create(std::filesystem::path(lab->directory_.record().cgroup) / node->name);
+    node->cgroup =
+        Cgroup::Create(std::filesystem::path(lab->directory_.record().cgroup) / node->name);
     lab->nodes_.push_back(std::move(node));
   }
   return lab;
@@ -91,7 +89,8 @@ void Lab::PrepareNodes() {
         BuildKeepalivedConfig(scenario_, node->index, {prefix(), options_.service});
     WriteFile(node->keepalived_conf(), RenderKeepalivedConfig(config));
     if (options_.service == ServiceKind::kHaproxy) {
-      WriteFile(node->haproxy_conf(), RenderHaproxyConfig({node->name, scenario_.service_port, ""}));
+      WriteFile(node->haproxy_conf(),
+                RenderHaproxyConfig({node->name, scenario_.service_port, ""}));
     }
     KeepalivedSpec spec;
     spec.node = node->name;

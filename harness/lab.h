@@ -26,7 +26,7 @@ struct LabOptions {
   std::filesystem::path tools_dir;   // holds `haproxy` (stand-in) and `viplab-check`
   std::filesystem::path keepalived;  // FindKeepalived()
   ServiceKind service = ServiceKind::kStandin;
-  std::filesystem::path haproxy;     // FindHaproxy(), for ServiceKind::kHaproxy
+  std::filesystem::path haproxy;  // FindHaproxy(), for ServiceKind::kHaproxy
 };
 
 class Lab {

@@ -1,5 +1,6 @@
 #include "harness/lab_directory.h"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -7,8 +8,6 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "netns/error.h"
 

@@ -17,10 +17,10 @@ inline constexpr const char* kStateRoot = "/run/viplab";
 
 struct LabRecord {
   int id = 0;
-  std::string prefix;           // "vl-<id>-"
+  std::string prefix;  // "vl-<id>-"
   pid_t owner_pid = 0;
   unsigned long long owner_start_ticks = 0;  // /proc/<pid>/stat field 22, guards pid reuse
-  std::string cgroup;           // relative to the cgroup v2 root
+  std::string cgroup;                        // relative to the cgroup v2 root
   std::filesystem::path dir;
 
   bool OwnerAlive() const;

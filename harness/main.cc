@@ -1,6 +1,7 @@
 // viplab: the command line. `viplab run` runs scenarios and prints one line each; `viplab clean`
 // removes what killed runs left behind. Exit codes: 0 all passed, 1 an expectation failed,
 // 2 bad input or environment, 130 interrupted.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -8,12 +9,10 @@
 #include <iostream>
 #include <map>
 
-#include <fmt/format.h>
-
 #include "harness/cleanup.h"
 #include "harness/environment.h"
-#include "harness/matrix_command.h"
 #include "harness/explain.h"
+#include "harness/matrix_command.h"
 #include "harness/report.h"
 #include "harness/runner.h"
 #include "harness/scenario.h"

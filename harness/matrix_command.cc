@@ -1,7 +1,5 @@
 #include "harness/matrix_command.h"
 
-#include "netns/clock.h"
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -18,6 +16,7 @@
 #include "harness/runner.h"
 #include "harness/sharding.h"
 #include "harness/signals.h"
+#include "netns/clock.h"
 #include "netns/error.h"
 
 namespace viplab {
@@ -101,7 +100,8 @@ int RunBatch(const std::vector<Scenario>& scenarios, const BatchOptions& options
       scenarios, [&run](const Scenario& s) { return RunScenario(s, run); }, lanes);
   const double wall_ms = MillisBetween(started, Now());
 
-  if (!options.json_out.empty()) WriteReport(options.json_out,
+  if (!options.json_out.empty())
+    WriteReport(options.json_out,
                 BuildReport(results, scenarios, {started_at, wall_ms, options.jobs}));
   const auto passed = std::count_if(results.begin(), results.end(),
                                     [](const ScenarioResult& r) { return r.passed; });

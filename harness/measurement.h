@@ -25,7 +25,7 @@ struct Measurement {
   bool outage_ongoing = false;             // that run lasted to the end of observation
   size_t probes = 0;                       // client probes started after the fault
   size_t probes_failed = 0;
-  double observed_ms = 0;                  // fault -> end of observation
+  double observed_ms = 0;  // fault -> end of observation
 };
 
 Measurement Measure(const std::vector<TimelineEvent>& events,

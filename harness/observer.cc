@@ -1,11 +1,9 @@
 #include "harness/observer.h"
 
 #include <fcntl.h>
-
 #include <fmt/format.h>
 
 #include "netns/error.h"
-
 #include "netns/network_namespace.h"
 
 namespace viplab {
@@ -22,8 +20,8 @@ void Observer::WatchNode(const std::string& node, const NetworkNamespace& ns) {
     using Kind = NetlinkEvent::Kind;
     if ((e.kind == Kind::kAddressAdded || e.kind == Kind::kAddressRemoved) &&
         e.address.address() == vip_.address()) {
-      timeline_.Add(node, e.kind == Kind::kAddressAdded ? event_kind::kVipAdded
-                                                        : event_kind::kVipRemoved,
+      timeline_.Add(node,
+                    e.kind == Kind::kAddressAdded ? event_kind::kVipAdded : event_kind::kVipRemoved,
                     e.address.ToString(), e.time);
     } else if (e.kind == Kind::kLinkChanged && e.ifname == interface_) {
       const std::pair<bool, bool> now{e.link_up, e.carrier};
@@ -52,8 +50,8 @@ void Observer::WatchNotifyFifo(const std::string& node, const std::filesystem::p
 void Observer::WatchProcessExit(const std::string& node, const std::string& what, int pidfd) {
   // Our own duplicate: the process object may close its pidfd (restarted daemons) and the number
   // be reused while this watch is still registered.
-  UniqueFd own(static_cast<int>(CheckErrno(::fcntl(pidfd, F_DUPFD_CLOEXEC, 3),
-                                           "could not duplicate a pidfd")));
+  UniqueFd own(static_cast<int>(
+      CheckErrno(::fcntl(pidfd, F_DUPFD_CLOEXEC, 3), "could not duplicate a pidfd")));
   const int fd = own.get();
   {
     std::lock_guard lock(pidfds_mutex_);

@@ -1,9 +1,9 @@
 #include "harness/report.h"
 
+#include <fmt/format.h>
+
 #include <ctime>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "netns/error.h"
 
@@ -19,9 +19,7 @@ json OrNull(const std::optional<T>& value) {
 
 json Round(double ms) { return std::round(ms * 10) / 10; }
 
-json RoundOrNull(const std::optional<double>& ms) {
-  return ms ? Round(*ms) : json(nullptr);
-}
+json RoundOrNull(const std::optional<double>& ms) { return ms ? Round(*ms) : json(nullptr); }
 
 json BoundToJson(const Bound& b) {
   json j = json::object();
@@ -68,10 +66,14 @@ json PredictionToJson(const Prediction& p) {
 }
 
 json StepToJson(const StepResult& step) {
-  json j = {{"index", step.index + 1},       {"kind", step.kind},
-            {"description", step.description}, {"t_ms", Round(step.t_ms)},
-            {"duration_ms", Round(step.duration_ms)}, {"passed", step.passed},
-            {"skipped", step.skipped},         {"failures", step.failures}};
+  json j = {{"index", step.index + 1},
+            {"kind", step.kind},
+            {"description", step.description},
+            {"t_ms", Round(step.t_ms)},
+            {"duration_ms", Round(step.duration_ms)},
+            {"passed", step.passed},
+            {"skipped", step.skipped},
+            {"failures", step.failures}};
   if (step.measured) {
     const Measurement& m = *step.measured;
     j["measured"] = {{"owner_before", m.owner_before},
@@ -91,8 +93,8 @@ json ScenarioResultToJson(const ScenarioResult& r, const Scenario& scenario) {
   const Measurement& m = r.measured;
   json events = json::array();
   for (const TimedEvent& e : r.events) {
-    events.push_back({{"t_ms", Round(e.t_ms)}, {"node", e.node}, {"kind", e.kind},
-                      {"detail", e.detail}});
+    events.push_back(
+        {{"t_ms", Round(e.t_ms)}, {"node", e.node}, {"kind", e.kind}, {"detail", e.detail}});
   }
   return {
       {"name", r.name},
@@ -126,7 +128,8 @@ json ScenarioResultToJson(const ScenarioResult& r, const Scenario& scenario) {
       {"prediction", r.prediction ? PredictionToJson(*r.prediction) : json(nullptr)},
       {"checks", r.verdict.checks},
       {"failures", r.verdict.failures},
-      {"steps", [&] {
+      {"steps",
+       [&] {
          json steps = json::array();
          for (const StepResult& step : r.steps) steps.push_back(StepToJson(step));
          return steps;
@@ -136,18 +139,22 @@ json ScenarioResultToJson(const ScenarioResult& r, const Scenario& scenario) {
   };
 }
 
-json BuildReport(const std::vector<ScenarioResult>& results,
-                 const std::vector<Scenario>& scenarios, const BatchTiming& timing) {
+json BuildReport(const std::vector<ScenarioResult>& results, const std::vector<Scenario>& scenarios,
+                 const BatchTiming& timing) {
   json list = json::array();
   bool all_passed = true;
   for (size_t i = 0; i < results.size(); ++i) {
     list.push_back(ScenarioResultToJson(results[i], scenarios.at(i)));
     all_passed = all_passed && results[i].passed;
   }
-  return {{"schema_version", 1},  {"tool", "viplab"},
-          {"version", VIPLAB_VERSION}, {"started_at", timing.started_at},
-          {"wall_ms", Round(timing.wall_ms)}, {"jobs", timing.jobs},
-          {"passed", all_passed},  {"scenarios", list}};
+  return {{"schema_version", 1},
+          {"tool", "viplab"},
+          {"version", VIPLAB_VERSION},
+          {"started_at", timing.started_at},
+          {"wall_ms", Round(timing.wall_ms)},
+          {"jobs", timing.jobs},
+          {"passed", all_passed},
+          {"scenarios", list}};
 }
 
 void WriteReport(const std::filesystem::path& path, const json& report) {

@@ -1,12 +1,12 @@
 #include "harness/runner.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <deque>
 #include <fstream>
 #include <set>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "harness/client_probe.h"
 #include "harness/fault.h"
@@ -50,8 +50,8 @@ Outcome ExpectedOutcome(const Expectation& e, const std::string& owner_before) {
 std::string DescribeState(const LabState& s) {
   std::vector<std::string> states;
   for (const auto& [node, state] : s.vrrp_state) states.push_back(node + "=" + state);
-  return fmt::format("VIP owners [{}], VRRP states [{}], client {}",
-                     fmt::join(s.vip_owners, ", "), fmt::join(states, ", "),
+  return fmt::format("VIP owners [{}], VRRP states [{}], client {}", fmt::join(s.vip_owners, ", "),
+                     fmt::join(states, ", "),
                      s.client_served_by ? "served by " + *s.client_served_by : "not served");
 }
 
@@ -112,7 +112,8 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
   const TimePoint lab_start = Now();
   std::unique_ptr<Lab> lab = Lab::Create(scenario, options.lab);
   result.lab_prefix = lab->prefix();
-  progress(fmt::format("lab {} built in {:.1f} ms", lab->prefix(), MillisBetween(lab_start, Now())));
+  progress(
+      fmt::format("lab {} built in {:.1f} ms", lab->prefix(), MillisBetween(lab_start, Now())));
   lab->PrepareNodes();
 
   Observer observer(timeline, scenario.vip, scenario.interface);
@@ -124,7 +125,9 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
   observer.Start();
 
   lab->on_process_started = [&observer](const std::string& node, const std::string& what,
-                                        int pidfd) { observer.WatchProcessExit(node, what, pidfd); };
+                                        int pidfd) {
+    observer.WatchProcessExit(node, what, pidfd);
+  };
   lab->StartServices();
   ClientProbe probe(*lab->topology().client().ns, scenario.vip.address(), scenario.service_port,
                     timeline);
@@ -225,7 +228,8 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
     result.verdict.passed = seq.passed;
     for (const StepResult& step : seq.steps) {
       for (const std::string& f : step.failures) {
-        result.verdict.failures.push_back(fmt::format("step {} ({}): {}", step.index + 1, step.kind, f));
+        result.verdict.failures.push_back(
+            fmt::format("step {} ({}): {}", step.index + 1, step.kind, f));
       }
       if (step.skipped) {
         result.verdict.failures.push_back(
@@ -255,8 +259,7 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
       auto moved = [&](const LabState& s, TimePoint now) {
         if (s.vip_owners.size() != 1 || s.vip_owners.count(owner_before) > 0) return false;
         const std::string& owner = *s.vip_owners.begin();
-        return now - s.owner_since.at(owner) >= Ms(advert_ms[owner]) &&
-               s.client_served_by == owner;
+        return now - s.owner_since.at(owner) >= Ms(advert_ms[owner]) && s.client_served_by == owner;
       };
       auto moved_recheck = [&](const LabState& s) -> std::optional<TimePoint> {
         if (s.vip_owners.size() != 1) return std::nullopt;

@@ -17,8 +17,8 @@
 #include "harness/lab.h"
 #include "harness/measurement.h"
 #include "harness/oracle.h"
-#include "harness/step_runner.h"
 #include "harness/scenario.h"
+#include "harness/step_runner.h"
 #include "harness/timeline.h"
 #include "harness/verdict.h"
 
@@ -44,14 +44,14 @@ struct ScenarioResult {
   std::string file;
   std::string lab_prefix;
   bool passed = false;
-  std::string error;              // why the run could not be judged (empty when it was)
-  std::string fault;              // what was injected
-  std::string service;            // "standin" or "haproxy"
-  double converge_ms = 0;         // lab start -> ready for the fault
-  double window_ms = 0;           // longest observation allowed after the fault
+  std::string error;       // why the run could not be judged (empty when it was)
+  std::string fault;       // what was injected
+  std::string service;     // "standin" or "haproxy"
+  double converge_ms = 0;  // lab start -> ready for the fault
+  double window_ms = 0;    // longest observation allowed after the fault
   Measurement measured;
   Verdict verdict;
-  std::vector<StepResult> steps;  // sequence scenarios: each step, timed
+  std::vector<StepResult> steps;         // sequence scenarios: each step, timed
   std::optional<Prediction> prediction;  // the oracle's view of the (first) fault
   Expectation expected;                  // what was judged: the file's expect, or the oracle's
   std::string judged_by;                 // "expect" or "oracle"

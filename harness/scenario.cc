@@ -101,7 +101,6 @@ void ValidateAddresses(JsonFields& f, Scenario& s) {
   }
 }
 
-
 struct FaultEntry {
   const char* target;
   const char* action;
@@ -157,8 +156,8 @@ FaultSpec ParseFault(JsonFields& f, const std::set<std::string>& names) {
     for (const FaultEntry& e : kFaultCatalog) {
       if (target == e.target) known += (known.empty() ? "" : ", ") + std::string(e.action);
     }
-    f.Fail("action", fmt::format("unknown fault '{}' for target {} (known: {})", action, target,
-                                 known));
+    f.Fail("action",
+           fmt::format("unknown fault '{}' for target {} (known: {})", action, target, known));
   }
   fault.node = f.Optional<std::string>("node").value_or("master");
   if (fault.node != "master" && names.count(fault.node) == 0) {
@@ -326,8 +325,8 @@ Scenario ParseScenario(const std::filesystem::path& file, const json& root) {
     NodeSpec node;
     node.name = nf.Required<std::string>("name");
     if (!std::regex_match(node.name, kNodeName)) {
-      nf.Fail("name", fmt::format("'{}' must be 1-15 of a-z 0-9 - starting with a letter",
-                                  node.name));
+      nf.Fail("name",
+              fmt::format("'{}' must be 1-15 of a-z 0-9 - starting with a letter", node.name));
     }
     if (kReservedNodeNames.count(node.name) > 0) {
       nf.Fail("name", fmt::format("'{}' is reserved", node.name));
@@ -448,7 +447,8 @@ std::string DescribeFault(const FaultSpec& f) {
                          f.direction);
     case FaultKind::kPartition:
       if (f.partition == "isolate") return "isolated from everyone";
-      if (f.partition == "one-way") return "one-way partition (hears its peers, they do not hear it)";
+      if (f.partition == "one-way")
+        return "one-way partition (hears its peers, they do not hear it)";
       return "partitioned from its peers (client still reaches it)";
     case FaultKind::kVrrpDelay:
       return fmt::format("VRRP adverts delayed {} ms", f.delay_ms);
@@ -472,7 +472,8 @@ std::vector<Scenario> LoadScenarios(const std::vector<std::filesystem::path>& pa
         }
       }
       std::sort(files.begin(), files.end());
-      if (files.empty()) throw InputError(fmt::format("{}: holds no *.json scenario", path.string()));
+      if (files.empty())
+        throw InputError(fmt::format("{}: holds no *.json scenario", path.string()));
       for (const auto& f : files) {
         // A matrix file (top-level "axes") in a scenario folder is not a scenario: expand it
         // with `viplab matrix`.

@@ -5,9 +5,9 @@
 
 #include <filesystem>
 #include <nlohmann/json_fwd.hpp>
-#include <utility>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "netns/ipv4.h"
@@ -58,16 +58,16 @@ enum class FaultKind {
 struct FaultSpec {
   FaultKind kind = FaultKind::kServiceKill;
   std::string node = "master";
-  std::string signal = "KILL";        // kServiceKill: TERM or KILL
-  std::string degrade = "refuse";     // kServiceDegrade: refuse or 503
-  std::string side = "node";          // kLinkDown: node or switch
-  double percent = 100;               // kPacketLoss: 0..100
-  std::string direction = "egress";   // kPacketLoss: egress or ingress
-  std::string traffic = "all";        // kPacketLoss: all or vrrp
-  std::string partition = "peers";    // kPartition: peers (cut from the other nodes, not the
-                                      // client), isolate (from everyone), one-way (the node
-                                      // still hears its peers, they no longer hear it)
-  double delay_ms = 0;                // kVrrpDelay
+  std::string signal = "KILL";       // kServiceKill: TERM or KILL
+  std::string degrade = "refuse";    // kServiceDegrade: refuse or 503
+  std::string side = "node";         // kLinkDown: node or switch
+  double percent = 100;              // kPacketLoss: 0..100
+  std::string direction = "egress";  // kPacketLoss: egress or ingress
+  std::string traffic = "all";       // kPacketLoss: all or vrrp
+  std::string partition = "peers";   // kPartition: peers (cut from the other nodes, not the
+                                     // client), isolate (from everyone), one-way (the node
+                                     // still hears its peers, they no longer hear it)
+  double delay_ms = 0;               // kVrrpDelay
 };
 
 // "service-kill", "keepalived-crash", "network-loss", ...
@@ -106,10 +106,10 @@ struct WaitCondition {
 struct Step {
   enum class Kind { kInject, kClear, kWait, kHold, kExpect };
   Kind kind = Kind::kInject;
-  FaultSpec fault;        // kInject
-  WaitCondition wait;     // kWait
-  double hold_ms = 0;     // kHold: observe for this long
-  Expectation expect;     // kExpect
+  FaultSpec fault;     // kInject
+  WaitCondition wait;  // kWait
+  double hold_ms = 0;  // kHold: observe for this long
+  Expectation expect;  // kExpect
 };
 
 // How keepalived is started on the nodes. kStaggered: the first node listed starts alone and the

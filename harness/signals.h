@@ -6,8 +6,8 @@
 namespace viplab {
 
 void InstallInterruptHandlers();
-int InterruptEventFd();        // -1 before InstallInterruptHandlers()
-int InterruptSignal();         // the signal received, 0 if none
-void ThrowIfInterrupted();     // throws Interrupted once a signal arrived
+int InterruptEventFd();     // -1 before InstallInterruptHandlers()
+int InterruptSignal();      // the signal received, 0 if none
+void ThrowIfInterrupted();  // throws Interrupted once a signal arrived
 
 }  // namespace viplab

@@ -90,9 +90,9 @@ SequenceResult StepRunner::Run(const std::vector<Step>& steps) {
         break;
       case Step::Kind::kHold:
         out.description = fmt::format("observe for {:.0f} ms", step.hold_ms);
-        timeline_.WaitUntil([](const LabState&, TimePoint) { return false; },
-                            start + std::chrono::microseconds(
-                                        static_cast<int64_t>(step.hold_ms * 1000)));
+        timeline_.WaitUntil(
+            [](const LabState&, TimePoint) { return false; },
+            start + std::chrono::microseconds(static_cast<int64_t>(step.hold_ms * 1000)));
         break;
       case Step::Kind::kExpect:
         Expect(step.expect, out);
@@ -150,8 +150,8 @@ void StepRunner::Clear(StepResult& out) {
     cleared.push_back(active.fault->Describe());
     timeline_.Add(active.node, event_kind::kClear, active.fault->Describe());
   }
-  out.description = cleared.empty() ? "nothing to clear"
-                                    : fmt::format("cleared {}", fmt::join(cleared, "; "));
+  out.description =
+      cleared.empty() ? "nothing to clear" : fmt::format("cleared {}", fmt::join(cleared, "; "));
 }
 
 bool StepRunner::Wait(const WaitCondition& wait, StepResult& out) {
@@ -176,7 +176,8 @@ bool StepRunner::Wait(const WaitCondition& wait, StepResult& out) {
   const LabState s = timeline_.State();
   std::vector<std::string> states;
   for (const auto& [node, state] : s.vrrp_state) states.push_back(node + " " + state);
-  out.failures.push_back(fmt::format("timed out: owner {}, {}", OwnerOf(s), fmt::join(states, ", ")));
+  out.failures.push_back(
+      fmt::format("timed out: owner {}, {}", OwnerOf(s), fmt::join(states, ", ")));
   return false;
 }
 
@@ -184,7 +185,8 @@ void StepRunner::Expect(const Expectation& expect, StepResult& out) {
   const Measurement m =
       Measure(timeline_.Events(), probe_.Samples(), phase_start_, Now(), phase_owner_);
   const Verdict v = Judge(expect, m);
-  out.description = v.checks.empty() ? "nothing to check" : fmt::format("{}", fmt::join(v.checks, "; "));
+  out.description =
+      v.checks.empty() ? "nothing to check" : fmt::format("{}", fmt::join(v.checks, "; "));
   out.passed = v.passed;
   out.failures = v.failures;
   out.measured = m;

@@ -28,7 +28,7 @@ struct StepResult {
   double t_ms = 0;          // step start, relative to the first inject
   double duration_ms = 0;
   bool passed = true;
-  bool skipped = false;     // not run because an earlier wait failed
+  bool skipped = false;  // not run because an earlier wait failed
   std::vector<std::string> failures;
   std::optional<Measurement> measured;  // expect steps: the phase they judged
 };

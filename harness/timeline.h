@@ -24,12 +24,12 @@ namespace viplab {
 namespace event_kind {
 inline constexpr const char* kVipAdded = "vip_added";
 inline constexpr const char* kVipRemoved = "vip_removed";
-inline constexpr const char* kState = "state";            // detail: MASTER, BACKUP, FAULT, STOP
-inline constexpr const char* kFault = "fault";            // detail: what was injected
-inline constexpr const char* kClient = "client";          // detail: "served by lb2" / "failed: ..."
+inline constexpr const char* kState = "state";    // detail: MASTER, BACKUP, FAULT, STOP
+inline constexpr const char* kFault = "fault";    // detail: what was injected
+inline constexpr const char* kClient = "client";  // detail: "served by lb2" / "failed: ..."
 inline constexpr const char* kProcessExit = "process_exit";
-inline constexpr const char* kLink = "link";              // detail: "eth0 up" / "eth0 down"
-inline constexpr const char* kClear = "clear";            // detail: what was cleared
+inline constexpr const char* kLink = "link";    // detail: "eth0 up" / "eth0 down"
+inline constexpr const char* kClear = "clear";  // detail: what was cleared
 inline constexpr const char* kNote = "note";
 }  // namespace event_kind
 
@@ -44,10 +44,10 @@ struct TimelineEvent {
 struct LabState {
   std::set<std::string> vip_owners;
   std::map<std::string, TimePoint> owner_since;
-  std::map<std::string, std::string> vrrp_state;        // node -> MASTER/BACKUP/FAULT/...
+  std::map<std::string, std::string> vrrp_state;  // node -> MASTER/BACKUP/FAULT/...
   std::map<std::string, TimePoint> vrrp_state_since;
-  std::optional<std::string> client_served_by;          // node of the last good answer, if the
-  std::optional<TimePoint> client_served_since;         // last probe succeeded
+  std::optional<std::string> client_served_by;   // node of the last good answer, if the
+  std::optional<TimePoint> client_served_since;  // last probe succeeded
   bool interrupted = false;
 };
 

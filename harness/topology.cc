@@ -1,9 +1,8 @@
 #include "harness/topology.h"
 
 #include <fcntl.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "netns/address.h"
 #include "netns/error.h"
@@ -34,7 +33,8 @@ void DisableIpv6(const NetworkNamespace& ns) {
 std::unique_ptr<Topology> Topology::Build(const TopologySpec& spec) {
   std::unique_ptr<Topology> topo(new Topology(spec));
   // On any exception below, `topo`'s destructor removes what was created so far.
-  topo->switch_ns_ = std::make_unique<NetworkNamespace>(NetworkNamespace::Create(spec.prefix + "sw"));
+  topo->switch_ns_ =
+      std::make_unique<NetworkNamespace>(NetworkNamespace::Create(spec.prefix + "sw"));
   topo->switch_socket_ = std::make_unique<RouteSocket>(RouteSocket::OpenIn(*topo->switch_ns_));
   DisableIpv6(*topo->switch_ns_);
   topo->bridge_ = spec.prefix + "br";

@@ -25,8 +25,8 @@
 namespace viplab {
 
 struct TopologySpec {
-  std::string prefix;                 // "vl-3-"
-  std::string interface = "eth0";     // node-side interface name
+  std::string prefix;              // "vl-3-"
+  std::string interface = "eth0";  // node-side interface name
   struct Host {
     std::string name;
     Ipv4Prefix address;
@@ -40,8 +40,8 @@ struct TopologySpec {
 class Topology {
  public:
   struct Member {
-    std::string name;       // node name or "client"
-    std::string port;       // switch-side veth name
+    std::string name;  // node name or "client"
+    std::string port;  // switch-side veth name
     Ipv4Prefix address;
     std::unique_ptr<NetworkNamespace> ns;
     std::unique_ptr<RouteSocket> socket;

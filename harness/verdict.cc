@@ -44,8 +44,8 @@ Verdict Judge(const Expectation& expect, const Measurement& m) {
                       *expect.split_brain, seen, m.dual_owner_ms));
   }
   if (expect.vip_moved) {
-    check(*expect.vip_moved == m.vip_moved, fmt::format("vip_moved: expected {}, measured {}",
-                                                        *expect.vip_moved, m.vip_moved));
+    check(*expect.vip_moved == m.vip_moved,
+          fmt::format("vip_moved: expected {}, measured {}", *expect.vip_moved, m.vip_moved));
   }
   auto bounded = [&](const char* name, const std::optional<Bound>& bound,
                      const std::optional<double>& value) {
@@ -53,8 +53,8 @@ Verdict Judge(const Expectation& expect, const Measurement& m) {
     bool ok = value.has_value();
     if (ok && bound->min) ok = *value >= *bound->min;
     if (ok && bound->max) ok = *value <= *bound->max;
-    check(ok, fmt::format("{}: expected {}, measured {}", name, FormatBound(*bound),
-                          FormatMs(value)));
+    check(ok,
+          fmt::format("{}: expected {}, measured {}", name, FormatBound(*bound), FormatMs(value)));
   };
   bounded("failover_ms", expect.failover_ms, m.failover_ms);
   bounded("release_ms", expect.release_ms, m.release_ms);

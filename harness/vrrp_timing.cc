@@ -6,8 +6,8 @@
 namespace viplab {
 
 double SkewMs(int priority, double advert_s, int version) {
-  const double skew_s = version == 2 ? (256.0 - priority) / 256.0
-                                     : (256.0 - priority) * advert_s / 256.0;
+  const double skew_s =
+      version == 2 ? (256.0 - priority) / 256.0 : (256.0 - priority) * advert_s / 256.0;
   return skew_s * 1000.0;
 }
 

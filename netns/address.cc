@@ -1,6 +1,7 @@
 #include "netns/address.h"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netlink/errno.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
@@ -10,8 +11,6 @@
 #include <cerrno>
 #include <cstring>
 #include <mutex>
-
-#include <fmt/format.h>
 
 #include "netns/error.h"
 #include "netns/nl_util.h"
@@ -98,8 +97,8 @@ bool RemoveAddress(RouteSocket& sock, std::string_view ifname, const Ipv4Prefix&
 }
 
 std::vector<Ipv4Prefix> ListAddresses(RouteSocket& sock, std::string_view ifname) {
-  const std::string context = fmt::format("could not list the addresses of '{}' in namespace '{}'",
-                                          ifname, sock.ns_name());
+  const std::string context =
+      fmt::format("could not list the addresses of '{}' in namespace '{}'", ifname, sock.ns_name());
   std::lock_guard lock(sock.mutex());
   const int index = IndexLocked(sock, ifname, context);
   if (index == 0) throw SystemError::FromErrno(ENODEV, context);

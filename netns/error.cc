@@ -1,12 +1,11 @@
 #include "netns/error.h"
 
+#include <fmt/format.h>
 #include <netlink/errno.h>
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace viplab {
 

@@ -1,12 +1,11 @@
 #include "netns/event_loop.h"
 
+#include <fmt/format.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
-
-#include <fmt/format.h>
 
 #include "netns/error.h"
 

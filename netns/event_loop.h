@@ -30,7 +30,7 @@ class EventLoop {
  public:
   using Callback = std::function<void(uint32_t epoll_events)>;
 
-  EventLoop();  // creates the epoll fd and a wake-up eventfd; does not start a thread
+  EventLoop();   // creates the epoll fd and a wake-up eventfd; does not start a thread
   ~EventLoop();  // stops and joins the thread if running
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
@@ -57,7 +57,7 @@ class EventLoop {
   // for a removed fd is not delivered to a new registration that reuses the fd number.
   std::map<int, uint32_t> ids_;
   uint32_t next_id_ = 0;
-  int running_fd_ = -1;                 // fd whose callback runs now, -1 if none
+  int running_fd_ = -1;  // fd whose callback runs now, -1 if none
   std::condition_variable callback_done_;
   std::vector<std::function<void()>> posted_;
   std::exception_ptr error_;

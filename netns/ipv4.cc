@@ -1,11 +1,10 @@
 #include "netns/ipv4.h"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 
 #include <charconv>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 namespace viplab {
 namespace {
@@ -23,9 +22,7 @@ bool ParseDecimal(std::string_view text, int max_digits, uint32_t max, uint32_t&
   return true;
 }
 
-uint32_t Mask(int length) {
-  return length == 0 ? 0 : ~uint32_t{0} << (32 - length);
-}
+uint32_t Mask(int length) { return length == 0 ? 0 : ~uint32_t{0} << (32 - length); }
 
 }  // namespace
 

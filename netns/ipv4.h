@@ -40,8 +40,8 @@ class Ipv4Prefix {
   bool Contains(Ipv4Address a) const;
   // The n-th host of the network (1-based); throws std::out_of_range past the last usable host.
   Ipv4Address Host(uint32_t n) const;
-  uint32_t UsableHosts() const;   // 2^(32-len) - 2 for len < 31
-  std::string ToString() const;   // "a.b.c.d/len"
+  uint32_t UsableHosts() const;  // 2^(32-len) - 2 for len < 31
+  std::string ToString() const;  // "a.b.c.d/len"
   auto operator<=>(const Ipv4Prefix&) const = default;
 
  private:

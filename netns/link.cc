@@ -1,5 +1,6 @@
 #include "netns/link.h"
 
+#include <fmt/format.h>
 #include <net/if.h>
 #include <netlink/errno.h>
 #include <netlink/netlink.h>
@@ -9,8 +10,6 @@
 
 #include <cerrno>
 #include <mutex>
-
-#include <fmt/format.h>
 
 #include "netns/error.h"
 #include "netns/nl_util.h"
@@ -35,8 +34,8 @@ LinkPtr GetLinkLocked(RouteSocket& sock, std::string_view name, std::string_view
   const int err = rtnl_link_get_kernel(sock.get(), 0, n.c_str(), &link);
   if (IsNotFound(err)) return nullptr;
   if (err < 0) {
-    ThrowNlError(err, fmt::format("could not {} link '{}' in namespace '{}'", what, name,
-                                  sock.ns_name()));
+    ThrowNlError(
+        err, fmt::format("could not {} link '{}' in namespace '{}'", what, name, sock.ns_name()));
   }
   return LinkPtr(link);
 }
@@ -61,8 +60,8 @@ void CreateBridge(RouteSocket& sock, std::string_view name) {
   rtnl_link_set_flags(link.get(), IFF_UP);
   KernelErrnoScope scope;
   if (const int err = rtnl_link_add(sock.get(), link.get(), NLM_F_CREATE | NLM_F_EXCL); err < 0) {
-    ThrowNlError(err,
-                 fmt::format("could not create bridge '{}' in namespace '{}'", name, sock.ns_name()));
+    ThrowNlError(
+        err, fmt::format("could not create bridge '{}' in namespace '{}'", name, sock.ns_name()));
   }
 }
 
@@ -77,7 +76,8 @@ void CreateVethPair(RouteSocket& sock, const VethSpec& spec) {
   if (spec.master) {
     LinkPtr master = GetLinkLocked(sock, *spec.master, "find bridge");
     if (!master) {
-      throw SystemError::FromErrno(ENODEV, fmt::format("{}: no bridge '{}'", context, *spec.master));
+      throw SystemError::FromErrno(ENODEV,
+                                   fmt::format("{}: no bridge '{}'", context, *spec.master));
     }
     master_index = rtnl_link_get_ifindex(master.get());
   }

@@ -16,11 +16,11 @@ class NetworkNamespace;
 void CreateBridge(RouteSocket& sock, std::string_view name);
 
 struct VethSpec {
-  std::string name;          // end that stays in the socket's namespace (e.g. the switch port)
-  std::string peer_name;     // end moved into `peer_ns` (e.g. "eth0" in the node)
-  int peer_ns_fd = -1;       // namespace fd of the peer end; -1 keeps both ends here
+  std::string name;       // end that stays in the socket's namespace (e.g. the switch port)
+  std::string peer_name;  // end moved into `peer_ns` (e.g. "eth0" in the node)
+  int peer_ns_fd = -1;    // namespace fd of the peer end; -1 keeps both ends here
   std::optional<std::string> master;  // bridge to enslave `name` to
-  bool up = true;            // bring both ends up
+  bool up = true;                     // bring both ends up
 };
 
 // Creates a veth pair in one netlink request (peer created directly in its namespace, already

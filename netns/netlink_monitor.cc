@@ -1,6 +1,7 @@
 #include "netns/netlink_monitor.h"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
@@ -16,8 +17,6 @@
 #include <utility>
 #include <variant>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "netns/error.h"
 #include "netns/event_loop.h"
@@ -161,8 +160,8 @@ struct NetlinkMonitor::Impl {
       : ns_name(std::move(ns)), loop(l), handler(std::move(h)) {}
 
   [[noreturn]] void Fail(int err, std::string_view what) const {
-    throw SystemError::FromErrno(err, fmt::format("netlink monitor of namespace '{}': {}", ns_name,
-                                                  what));
+    throw SystemError::FromErrno(
+        err, fmt::format("netlink monitor of namespace '{}': {}", ns_name, what));
   }
 
   NetlinkEvent MakeEvent(NetlinkEvent::Kind kind, TimePoint time, bool initial) const {
@@ -241,9 +240,9 @@ struct NetlinkMonitor::Impl {
     }
     const auto& addr = std::get<AddrMsg>(msg);
     const AddressKey key{addr.ifindex, addr.prefix};
-    NetlinkEvent e = MakeEvent(addr.removed ? NetlinkEvent::Kind::kAddressRemoved
-                                            : NetlinkEvent::Kind::kAddressAdded,
-                               time, initial);
+    NetlinkEvent e = MakeEvent(
+        addr.removed ? NetlinkEvent::Kind::kAddressRemoved : NetlinkEvent::Kind::kAddressAdded,
+        time, initial);
     e.ifindex = addr.ifindex;
     e.ifname = NameOf(addr.ifindex, addr.label);
     e.address = addr.prefix;
@@ -272,8 +271,8 @@ struct NetlinkMonitor::Impl {
   // (initial=false) events stamped with the time of the re-dump.
   void Resync() {
     for (;;) {
-      const ssize_t n = recv(mnl_socket_get_fd(events.get()), buffer.data(), buffer.size(),
-                             MSG_DONTWAIT);
+      const ssize_t n =
+          recv(mnl_socket_get_fd(events.get()), buffer.data(), buffer.size(), MSG_DONTWAIT);
       if (n < 0 && errno != ENOBUFS && errno != EINTR) break;  // EAGAIN: drained
     }
     std::map<int, LinkState> new_links;
@@ -292,14 +291,15 @@ struct NetlinkMonitor::Impl {
     const TimePoint time = Now();
 
     for (const AddressKey& key : std::set<AddressKey>(addresses)) {
-      if (new_addresses.count(key) == 0) Apply(AddrMsg{true, key.first, key.second, ""}, time, false);
+      if (new_addresses.count(key) == 0)
+        Apply(AddrMsg{true, key.first, key.second, ""}, time, false);
     }
     for (const auto& [index, state] : std::map<int, LinkState>(links)) {
       if (new_links.count(index) == 0) Apply(LinkMsg{true, index, state.name, 0}, time, false);
     }
     for (const auto& [index, state] : new_links) {
-      const unsigned flags = (state.up ? unsigned{IFF_UP} : 0u) |
-                             (state.carrier ? unsigned{IFF_LOWER_UP} : 0u);
+      const unsigned flags =
+          (state.up ? unsigned{IFF_UP} : 0u) | (state.carrier ? unsigned{IFF_LOWER_UP} : 0u);
       Apply(LinkMsg{false, index, state.name, flags}, time, false);  // no-ops are filtered
     }
     for (const AddressKey& key : new_addresses) {

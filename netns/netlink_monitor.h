@@ -22,14 +22,14 @@ class NetworkNamespace;
 struct NetlinkEvent {
   enum class Kind { kAddressAdded, kAddressRemoved, kLinkChanged, kLinkRemoved };
   Kind kind;
-  TimePoint time;         // CLOCK_MONOTONIC on receipt
-  std::string ns_name;    // namespace the event came from
+  TimePoint time;       // CLOCK_MONOTONIC on receipt
+  std::string ns_name;  // namespace the event came from
   int ifindex = 0;
-  std::string ifname;     // may be empty for address events on links already gone
-  Ipv4Prefix address;     // address events only
-  bool link_up = false;   // link events: IFF_UP
-  bool carrier = false;   // link events: IFF_LOWER_UP (false when the peer is down)
-  bool initial = false;   // produced by the initial dump, not by a change
+  std::string ifname;    // may be empty for address events on links already gone
+  Ipv4Prefix address;    // address events only
+  bool link_up = false;  // link events: IFF_UP
+  bool carrier = false;  // link events: IFF_LOWER_UP (false when the peer is down)
+  bool initial = false;  // produced by the initial dump, not by a change
 };
 
 const char* ToString(NetlinkEvent::Kind kind);

@@ -1,6 +1,7 @@
 #include "netns/network_namespace.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <linux/limits.h>
 #include <linux/nsfs.h>
 #include <sched.h>
@@ -12,8 +13,6 @@
 
 #include <cerrno>
 #include <mutex>
-
-#include <fmt/format.h>
 
 #include "netns/error.h"
 #include "netns/run_on_thread.h"

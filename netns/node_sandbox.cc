@@ -1,6 +1,7 @@
 #include "netns/node_sandbox.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <limits.h>
 #include <sched.h>
 #include <sys/mount.h>
@@ -11,8 +12,6 @@
 #include <fstream>
 #include <string_view>
 #include <system_error>
-
-#include <fmt/format.h>
 
 #include "netns/error.h"
 #include "netns/network_namespace.h"
@@ -33,8 +32,8 @@ std::string Unescape(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '\\' && i + 3 < s.size() && is_octal(s[i + 1]) && is_octal(s[i + 2]) &&
         is_octal(s[i + 3])) {
-      out.push_back(static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 +
-                                      (s[i + 3] - '0')));
+      out.push_back(
+          static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0')));
       i += 3;
     } else {
       out.push_back(s[i]);
@@ -98,8 +97,7 @@ void BuildNamespaces(const fs::path& host_dir, const std::string& hostname,
   Check(::unshare(CLONE_NEWNS | CLONE_NEWUTS), hostname, "unshare mount and UTS namespaces");
   // Nothing done here may propagate back to the host, and nothing the host mounts later may
   // propagate in: make every copied mount private.
-  Check(::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr), hostname,
-        "make / private");
+  Check(::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr), hostname, "make / private");
   Check(::sethostname(hostname.data(), hostname.size()), hostname, "set the hostname");
 
   // Detached clones of what must survive the fresh /run (host_dir may itself be under /run).
@@ -135,7 +133,8 @@ void BuildNamespaces(const fs::path& host_dir, const std::string& hostname,
 void MakeDir(const fs::path& dir, std::string_view context) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) throw SystemError::FromErrno(ec.value(), fmt::format("{}: create {}", context, dir.string()));
+  if (ec)
+    throw SystemError::FromErrno(ec.value(), fmt::format("{}: create {}", context, dir.string()));
 }
 
 void CreateMarkerFile(const fs::path& file, std::string_view context) {
@@ -189,15 +188,16 @@ NodeSandbox NodeSandbox::Create(const fs::path& host_dir_arg, const std::string&
 
   UniqueFd mnt_fd;
   UniqueFd uts_fd;
-  internal::RunOnThread([&] { BuildNamespaces(host_dir, hostname, visible_netns, mnt_fd, uts_fd); });
+  internal::RunOnThread(
+      [&] { BuildNamespaces(host_dir, hostname, visible_netns, mnt_fd, uts_fd); });
 
   // The kernel refuses (EINVAL) to bind-mount a mount-namespace file where the new mount would
   // propagate to another mount namespace (that could make a namespace pin itself). host_dir's
   // mount may be shared (systemd makes / shared), so give host_dir a private mount of its own.
   if (::mount(host_dir.c_str(), host_dir.c_str(), nullptr, MS_BIND, nullptr) < 0 ||
       ::mount(nullptr, host_dir.c_str(), nullptr, MS_PRIVATE, nullptr) < 0) {
-    throw SystemError::FromErrno(errno,
-                                 fmt::format("{}: make {} a private mount", context, host_dir.string()));
+    throw SystemError::FromErrno(
+        errno, fmt::format("{}: make {} a private mount", context, host_dir.string()));
   }
   BindNsFile(mnt_fd, host_dir / kMntFile, context);
   BindNsFile(uts_fd, host_dir / kUtsFile, context);

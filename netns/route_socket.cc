@@ -1,5 +1,6 @@
 #include "netns/route_socket.h"
 
+#include <fmt/format.h>
 #include <net/if.h>
 #include <netlink/errno.h>
 #include <netlink/handlers.h>
@@ -8,8 +9,6 @@
 #include <cctype>
 #include <cerrno>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "netns/error.h"
 #include "netns/network_namespace.h"

@@ -1,9 +1,8 @@
 // Faults of keepalived itself: graceful stop, crash, hang, restart.
+#include <fmt/format.h>
 #include <signal.h>
 
 #include <chrono>
-
-#include <fmt/format.h>
 
 #include "harness/faults/catalog.h"
 #include "harness/lab.h"
@@ -54,8 +53,8 @@ class KeepalivedCrash : public Fault {
   }
   void Inject(Lab& lab) override {
     const pid_t child = VrrpChildOf(lab, node_);
-    CheckErrno(::kill(child, SIGKILL), fmt::format("could not kill keepalived's VRRP child on {}",
-                                                   node_));
+    CheckErrno(::kill(child, SIGKILL),
+               fmt::format("could not kill keepalived's VRRP child on {}", node_));
     KeepalivedOf(lab, node_).process().Signal(SIGKILL);
   }
   void Clear(Lab& lab) override { lab.StartKeepalived({node_}); }

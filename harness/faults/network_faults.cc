@@ -80,8 +80,9 @@ class Partition : public Fault {
     }
     // peers and one-way: the peers no longer hear this node.
     for (const std::string& peer : peers) {
-      Apply(lab, peer, Block("from_" + Sanitize(node_), Direction::kIngress,
-                             std::vector<Ipv4Address>{self}, false));
+      Apply(lab, peer,
+            Block("from_" + Sanitize(node_), Direction::kIngress, std::vector<Ipv4Address>{self},
+                  false));
     }
   }
   void Clear(Lab& lab) override {
@@ -123,8 +124,7 @@ class Delay : public Fault {
   }
   void Inject(Lab& lab) override {
     delay_ = std::make_unique<VrrpDelay>(
-        NamespaceOf(lab, node_),
-        std::chrono::milliseconds(static_cast<int64_t>(delay_ms_)));
+        NamespaceOf(lab, node_), std::chrono::milliseconds(static_cast<int64_t>(delay_ms_)));
   }
   void Clear(Lab&) override {
     if (delay_) delay_->Remove();

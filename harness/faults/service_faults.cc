@@ -1,7 +1,6 @@
 // Faults of a node's service (haproxy or the stand-in): killed, hung, or running but unhealthy.
-#include <signal.h>
-
 #include <fmt/format.h>
+#include <signal.h>
 
 #include "harness/faults/catalog.h"
 #include "harness/lab.h"
@@ -65,8 +64,9 @@ class ServiceDegrade : public Fault {
  private:
   void Toggle(Lab& lab) {
     if (lab.options().service != ServiceKind::kStandin) {
-      throw InputError("service-degrade needs the stand-in (it is not available with "
-                       "--service haproxy)");
+      throw InputError(
+          "service-degrade needs the stand-in (it is not available with "
+          "--service haproxy)");
     }
     ServiceOf(lab, node_).Signal(mode_ == "503" ? SIGUSR1 : SIGUSR2);
   }

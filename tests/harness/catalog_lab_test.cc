@@ -2,12 +2,11 @@
 // (cases/failback/*.json: preempt returns, nopreempt stays, preempt_delay returns later): inject,
 // check the outcome and timing window each file derives from the VRRP timers, clear, check the
 // fail-back — and leave nothing behind.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
-#include <fmt/format.h>
 
 #include "harness/environment.h"
 #include "harness/runner.h"

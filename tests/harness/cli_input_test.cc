@@ -10,8 +10,8 @@
 namespace viplab {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::CliProcess;
+using ::testing::HasSubstr;
 
 class CliInput : public ::testing::Test {
  protected:
@@ -57,7 +57,8 @@ TEST_F(CliInput, UnknownOptionExitsTwo) {
 }
 
 TEST_F(CliInput, UnknownServiceExitsTwo) {
-  CliProcess cli({"run", std::string(VIPLAB_SOURCE_DIR) + "/cases/issue-2599", "--service", "nginx"});
+  CliProcess cli(
+      {"run", std::string(VIPLAB_SOURCE_DIR) + "/cases/issue-2599", "--service", "nginx"});
   EXPECT_EQ(cli.Wait(), 2);
   EXPECT_THAT(cli.output(), HasSubstr("--service"));
 }

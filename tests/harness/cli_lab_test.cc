@@ -1,9 +1,8 @@
 // The viplab CLI as users and CI run it: reports, signals, leftovers, `viplab clean`, and clear
 // errors with exit code 2 for a bad environment.
-#include <signal.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -15,9 +14,9 @@ namespace viplab {
 namespace {
 
 using std::chrono::seconds;
+using testing::CliProcess;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using testing::CliProcess;
 
 const std::string kCases = std::string(VIPLAB_SOURCE_DIR) + "/cases/issue-2599/";
 
@@ -29,7 +28,8 @@ std::string PrefixFromOutput(const std::string& output) {
 }
 
 TEST(CliLab, RunWritesTheJsonReport) {
-  const auto dir = std::filesystem::temp_directory_path() / ("viplab-cli-" + std::to_string(getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("viplab-cli-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   CliProcess cli({"run", kCases + "d-track-process.json", "--json", (dir / "r.json").string(),
                   "--logs", (dir / "logs").string()});
@@ -70,7 +70,8 @@ TEST(CliLab, RunWritesTheJsonReport) {
 TEST(CliLab, RealHaproxyReplacesTheStandin) {
   // Case (b): the vrrp_script's HTTP check fails once haproxy is gone, so lb1 goes FAULT.
   const std::string host_before = testing::HostNetworkSnapshot();
-  const auto dir = std::filesystem::temp_directory_path() / ("viplab-hap-" + std::to_string(getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("viplab-hap-" + std::to_string(getpid()));
   CliProcess cli({"run", kCases + "b-no-weight-fault.json", "--service", "haproxy", "--verbose",
                   "--logs", dir.string()});
   ASSERT_EQ(cli.Wait(), 0) << cli.output();
@@ -78,8 +79,7 @@ TEST(CliLab, RealHaproxyReplacesTheStandin) {
   EXPECT_THAT(cli.output(), HasSubstr("lb1 -> lb2"));
   const auto lb1 = dir / "issue-2599_b-no-weight-fault" / "lb1";
   std::ifstream cfg(lb1 / "haproxy.cfg");
-  EXPECT_THAT(std::string(std::istreambuf_iterator<char>(cfg), {}),
-              HasSubstr("string \"lb1\\n\""));
+  EXPECT_THAT(std::string(std::istreambuf_iterator<char>(cfg), {}), HasSubstr("string \"lb1\\n\""));
   std::ifstream log(lb1 / "haproxy.log");
   EXPECT_THAT(std::string(std::istreambuf_iterator<char>(log), {}), HasSubstr("Loading success"));
   EXPECT_THAT(testing::LabLeftovers(PrefixFromOutput(cli.output())), IsEmpty());
@@ -137,8 +137,8 @@ TEST(CliLab, MissingKeepalivedNamesThePackage) {
 TEST(CliLab, WithoutRootSaysSo) {
   const auto before = testing::LabNamespaces();
   CliProcess cli({"run", kCases}, {},
-                 {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                  "--inh-caps=-all", "--bounding-set=-all"});
+                 {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+                  "--bounding-set=-all"});
   EXPECT_EQ(cli.Wait(), 2) << cli.output();
   EXPECT_THAT(cli.output(), HasSubstr("needs root"));
   EXPECT_EQ(testing::LabNamespaces(), before);

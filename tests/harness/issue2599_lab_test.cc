@@ -1,10 +1,9 @@
 // The four setups of keepalived issue #2599, run for real: keepalived in namespaces, a haproxy
 // stand-in per node, the service killed on the master. Each case must give the outcome and the
 // timing window its file derives from the VRRP timers, and leave nothing behind.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <fmt/format.h>
 
 #include "harness/environment.h"
 #include "harness/runner.h"

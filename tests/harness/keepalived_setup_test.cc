@@ -31,7 +31,8 @@ TEST_P(GoldenConfigTest, RenderedConfigMatchesReviewedText) {
     const auto golden = kSource / "tests/harness/golden" /
                         ("issue-2599-" + GetParam() + "." + s.nodes[i].name + ".conf");
     ASSERT_TRUE(std::filesystem::exists(golden)) << golden;
-    EXPECT_EQ(RenderKeepalivedConfig(BuildKeepalivedConfig(s, i, {"vl-1-", ServiceKind::kStandin})), ReadFile(golden))
+    EXPECT_EQ(RenderKeepalivedConfig(BuildKeepalivedConfig(s, i, {"vl-1-", ServiceKind::kStandin})),
+              ReadFile(golden))
         << "node " << s.nodes[i].name << ", golden file " << golden;
   }
 }

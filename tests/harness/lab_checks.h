@@ -29,8 +29,7 @@ std::vector<std::string> LabNamespaces();
 // A CLI subprocess with stdout and stderr merged into one pipe.
 class CliProcess {
  public:
-  explicit CliProcess(std::vector<std::string> args,
-                      std::map<std::string, std::string> env = {},
+  explicit CliProcess(std::vector<std::string> args, std::map<std::string, std::string> env = {},
                       std::vector<std::string> prefix_argv = {});
   ~CliProcess();
   // Reads output until a line containing `needle` arrives; false on EOF or timeout.

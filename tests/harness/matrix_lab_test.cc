@@ -2,10 +2,9 @@
 // has no `expect`): every preemption x weight setup of the script check with the service killed
 // (the keepalived #2599 family), track_process with the service faults, and the keepalived
 // faults without a check. The full matrix: `build/viplab matrix cases/matrix.json`.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <fmt/format.h>
 
 #include "harness/environment.h"
 #include "harness/matrix.h"
@@ -16,11 +15,11 @@
 namespace viplab {
 namespace {
 
-const std::filesystem::path kMatrix = std::filesystem::path(VIPLAB_SOURCE_DIR) / "cases/matrix.json";
-const std::vector<std::string> kSubset = {"*/script-*/service-kill",
-                                          "nopreempt/process-fault/service-*",
-                                          "preempt/process-w+large/service-kill",
-                                          "preempt/none/keepalived-*"};
+const std::filesystem::path kMatrix =
+    std::filesystem::path(VIPLAB_SOURCE_DIR) / "cases/matrix.json";
+const std::vector<std::string> kSubset = {
+    "*/script-*/service-kill", "nopreempt/process-fault/service-*",
+    "preempt/process-w+large/service-kill", "preempt/none/keepalived-*"};
 
 std::vector<std::string> SubsetNames() {
   std::vector<std::string> names;
@@ -67,7 +66,8 @@ TEST_P(MatrixSubset, MeasurementAgreesWithTheOracle) {
 INSTANTIATE_TEST_SUITE_P(Matrix, MatrixSubset, ::testing::ValuesIn(SubsetNames()),
                          [](const auto& info) {
                            std::string name = info.param;
-                           for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           for (char& c : name)
+                             c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
                            return name;
                          });
 

@@ -93,9 +93,7 @@ TEST_F(MeasurementTest, OutageStillRunningAtTheEndIsOngoing) {
   EXPECT_TRUE(m.outage_ongoing);
 }
 
-TEST_F(MeasurementTest, NoProbesMeansNoOutageFigure) {
-  EXPECT_FALSE(Run(100).outage_ms);
-}
+TEST_F(MeasurementTest, NoProbesMeansNoOutageFigure) { EXPECT_FALSE(Run(100).outage_ms); }
 
 TEST(Verdict, AllChecksPassOrEachFailureIsExplained) {
   Measurement m;

@@ -139,13 +139,12 @@ TEST_F(ScenarioFileTest, EveryCatalogFaultParses) {
       {R"({"target": "link", "action": "down", "side": "switch"})", FaultKind::kLinkDown},
       {R"({"target": "network", "action": "loss", "percent": 30, "traffic": "vrrp"})",
        FaultKind::kPacketLoss},
-      {R"({"target": "network", "action": "partition", "mode": "one-way"})",
-       FaultKind::kPartition},
+      {R"({"target": "network", "action": "partition", "mode": "one-way"})", FaultKind::kPartition},
       {R"({"target": "network", "action": "delay", "delay_ms": 1500})", FaultKind::kVrrpDelay},
   };
   for (const auto& [fault, kind] : faults) {
-    const Scenario s = LoadScenario(Write(Valid(R"({"fault": null})").replace(
-        0, 1, "{\"fault\": " + fault + ",")));
+    const Scenario s = LoadScenario(
+        Write(Valid(R"({"fault": null})").replace(0, 1, "{\"fault\": " + fault + ",")));
     EXPECT_EQ(s.fault.kind, kind) << fault;
     EXPECT_FALSE(DescribeFault(s.fault).empty());
   }
@@ -209,10 +208,9 @@ TEST_F(ScenarioFileTest, StepSequenceErrors) {
 }
 
 TEST_F(ScenarioFileTest, NopreemptNeedsBackup) {
-  EXPECT_THAT(
-      ErrorOf(Valid(R"({"nodes": [{"name": "lb1", "priority": 1, "state": "MASTER",
+  EXPECT_THAT(ErrorOf(Valid(R"({"nodes": [{"name": "lb1", "priority": 1, "state": "MASTER",
                         "nopreempt": true}]})")),
-      HasSubstr("nodes[0].nopreempt: requires state BACKUP"));
+              HasSubstr("nodes[0].nopreempt: requires state BACKUP"));
 }
 
 TEST_F(ScenarioFileTest, VipMustBeInsideSubnet) {
@@ -230,8 +228,7 @@ TEST_F(ScenarioFileTest, WrongTypesAreNamed) {
 TEST_F(ScenarioFileTest, AdvertIntervalRules) {
   EXPECT_THAT(ErrorOf(Valid(R"({"advert_int": 0.5})")), HasSubstr("VRRPv2"));
   EXPECT_NO_THROW(LoadScenario(Write(Valid(R"({"advert_int": 0.5, "vrrp_version": 3})"))));
-  EXPECT_THAT(ErrorOf(Valid(R"({"advert_int": 0.005, "vrrp_version": 3})")),
-              HasSubstr("VRRPv3"));
+  EXPECT_THAT(ErrorOf(Valid(R"({"advert_int": 0.005, "vrrp_version": 3})")), HasSubstr("VRRPv3"));
 }
 
 TEST_F(ScenarioFileTest, DuplicateNodeNames) {

@@ -17,8 +17,8 @@ TEST(Ipv4AddressTest, ParsesDottedQuad) {
 
 TEST(Ipv4AddressTest, RejectsMalformedText) {
   for (const char* bad : {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.-4", "a.b.c.d", "1..2.3",
-                          "1.2.3.4 ", " 1.2.3.4", "1.2.3.4/24", "01.2.3.4", "1.2.3.0x1",
-                          "1.2.3.", ".1.2.3", "1234.1.1.1", "+1.2.3.4"}) {
+                          "1.2.3.4 ", " 1.2.3.4", "1.2.3.4/24", "01.2.3.4", "1.2.3.0x1", "1.2.3.",
+                          ".1.2.3", "1234.1.1.1", "+1.2.3.4"}) {
     EXPECT_THROW(Ipv4Address::Parse(bad), std::invalid_argument) << "'" << bad << "'";
   }
 }
@@ -55,9 +55,9 @@ TEST(Ipv4PrefixTest, ParsesAndKeepsHostBits) {
 }
 
 TEST(Ipv4PrefixTest, RejectsMalformedText) {
-  for (const char* bad : {"10.0.0.1", "10.0.0.1/", "10.0.0.1/33", "10.0.0.1/-1", "10.0.0.1/2a",
-                          "10.0.0.1/024", "10.0.0/24", "/24", "10.0.0.1/24/1", "10.0.0.1/ 24",
-                          "10.0.0.1/100"}) {
+  for (const char* bad :
+       {"10.0.0.1", "10.0.0.1/", "10.0.0.1/33", "10.0.0.1/-1", "10.0.0.1/2a", "10.0.0.1/024",
+        "10.0.0/24", "/24", "10.0.0.1/24/1", "10.0.0.1/ 24", "10.0.0.1/100"}) {
     EXPECT_THROW(Ipv4Prefix::Parse(bad), std::invalid_argument) << "'" << bad << "'";
   }
   EXPECT_THROW(Ipv4Prefix(Ipv4Address(1), 33), std::invalid_argument);

@@ -2,6 +2,8 @@
 // that prefix is left behind, and waiting on a condition variable with a deadline.
 #pragma once
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -12,9 +14,6 @@
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "netns/link.h"
 
@@ -54,7 +53,8 @@ class LabTest : public ::testing::Test {
   void TearDown() override {
     if (prefix_.empty()) return;
     EXPECT_TRUE(NamespacesWithPrefix(prefix_).empty())
-        << "namespaces left behind: " << fmt::format("{}", fmt::join(NamespacesWithPrefix(prefix_), ", "));
+        << "namespaces left behind: "
+        << fmt::format("{}", fmt::join(NamespacesWithPrefix(prefix_), ", "));
     EXPECT_TRUE(MountsContaining(prefix_).empty())
         << "mounts left behind: " << fmt::format("{}", fmt::join(MountsContaining(prefix_), "\n"));
   }

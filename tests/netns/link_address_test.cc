@@ -93,8 +93,7 @@ TEST_F(LinkAddressTest, VethCanStayDown) {
 TEST_F(LinkAddressTest, DuplicateVethErrorNamesLinkAndNamespace) {
   CreateVethPair(*sw_sock_, testing::Veth("p1", "eth0", node_->fd()));
   try {
-    CreateVethPair(*sw_sock_,
-                   testing::Veth("p1", "eth1", node_->fd()));
+    CreateVethPair(*sw_sock_, testing::Veth("p1", "eth1", node_->fd()));
     FAIL() << "duplicate veth created";
   } catch (const SystemError& e) {
     EXPECT_EQ(e.code(), EEXIST);
@@ -102,8 +101,7 @@ TEST_F(LinkAddressTest, DuplicateVethErrorNamesLinkAndNamespace) {
               "could not create veth 'p1' in namespace '" + Name("sw") + "': File exists");
   }
   // A taken peer name fails too, and leaves nothing half-made behind.
-  EXPECT_THROW(CreateVethPair(*sw_sock_, testing::Veth("p2", "eth0", node_->fd())),
-               SystemError);
+  EXPECT_THROW(CreateVethPair(*sw_sock_, testing::Veth("p2", "eth0", node_->fd())), SystemError);
   EXPECT_EQ(FindLink(*sw_sock_, "p2"), std::nullopt);
 }
 

@@ -72,7 +72,8 @@ TEST_F(NetlinkMonitorTest, InitialDumpIsDeliveredSynchronouslyWithNames) {
   const std::vector<NetlinkEvent> events = events_.Snapshot();
   auto find = [&](auto pred) { return std::find_if(events.begin(), events.end(), pred); };
   auto lo = find([](const NetlinkEvent& e) { return e.ifname == "lo"; });
-  auto a = find([](const NetlinkEvent& e) { return e.kind == Kind::kLinkChanged && e.ifname == "a"; });
+  auto a =
+      find([](const NetlinkEvent& e) { return e.kind == Kind::kLinkChanged && e.ifname == "a"; });
   auto added = find([](const NetlinkEvent& e) { return e.kind == Kind::kAddressAdded; });
   ASSERT_NE(lo, events.end());
   ASSERT_NE(a, events.end());
@@ -232,10 +233,14 @@ TEST_F(NetlinkMonitorTest, RecoversFromOverflowByRedumping) {
   }
   cv.notify_all();
 
-  Expect([&](const NetlinkEvent& e) { return e.kind == Kind::kAddressRemoved && e.address == old_addr; },
-         before, "address-removed after overflow");
-  Expect([&](const NetlinkEvent& e) { return e.kind == Kind::kAddressAdded && e.address == new_addr; },
-         before, "address-added after overflow");
+  Expect(
+      [&](const NetlinkEvent& e) {
+        return e.kind == Kind::kAddressRemoved && e.address == old_addr;
+      },
+      before, "address-removed after overflow");
+  Expect(
+      [&](const NetlinkEvent& e) { return e.kind == Kind::kAddressAdded && e.address == new_addr; },
+      before, "address-added after overflow");
   // Quiesce: a posted no-op runs after everything already queued for the loop.
   std::mutex done_mutex;
   std::condition_variable done_cv;

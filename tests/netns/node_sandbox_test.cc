@@ -121,10 +121,10 @@ TEST_F(NodeSandboxTest, ChildSeesHostnamePrivateTmpEtcAndNetns) {
   WriteFile(sandbox.tmp_dir() / "marker", "x");
   WriteFile(sandbox.etc_keepalived_dir() / "keepalived.conf", "x");
   const std::string netns_file = "/run/netns/" + Name("net");
-  EXPECT_EQ(CheckInsideSandbox(sandbox, "vlt-node-1", "/tmp/marker",
-                               "/etc/keepalived/keepalived.conf", netns_file.c_str(),
-                               host_tmp_marker.c_str()),
-            0);
+  EXPECT_EQ(
+      CheckInsideSandbox(sandbox, "vlt-node-1", "/tmp/marker", "/etc/keepalived/keepalived.conf",
+                         netns_file.c_str(), host_tmp_marker.c_str()),
+      0);
 
   // The host is untouched.
   EXPECT_EQ(Hostname(), host_hostname);
@@ -192,7 +192,8 @@ TEST_F(NodeSandboxTest, SecondSandboxInTheSameDirectoryFails) {
   }
   // The failure did not tear down the first one.
   EXPECT_TRUE(IsNsfsMount(base_ / "n1" / "mnt.ns"));
-  EXPECT_EQ(CheckInsideSandbox(first, "vlt-node", "/tmp", "/etc/keepalived", "/run/netns", "/x"), 0);
+  EXPECT_EQ(CheckInsideSandbox(first, "vlt-node", "/tmp", "/etc/keepalived", "/run/netns", "/x"),
+            0);
 }
 
 // systemd makes / shared, with peers in other mount namespaces. The kernel refuses to bind-mount
@@ -211,9 +212,9 @@ TEST_F(NodeSandboxTest, WorksBelowASharedMountWithPeers) {
 
   {
     NodeSandbox sandbox = NodeSandbox::Create(shared / "n1", "vlt-shared");
-    EXPECT_EQ(CheckInsideSandbox(sandbox, "vlt-shared", "/tmp", "/etc/keepalived", "/run/netns",
-                                 "/x"),
-              0);
+    EXPECT_EQ(
+        CheckInsideSandbox(sandbox, "vlt-shared", "/tmp", "/etc/keepalived", "/run/netns", "/x"),
+        0);
     // The rule itself: the same bind-mount straight into the shared mount is refused.
     const fs::path raw = shared / "raw.ns";
     WriteFile(raw, "");

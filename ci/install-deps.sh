@@ -9,7 +9,9 @@ PACKAGES=(
   libboost-dev libboost-filesystem-dev
   nlohmann-json3-dev libgtest-dev libgmock-dev libcli11-dev libfmt-dev
   libpcap-dev libnftables-dev libnftnl-dev libnetfilter-queue-dev
+  libxml2-dev
   keepalived haproxy iproute2 nftables util-linux procps
+  chromium  # headless, for tests/harness/html_browser_test (the HTML report)
 )
 
 if [[ $(id -u) -ne 0 ]]; then

@@ -41,6 +41,7 @@ class LaneState {
       std::optional<ScenarioResult> result;
       std::exception_ptr error;
       try {
+        if (options_.on_start) options_.on_start(*index);
         result = run_(scenarios_[*index]);
       } catch (...) {
         error = std::current_exception();

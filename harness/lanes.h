@@ -31,6 +31,8 @@ struct LaneOptions {
   // finished; never concurrently with itself. Not called for a scenario that threw, nor for
   // any after it. May be empty.
   std::function<void(size_t index, const ScenarioResult& result)> on_result;
+  // Called from the lane's thread as a scenario starts (concurrently across lanes). May be empty.
+  std::function<void(size_t index)> on_start;
 };
 
 // Runs `scenarios` with up to `options.jobs` at once and returns their results in input order.

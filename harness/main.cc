@@ -14,6 +14,7 @@
 #include "harness/explain.h"
 #include "harness/matrix_command.h"
 #include "harness/report.h"
+#include "harness/report_command.h"
 #include "harness/runner.h"
 #include "harness/scenario.h"
 #include "harness/signals.h"
@@ -56,12 +57,18 @@ int main(int argc, char** argv) {
   CLI::App* run = app.add_subcommand("run", "Run scenario files (or directories of them)");
   run->add_option("scenarios", inputs, "Scenario JSON files or directories")->required();
   run->add_option("--json", json_out, "Write the JSON report here");
+  std::string junit_out;
+  run->add_option("--junit", junit_out, "Write JUnit XML here (rendered from the JSON report)");
   run->add_option("--logs", logs_dir, "Keep each scenario's keepalived configs and logs here");
   run->add_flag("-v,--verbose", verbose, "Print each step of each scenario on stderr");
+  bool quiet = false;
+  run->add_flag("-q,--quiet", quiet, "Print only failed scenarios and the totals");
   run->add_option("-j,--jobs", jobs, "Scenarios run at once, each in its own lab")
       ->check(CLI::Range(1, 64));
   ServiceKind service = ServiceKind::kStandin;
   AddServiceOption(*run, service);
+  std::string pcap_dir;
+  AddPcapOption(*run, pcap_dir);
   run->footer(
       "Example:\n  viplab run cases/issue-2599 --json report.json --logs viplab-logs\n"
       "Exit codes: 0 all passed, 1 an expectation failed, 2 bad input or environment.");
@@ -79,6 +86,9 @@ int main(int argc, char** argv) {
   MatrixCommandOptions matrix_options;
   CLI::App* matrix = AddMatrixSubcommand(app, matrix_options);
 
+  ReportCommandOptions report_options;
+  CLI::App* report = AddReportSubcommand(app, report_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -87,8 +97,11 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*run) return RunCommand(inputs, {json_out, logs_dir, verbose, service, jobs});
+    if (*run)
+      return RunCommand(inputs,
+                        {json_out, logs_dir, verbose, service, jobs, quiet, pcap_dir, junit_out});
     if (*matrix) return MatrixCommand(matrix_options);
+    if (*report) return ReportCommand(report_options);
     if (*clean) return CleanCommand(force);
     if (*explain) return ExplainCommand(explain_inputs, std::cout);
   } catch (const InputError& e) {

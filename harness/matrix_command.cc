@@ -1,5 +1,7 @@
 #include "harness/matrix_command.h"
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -10,41 +12,19 @@
 #include <mutex>
 
 #include "harness/environment.h"
+#include "harness/junit.h"
 #include "harness/lanes.h"
 #include "harness/matrix.h"
 #include "harness/report.h"
 #include "harness/runner.h"
 #include "harness/sharding.h"
 #include "harness/signals.h"
+#include "harness/progress.h"
 #include "netns/clock.h"
 #include "netns/error.h"
 
 namespace viplab {
 namespace {
-
-std::string FormatMs(const std::optional<double>& ms) {
-  return ms ? fmt::format("{:.0f} ms", *ms) : std::string("-");
-}
-
-std::string SummaryLine(const ScenarioResult& r) {
-  const Measurement& m = r.measured;
-  if (!r.error.empty()) return fmt::format("FAIL  {}  error: {}", r.name, r.error);
-  const std::string after = m.owners_after.empty() ? "none"
-                                                   : fmt::format("{}", m.owners_after[0]) +
-                                                         (m.owners_after.size() > 1 ? "+" : "");
-  return fmt::format("{}  {:<40} {} -> {:<6} failover {:>8}  outage {:>8}{}",
-                     r.passed ? "PASS" : "FAIL", r.name, m.owner_before, after,
-                     FormatMs(m.failover_ms), FormatMs(m.outage_ms),
-                     m.outage_ongoing ? " (ongoing)" : "");
-}
-
-void PrintResult(const ScenarioResult& result) {
-  std::cout << SummaryLine(result) << std::endl;
-  if (!result.passed) {
-    for (const auto& failure : result.verdict.failures) std::cout << "      " << failure << "\n";
-    for (const auto& line : result.log_tail) std::cout << "      | " << line << "\n";
-  }
-}
 
 std::vector<Scenario> SelectScenarios(const Matrix& matrix, const MatrixCommandOptions& options) {
   std::vector<Scenario> selected;
@@ -79,6 +59,7 @@ int RunBatch(const std::vector<Scenario>& scenarios, const BatchOptions& options
   run.lab.haproxy = env.haproxy;
   run.interrupt_fd = InterruptEventFd();
   if (!options.logs_dir.empty()) run.logs_dir = options.logs_dir;
+  if (!options.pcap_dir.empty()) run.pcap_dir = options.pcap_dir;
   if (options.verbose) {
     // RunScenario prefixes each line with "[<scenario name>]".
     run.progress = [&output](const std::string& line) {
@@ -90,9 +71,12 @@ int RunBatch(const std::vector<Scenario>& scenarios, const BatchOptions& options
   LaneOptions lanes;
   lanes.jobs = options.jobs;
   lanes.interrupted = [] { return InterruptSignal() != 0; };
-  lanes.on_result = [&output](size_t, const ScenarioResult& result) {
+  ProgressPrinter printer(std::cout, scenarios.size(),
+                          {ShouldColor(STDOUT_FILENO), options.quiet});
+  lanes.on_start = [&](size_t index) { printer.Started(index, scenarios[index].name); };
+  lanes.on_result = [&output, &printer](size_t index, const ScenarioResult& result) {
     std::lock_guard lock(output);
-    PrintResult(result);
+    printer.Finished(index, result);
   };
   const std::string started_at = UtcNow();
   const TimePoint started = Now();
@@ -100,9 +84,12 @@ int RunBatch(const std::vector<Scenario>& scenarios, const BatchOptions& options
       scenarios, [&run](const Scenario& s) { return RunScenario(s, run); }, lanes);
   const double wall_ms = MillisBetween(started, Now());
 
-  if (!options.json_out.empty())
-    WriteReport(options.json_out,
-                BuildReport(results, scenarios, {started_at, wall_ms, options.jobs}));
+  if (!options.json_out.empty() || !options.junit_out.empty()) {
+    const nlohmann::json report =
+        BuildReport(results, scenarios, {started_at, wall_ms, options.jobs});
+    if (!options.json_out.empty()) WriteReport(options.json_out, report);
+    if (!options.junit_out.empty()) WriteJunit(options.junit_out, report);
+  }
   const auto passed = std::count_if(results.begin(), results.end(),
                                     [](const ScenarioResult& r) { return r.passed; });
   const auto failed = static_cast<long>(results.size()) - passed;
@@ -142,6 +129,13 @@ CLI::Option* AddServiceOption(CLI::App& command, ServiceKind& service) {
       ->default_str("standin");
 }
 
+CLI::Option* AddPcapOption(CLI::App& command, std::string& pcap_dir) {
+  return command.add_option("--pcap", pcap_dir,
+                            "Keep each scenario's wire capture (the lab switch: VRRP, ARP, client "
+                            "TCP) as DIR/<name>.pcap; without it only failed scenarios' captures "
+                            "are kept, under --logs");
+}
+
 CLI::App* AddMatrixSubcommand(CLI::App& app, MatrixCommandOptions& options) {
   CLI::App* matrix = app.add_subcommand(
       "matrix", "Expand a matrix file (preemption x check x weight x fault) and run it");
@@ -158,11 +152,15 @@ CLI::App* AddMatrixSubcommand(CLI::App& app, MatrixCommandOptions& options) {
       ->check(CLI::Range(1, 64));
   matrix->add_flag("--list", options.list, "Print the selected scenario names; run nothing");
   matrix->add_option("--json", options.batch.json_out, "Write the JSON report here");
+  matrix->add_option("--junit", options.batch.junit_out,
+                     "Write JUnit XML here (rendered from the JSON report)");
   matrix->add_option("--logs", options.batch.logs_dir,
                      "Keep each scenario's keepalived configs and logs here");
+  matrix->add_flag("-q,--quiet", options.batch.quiet, "Print only failed scenarios and the totals");
   matrix->add_flag("-v,--verbose", options.batch.verbose,
                    "Print each step of each scenario on stderr");
   AddServiceOption(*matrix, options.batch.service);
+  AddPcapOption(*matrix, options.batch.pcap_dir);
   matrix->footer(
       "Example:\n  viplab matrix cases/matrix.json --filter 'nopreempt/*' --jobs 2 --json "
       "report.json\n  viplab matrix cases/matrix.json --list | wc -l\n"

@@ -23,6 +23,10 @@ struct BatchOptions {
   bool verbose = false;  // progress lines on stderr, prefixed "[<scenario name>]"
   ServiceKind service = ServiceKind::kStandin;
   int jobs = 1;  // scenarios run at once, each in its own lab
+  bool quiet = false;  // print failed scenarios and the totals only
+  // Keep every scenario's wire capture here ("": only failed scenarios', under logs_dir).
+  std::string pcap_dir;
+  std::string junit_out;  // write JUnit XML (rendered from the JSON report) here ("" for none)
 };
 
 // Checks the environment and runs `scenarios`. Returns 0 when all passed and 1 otherwise; throws
@@ -44,6 +48,8 @@ int MatrixCommand(const MatrixCommandOptions& options);
 // Registers `matrix` and its options on `app`, parsing into `options` (which must outlive it).
 // The --service option shared by `run` and `matrix`.
 CLI::Option* AddServiceOption(CLI::App& command, ServiceKind& service);
+// The --pcap DIR option shared by `run` and `matrix`.
+CLI::Option* AddPcapOption(CLI::App& command, std::string& pcap_dir);
 
 CLI::App* AddMatrixSubcommand(CLI::App& app, MatrixCommandOptions& options);
 

@@ -135,6 +135,7 @@ json ScenarioResultToJson(const ScenarioResult& r, const Scenario& scenario) {
          return steps;
        }()},
       {"log_tail", r.log_tail},
+      {"pcap", r.pcap ? json(r.pcap->string()) : json(nullptr)},
       {"events", events},
   };
 }
@@ -160,7 +161,8 @@ json BuildReport(const std::vector<ScenarioResult>& results, const std::vector<S
 void WriteReport(const std::filesystem::path& path, const json& report) {
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
   std::ofstream out(path);
-  out << report.dump(2) << "\n";
+  // Log lines may hold invalid UTF-8: replace it rather than throw.
+  out << report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   if (!out) throw SystemError::FromErrno(errno, fmt::format("could not write '{}'", path.string()));
 }
 

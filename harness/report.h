@@ -5,7 +5,8 @@
 // (null unless exactly one owner), owners_after, vip_moved, failover_ms, release_ms, outage_ms
 // (null when not applicable), outage_ongoing, dual_owner_ms, no_owner_ms, observed_ms,
 // converge_ms, window_ms, probes, probes_failed, expected (the scenario's expect block),
-// checks, failures, events [{t_ms, node, kind, detail}] (t_ms relative to the fault).
+// checks, failures, events [{t_ms, node, kind, detail}] (t_ms relative to the fault), pcap (the
+// kept wire capture's path, or null).
 #pragma once
 
 #include <filesystem>

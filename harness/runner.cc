@@ -14,6 +14,7 @@
 #include "harness/oracle.h"
 #include "harness/step_runner.h"
 #include "harness/vrrp_timing.h"
+#include "harness/wire_observer.h"
 #include "netns/error.h"
 
 namespace viplab {
@@ -72,6 +73,60 @@ std::string LogDirName(const std::string& scenario_name) {
   return out;
 }
 
+// Captures the lab's switch bridge into <lab dir>/capture.pcap from now on. Null, with a note on
+// the timeline, when the capture cannot be opened: the run goes on without it.
+std::unique_ptr<WireObserver> StartCapture(const Scenario& scenario, Lab& lab, Timeline& timeline) {
+  std::map<Ipv4Address, std::string> nodes;
+  for (size_t i = 0; i < scenario.nodes.size(); ++i) {
+    nodes[scenario.NodeAddress(i).address()] = scenario.nodes[i].name;
+  }
+  auto wire = std::make_unique<WireObserver>(timeline, std::move(nodes), scenario.vip.address());
+  try {
+    wire->Start(lab.topology().switch_ns(), lab.topology().bridge(), lab.dir() / "capture.pcap");
+  } catch (const SystemError& e) {
+    timeline.Add("lab", event_kind::kNote, fmt::format("no wire capture: {}", e.what()));
+    return nullptr;
+  }
+  return wire;
+}
+
+// Stops the capture and keeps its file where RunOptions::capture says; returns where, if kept.
+std::optional<std::filesystem::path> StopCapture(WireObserver& wire, const Lab& lab,
+                                                 const std::string& scenario_name, bool passed,
+                                                 const RunOptions& options, Timeline& timeline) {
+  wire.Stop();
+  if (const std::string error = wire.error(); !error.empty()) {
+    timeline.Add("lab", event_kind::kNote, "wire capture: " + error);
+  }
+  if (const uint64_t drops = wire.stats().kernel_drops; drops > 0) {
+    timeline.Add("lab", event_kind::kNote, fmt::format("wire capture dropped {} packets", drops));
+  }
+  std::filesystem::path dest;
+  if (options.pcap_dir) {
+    dest = *options.pcap_dir / (LogDirName(scenario_name) + ".pcap");
+  } else if (passed) {
+    return std::nullopt;  // removed with the lab directory
+  } else if (options.logs_dir) {
+    dest = *options.logs_dir / LogDirName(scenario_name) / "capture.pcap";
+  } else {
+    dest = std::filesystem::temp_directory_path() / "viplab-pcap" /
+           (LogDirName(scenario_name) + ".pcap");
+  }
+  const std::filesystem::path from = lab.dir() / "capture.pcap";
+  try {
+    std::filesystem::create_directories(dest.parent_path());
+    std::error_code ec;
+    std::filesystem::rename(from, dest, ec);
+    if (ec) {  // e.g. EXDEV: the lab directory is on /run
+      std::filesystem::copy_file(from, dest, std::filesystem::copy_options::overwrite_existing);
+    }
+  } catch (const std::filesystem::filesystem_error& e) {
+    timeline.Add("lab", event_kind::kNote, fmt::format("could not keep the capture: {}", e.what()));
+    return std::nullopt;
+  }
+  return dest;
+}
+
 }  // namespace
 
 double ObservationWindowMs(const Scenario& s) {
@@ -115,6 +170,8 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
   progress(
       fmt::format("lab {} built in {:.1f} ms", lab->prefix(), MillisBetween(lab_start, Now())));
   lab->PrepareNodes();
+  const std::unique_ptr<WireObserver> wire =
+      options.capture ? StartCapture(scenario, *lab, timeline) : nullptr;
 
   Observer observer(timeline, scenario.vip, scenario.interface);
   if (options.interrupt_fd >= 0) observer.WatchInterrupt(options.interrupt_fd);
@@ -281,6 +338,10 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
   observer.Stop();
 
   result.passed = result.error.empty() && result.verdict.passed;
+  if (wire) {
+    result.pcap = StopCapture(*wire, *lab, scenario.name, result.passed, options, timeline);
+    if (result.pcap) progress(fmt::format("capture kept at {}", result.pcap->string()));
+  }
   for (const TimelineEvent& e : timeline.Events()) {
     result.events.push_back({MillisBetween(t0, e.time), e.node, e.kind, e.detail});
   }

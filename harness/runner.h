@@ -30,6 +30,13 @@ struct RunOptions {
   int interrupt_fd = -1;                          // eventfd signalled on SIGINT/SIGTERM
   // Called at each step ("lab vl-3 built in 12 ms", "injecting ..."); may be empty.
   std::function<void(const std::string&)> progress;
+  // Capture the switch bridge (every frame of the nodes and the client) from before keepalived
+  // starts; VRRP adverts and gratuitous ARPs for the VIP become `advert` and `garp` events. The
+  // pcap file is kept as <pcap_dir>/<name, '/' -> '_'>.pcap when `pcap_dir` is set; otherwise
+  // only when the scenario failed, as <logs_dir>/<name>/capture.pcap (or, without logs_dir,
+  // <temp dir>/viplab-pcap/<name>.pcap).
+  bool capture = true;
+  std::optional<std::filesystem::path> pcap_dir;
 };
 
 struct TimedEvent {
@@ -59,6 +66,8 @@ struct ScenarioResult {
   double protocol_floor_ms = 0;  // what the VRRP timers alone demand (see ProtocolFloorMs)
   std::vector<TimedEvent> events;
   std::vector<std::string> log_tail;  // last keepalived log lines per node, on failure
+  // The kept wire capture file, if any (see RunOptions::capture).
+  std::optional<std::filesystem::path> pcap;
 };
 
 ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options);

@@ -31,6 +31,8 @@ inline constexpr const char* kProcessExit = "process_exit";
 inline constexpr const char* kLink = "link";    // detail: "eth0 up" / "eth0 down"
 inline constexpr const char* kClear = "clear";  // detail: what was cleared
 inline constexpr const char* kNote = "note";
+inline constexpr const char* kAdvert = "advert";  // detail: "prio 150 v3 int 50cs vrid 51"
+inline constexpr const char* kGarp = "garp";      // detail: "10.77.0.200 is-at <mac> (request)"
 }  // namespace event_kind
 
 struct TimelineEvent {

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake pkg-config git
+  build-essential cmake pkg-config git ccache
   libnl-3-dev libnl-route-3-dev libmnl-dev
   libboost-dev libboost-filesystem-dev
   nlohmann-json3-dev libgtest-dev libgmock-dev libcli11-dev libfmt-dev

@@ -33,6 +33,10 @@ inline constexpr const char* kClear = "clear";  // detail: what was cleared
 inline constexpr const char* kNote = "note";
 inline constexpr const char* kAdvert = "advert";  // detail: "prio 150 v3 int 50cs vrid 51"
 inline constexpr const char* kGarp = "garp";      // detail: "10.77.0.200 is-at <mac> (request)"
+// A node's machine: detail "off" (node crash: powered off), "on" (powered on again), "paused"
+// (node freeze: a paused VM), "resumed". While off or paused a node owns nothing: a VIP still
+// configured there is stale (Measurement::stale_vip_ms), not a second owner.
+inline constexpr const char* kPower = "power";
 }  // namespace event_kind
 
 struct TimelineEvent {

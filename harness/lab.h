@@ -73,8 +73,9 @@ class Lab {
   // A node's machine (issue 7 §2), each verb reported through on_power, stamped when it starts.
   // PowerOff ("off"): the power is cut: every process of the node killed (cgroup.kill), then its
   //   link down, so its addresses leave the segment (nobody answers ARP for them). Killing first
-  //   leaves keepalived no moment to react to the link going down. Addresses stay configured, as
-  //   they would in the dead machine's memory: a VIP there is stale, not owned.
+  //   (the link goes down once the SIGKILLs are sent) leaves keepalived no moment to react to the
+  //   link going down. Addresses stay configured, as they would in the dead machine's memory: a
+  //   VIP there is stale, not owned.
   // PowerOn ("on"): a cold boot. Addresses the node did not have at boot (a leftover VIP; the
   //   node's own address stays) are removed while the link is still down, "on" is stamped, the
   //   link comes up, then the service and keepalived start as at lab start. A rebooted machine

@@ -12,8 +12,11 @@ void Lab::PowerOff(const std::string& node_name) {
   const TimePoint at = Now();
   Node& n = node(node_name);
   Topology::Member& member = topology_->node(node_name);
-  n.cgroup.Kill();
-  SetLinkUp(*member.socket, scenario_.interface, false);
+  // The link goes down as soon as every process has its SIGKILL, without waiting for them to be
+  // gone (milliseconds): none can react to it, and the kernel stops answering for the node at
+  // once.
+  n.cgroup.Kill(std::chrono::seconds(5),
+                [&] { SetLinkUp(*member.socket, scenario_.interface, false); });
   n.power = Node::Power::kOff;
   if (on_power) on_power(node_name, "off", at);
 }

@@ -248,5 +248,15 @@ TEST_F(NodeFaultLab, NodeFreezeIsAPausedVmSilentBothWaysUntilTheThaw) {
   EXPECT_THAT(WhoHas(Address("lb1")), ElementsAre(macs_["lb1"]));
 }
 
+// A paused node left paused (single-fault runs never clear) is thawed at shutdown, so keepalived
+// gets its SIGTERM and stops gracefully instead of being killed after the grace period.
+TEST_F(NodeFaultLab, ShutdownThawsAPausedNodeSoItStopsGracefully) {
+  MakeFault(Spec(FaultKind::kNodeFreeze), "lb1")->Inject(*lab_);
+  ASSERT_EQ(lab_->node("lb1").power, Lab::Node::Power::kPaused);
+  observer_->Stop();
+  lab_->Shutdown();
+  EXPECT_THAT(ReadFile(lab_->node("lb1").keepalived_log()), ::testing::HasSubstr("Stopped"));
+}
+
 }  // namespace
 }  // namespace viplab

@@ -192,12 +192,16 @@ void Cgroup::Freeze(bool frozen, std::chrono::milliseconds timeout) {
                frozen ? "frozen" : "thawed");
 }
 
-void Cgroup::Kill(std::chrono::milliseconds timeout) {
+void Cgroup::Kill(std::chrono::milliseconds timeout, const std::function<void()>& meanwhile) {
   const UniqueFd events = OpenEvents(dir_);
-  if (KeyedValue(ReadFd(events.get(), dir_ / "cgroup.events"), "populated") == 0) return;
+  if (KeyedValue(ReadFd(events.get(), dir_ / "cgroup.events"), "populated") == 0) {
+    if (meanwhile) meanwhile();
+    return;
+  }
   // cgroup.kill SIGKILLs the whole subtree at once, frozen or not, including processes forked
   // while it runs.
   WriteFile(dir_ / "cgroup.kill", "1");
+  if (meanwhile) meanwhile();
   WaitForEvent(events.get(), dir_ / "cgroup.events", "populated", 0, timeout, "empty");
 }
 

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <vector>
 
 namespace viplab {
@@ -28,8 +29,11 @@ class Cgroup {
   bool Populated() const;           // "populated 1" in cgroup.events
   // Writes cgroup.freeze and waits (poll on cgroup.events) until "frozen" matches.
   void Freeze(bool frozen, std::chrono::milliseconds timeout = std::chrono::seconds(5));
-  // Writes 1 to cgroup.kill and waits until the cgroup is empty. Throws on timeout.
-  void Kill(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // Writes 1 to cgroup.kill and waits until the cgroup is empty. Throws on timeout. `meanwhile`
+  // (optional) runs between the two: every process then has a SIGKILL pending (it dies at its
+  // next return to user space, without running any more of its own code) but may not be gone.
+  void Kill(std::chrono::milliseconds timeout = std::chrono::seconds(5),
+            const std::function<void()>& meanwhile = {});
   // Kill() then rmdir (children first). Never throws.
   void Remove() noexcept;
 

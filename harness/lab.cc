@@ -164,6 +164,14 @@ void Lab::StartKeepalived(const std::vector<std::string>& node_names) {
 void Lab::Shutdown() noexcept {
   if (shut_down_) return;
   shut_down_ = true;
+  for (auto& node : nodes_) {
+    if (node->power != Node::Power::kPaused) continue;
+    try {
+      node->cgroup.Freeze(false);  // its network dies with its namespace below
+    } catch (...) {
+      // Remove() kills frozen processes too (SIGKILL reaches them); only the grace is lost.
+    }
+  }
   // Terminate first (all at once, so nodes stop in parallel), then kill what is left.
   for (auto& node : nodes_) {
     if (node->keepalived) node->keepalived->process().Signal(SIGTERM);

@@ -1,8 +1,9 @@
 // Lab: one running lab for one scenario — its directory record, topology, cgroups and daemons.
 // Create() builds the network (all or nothing); PrepareNodes() renders and validates each node's
-// keepalived.conf; StartServices()/StartKeepalived() start the daemons. The destructor (or
-// Shutdown()) stops every process (SIGTERM, then cgroup.kill), removes the namespaces, mounts,
-// cgroups and the directory: on success, failure, exceptions and signals alike.
+// keepalived.conf; StartServices()/StartKeepalived() start the daemons. PowerOff/PowerOn and
+// Pause/Resume act on a node's whole machine (the node faults). The destructor (or Shutdown())
+// stops every process (SIGTERM, then cgroup.kill), removes the namespaces, mounts, cgroups and
+// the directory: on success, failure, exceptions and signals alike.
 #pragma once
 
 #include <filesystem>
@@ -19,6 +20,7 @@
 #include "harness/lab_directory.h"
 #include "harness/scenario.h"
 #include "harness/topology.h"
+#include "netns/clock.h"
 
 namespace viplab {
 
@@ -39,6 +41,9 @@ class Lab {
     std::optional<Process> service;
     std::optional<Keepalived> keepalived;
     bool keepalived_stopping = false;  // a fault sent it SIGTERM; StartKeepalived waits it out
+    // The node's machine: on, powered off (PowerOff) or paused (Pause).
+    enum class Power { kOn, kOff, kPaused };
+    Power power = Power::kOn;
     std::filesystem::path keepalived_log() const { return dir / "keepalived.log"; }
     std::filesystem::path service_log() const { return dir / "haproxy.log"; }
     std::filesystem::path keepalived_conf() const { return dir / "etc-keepalived/keepalived.conf"; }
@@ -64,6 +69,36 @@ class Lab {
   // Called with every daemon started: (node, "haproxy" or "keepalived", pidfd). The runner uses
   // it to watch exits. Set before starting anything.
   std::function<void(const std::string&, const std::string&, int)> on_process_started;
+
+  // A node's machine (issue 7 §2), each verb reported through on_power, stamped when it starts.
+  // PowerOff ("off"): the power is cut: every process of the node killed (cgroup.kill), then its
+  //   link down, so its addresses leave the segment (nobody answers ARP for them). Killing first
+  //   (the link goes down once the SIGKILLs are sent) leaves keepalived no moment to react to the
+  //   link going down. Addresses stay configured, as they would in the dead machine's memory: a
+  //   VIP there is stale, not owned.
+  // PowerOn ("on"): a cold boot. Addresses the node did not have at boot (a leftover VIP; the
+  //   node's own address stays) are removed while the link is still down, "on" is stamped, the
+  //   link comes up, then the service and keepalived start as at lab start. A rebooted machine
+  //   holds no VIP, so none of it ever reaches the segment again.
+  // Pause ("paused"): a paused VM: every frame through its link dropped at the link, ARP
+  //   included (LinkSilence, impairment.h: netdev ingress and egress in the node's namespace),
+  //   then every process frozen (cgroup freezer). The node falls silent at once; freezing settles
+  //   within milliseconds, during which anything it sends is dropped.
+  // Resume ("resumed"): the network comes back first, then the processes are thawed: a resumed
+  //   VM's NIC and vCPUs come back together, so what its processes send the moment they wake
+  //   (keepalived's overdue advert, believing it is still MASTER) must not be dropped. Between
+  //   the two steps (milliseconds) the kernel answers on the frozen processes' behalf, as a
+  //   resumed guest kernel does before its user space is scheduled.
+  // Throw SystemError when the kernel refuses (e.g. no netdev egress hook for Pause).
+  void PowerOff(const std::string& node_name);
+  void PowerOn(const std::string& node_name);
+  void Pause(const std::string& node_name);
+  void Resume(const std::string& node_name);
+  // Called by the verbs above: (node, "off" | "on" | "paused" | "resumed", when it started). The
+  // runner adds it to the timeline as event_kind::kPower.
+  std::function<void(const std::string&, const std::string&, TimePoint)> on_power;
+
+  // Thaws paused nodes first, so that stopping them is not a wait on frozen processes.
   void Shutdown() noexcept;
 
   const Scenario& scenario() const { return scenario_; }

@@ -185,6 +185,9 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
                                         int pidfd) {
     observer.WatchProcessExit(node, what, pidfd);
   };
+  lab->on_power = [&timeline](const std::string& node, const std::string& detail, TimePoint at) {
+    timeline.Add(node, event_kind::kPower, detail, at);
+  };
   lab->StartServices();
   ClientProbe probe(*lab->topology().client().ns, scenario.vip.address(), scenario.service_port,
                     timeline);

@@ -45,8 +45,8 @@ enum class FaultKind {
   kKeepalivedCrash,    // keepalived/crash: SIGKILL of the VRRP child and the parent
   kKeepalivedFreeze,   // keepalived/freeze: SIGSTOP of the VRRP child
   kKeepalivedRestart,  // keepalived/restart: graceful stop, then start again
-  kNodeFreeze,         // node/freeze: cgroup v2 freezer on all the node's processes
-  kNodeCrash,          // node/crash: cgroup.kill of all the node's processes
+  kNodeFreeze,         // node/freeze: a paused VM: all its traffic dropped, processes frozen
+  kNodeCrash,          // node/crash: a power-off: all its processes killed, its link down
   kLinkDown,           // link/down: side "node" (eth0 down) or "switch" (pulled cable)
   kPacketLoss,         // network/loss: percent, direction egress|ingress, traffic all|vrrp
   kPartition,          // network/partition: mode peers|isolate|one-way

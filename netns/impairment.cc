@@ -280,6 +280,36 @@ void BlockTraffic::Remove(const NetworkNamespace& ns) const {
   RunIn(ns, script, fmt::format("remove the nftables rules of traffic block '{}'", name));
 }
 
+// ---- LinkSilence ----
+
+std::string LinkSilence::TableName() const {
+  std::string name = interface;
+  for (char& c : name) c = c == '-' || c == '.' ? '_' : c;
+  return fmt::format("{}silence_{}", kTablePrefix, name);
+}
+
+std::string LinkSilence::NftScript() const {
+  if (interface.empty()) throw std::invalid_argument("a link silence needs an interface");
+  ValidateInterface(interface);
+  std::string chains;
+  for (const char* hook : {"ingress", "egress"}) {
+    chains += fmt::format(
+        "  chain {0} {{\n    type filter hook {0} device \"{1}\" priority 0; policy drop;\n  }}\n",
+        hook, interface);
+  }
+  return ReplaceTableScript("netdev", TableName(), chains);
+}
+
+void LinkSilence::Apply(const NetworkNamespace& ns) const {
+  RunIn(ns, NftScript(), fmt::format("drop all traffic of link '{}'", interface));
+}
+
+void LinkSilence::Remove(const NetworkNamespace& ns) const {
+  ValidateInterface(interface);
+  RunIn(ns, DeleteTableScript("netdev", TableName()),
+        fmt::format("remove the traffic drop of link '{}'", interface));
+}
+
 // ---- all viplab tables ----
 
 std::vector<std::string> ListImpairmentTables(const NetworkNamespace& ns) {

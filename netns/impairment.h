@@ -127,6 +127,22 @@ struct BlockTraffic {
   void Remove(const NetworkNamespace& ns) const;
 };
 
+// Drops every frame through one link, both ways, at the link itself: a paused VM's NIC. Table
+// `netdev viplab_silence_<interface>` with two base chains bound to the device, both `policy
+// drop`: `ingress` (frames arriving, before ARP or IP see them, so the kernel answers nothing)
+// and `egress` (frames leaving, from dev_queue_xmit: IP, ARP and packet-socket sends such as
+// keepalived's gratuitous ARPs, unless a socket sets PACKET_QDISC_BYPASS). Loopback and other
+// links are untouched. The egress hook needs Linux 5.16 (CONFIG_NETFILTER_EGRESS); without it
+// Apply fails with nft's error and nothing changes (one transaction).
+struct LinkSilence {
+  std::string interface;  // required; a link of the namespace the rules go into
+
+  std::string TableName() const;  // viplab_silence_<interface, '-' and '.' as '_'>
+  std::string NftScript() const;  // pure; throws std::invalid_argument for a bad interface name
+  void Apply(const NetworkNamespace& ns) const;
+  void Remove(const NetworkNamespace& ns) const;  // idempotent
+};
+
 // Holds every VRRP packet (IP protocol 112) the namespace sends for `delay`, then lets it go, in
 // order. RAII: the constructor binds the queue (so a taken queue number fails before anything
 // changes), installs table `viplab_vrrp_delay_<queue>` with a queue rule on the output hook and

@@ -44,7 +44,9 @@ class KeepalivedStop : public Fault {
 };
 
 // A crash: SIGKILL to the VRRP child first, then the parent (killing only the parent makes the
-// child stop gracefully). No priority-0 advert; the VIP stays configured on the node.
+// child stop gracefully). No priority-0 advert; the VIP stays configured on the node, which is
+// alive (its kernel answers ARP for the VIP): once a backup takes over, a real split brain, as in
+// production. Not a node crash: the node keeps owning what it holds.
 class KeepalivedCrash : public Fault {
  public:
   explicit KeepalivedCrash(std::string node) : node_(std::move(node)) {}

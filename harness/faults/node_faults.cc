@@ -1,4 +1,6 @@
-// Whole-node faults through the node's cgroup: every process of the node at once.
+// Whole-node faults: the node's machine powered off or paused, through Lab's machine verbs
+// (Lab::PowerOff/PowerOn, Lab::Pause/Resume; lab.h says exactly what each does). While off or
+// paused the node owns nothing: a VIP still configured there is stale (event_kind::kPower).
 #include <fmt/format.h>
 
 #include "harness/faults/catalog.h"
@@ -7,36 +9,37 @@
 namespace viplab::faults {
 namespace {
 
-// Like a paused VM: the cgroup v2 freezer stops keepalived, its children and the service.
-class NodeFreeze : public Fault {
+// What every whole-node fault holds: the node it acts on.
+class NodeFault : public Fault {
  public:
-  explicit NodeFreeze(std::string node) : node_(std::move(node)) {}
-  std::string Describe() const override {
-    return fmt::format("node {} frozen (cgroup freezer)", node_);
-  }
-  void Inject(Lab& lab) override { lab.node(node_).cgroup.Freeze(true); }
-  void Clear(Lab& lab) override { lab.node(node_).cgroup.Freeze(false); }
+  explicit NodeFault(std::string node) : node_(std::move(node)) {}
 
- private:
+ protected:
   std::string node_;
 };
 
-// Every process of the node killed at once (cgroup.kill); its addresses stay, as after a
-// kernel-level hang of user space. Clear: start the service and keepalived again.
-class NodeCrash : public Fault {
+// A paused VM: its traffic dropped both ways (ARP included) and its processes frozen; the VIP
+// stays configured but nobody can reach it. Clear: network back, processes thawed.
+class NodeFreeze : public NodeFault {
  public:
-  explicit NodeCrash(std::string node) : node_(std::move(node)) {}
+  using NodeFault::NodeFault;
   std::string Describe() const override {
-    return fmt::format("node {} crashed (all its processes killed)", node_);
+    return fmt::format("node {} paused (processes frozen, all its traffic dropped)", node_);
   }
-  void Inject(Lab& lab) override { lab.node(node_).cgroup.Kill(); }
-  void Clear(Lab& lab) override {
-    lab.StartService(node_);
-    lab.StartKeepalived({node_});
-  }
+  void Inject(Lab& lab) override { lab.Pause(node_); }
+  void Clear(Lab& lab) override { lab.Resume(node_); }
+};
 
- private:
-  std::string node_;
+// A power cut: every process killed and the link down. Clear: a cold boot (no VIP, link up,
+// service and keepalived started).
+class NodeCrash : public NodeFault {
+ public:
+  using NodeFault::NodeFault;
+  std::string Describe() const override {
+    return fmt::format("node {} powered off (all processes killed, link down)", node_);
+  }
+  void Inject(Lab& lab) override { lab.PowerOff(node_); }
+  void Clear(Lab& lab) override { lab.PowerOn(node_); }
 };
 
 }  // namespace

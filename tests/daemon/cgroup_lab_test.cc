@@ -108,6 +108,40 @@ TEST(CgroupLabTest, KillWorksOnAFrozenCgroup) {
   EXPECT_TRUE(sleeper.WaitFor(1s));
 }
 
+// `meanwhile` runs once every process has its SIGKILL (pending, or already dead) and before the
+// wait for the cgroup to empty; it also runs when there is nothing to kill.
+TEST(CgroupLabTest, KillRunsMeanwhileOnceTheSignalsAreSent) {
+  VIPLAB_REQUIRE_ROOT();
+  ScopedCgroup cgroup("kill-meanwhile");
+  ProcessSpec spec;
+  spec.label = "sleeper";
+  spec.argv = {"sleep", "100"};
+  spec.cgroup_dir = cgroup->dir();
+  Process sleeper = Process::Start(spec);
+  const std::string status_file = "/proc/" + std::to_string(sleeper.pid()) + "/status";
+  int calls = 0;
+  std::string status;
+  cgroup->Kill(5s, [&] {
+    ++calls;
+    status = ReadFile(status_file);
+  });
+  EXPECT_EQ(calls, 1);
+  // SIGKILL (9) is bit 0x100 of a pending mask (the thread's or the process's); a task already
+  // gone shows as a zombie (or its status is gone).
+  auto pending = [&status](const std::string& key) {
+    const auto at = status.find(key + ":\t");
+    return at != std::string::npos &&
+           (std::stoull(status.substr(at + key.size() + 2, 16), nullptr, 16) & 0x100) != 0;
+  };
+  const bool killed = status.empty() || status.find("State:\tZ") != std::string::npos ||
+                      pending("SigPnd") || pending("ShdPnd");
+  EXPECT_TRUE(killed) << status;
+  EXPECT_FALSE(cgroup->Populated());
+  EXPECT_TRUE(sleeper.WaitFor(1s));
+  cgroup->Kill(5s, [&] { ++calls; });  // empty: runs anyway
+  EXPECT_EQ(calls, 2);
+}
+
 TEST(CgroupLabTest, RemoveTreeKillsAndRemovesNestedCgroups) {
   VIPLAB_REQUIRE_ROOT();
   ScopedCgroup holder("unused");  // owns the per-test parent for cleanup on failure

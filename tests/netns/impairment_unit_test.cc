@@ -194,6 +194,36 @@ TEST(BlockTrafficScript, RejectsBadInput) {
   EXPECT_THROW(block.NftScript(), std::invalid_argument);
 }
 
+TEST(LinkSilenceScript, DropsEverythingBothWaysAtTheDevice) {
+  LinkSilence silence;
+  silence.interface = "eth0";
+  EXPECT_EQ(silence.TableName(), "viplab_silence_eth0");
+  EXPECT_EQ(silence.NftScript(),
+            "table netdev viplab_silence_eth0\n"
+            "delete table netdev viplab_silence_eth0\n"
+            "table netdev viplab_silence_eth0 {\n"
+            "  chain ingress {\n"
+            "    type filter hook ingress device \"eth0\" priority 0; policy drop;\n"
+            "  }\n"
+            "  chain egress {\n"
+            "    type filter hook egress device \"eth0\" priority 0; policy drop;\n"
+            "  }\n"
+            "}\n");
+}
+
+TEST(LinkSilenceScript, TableNamesStayNftIdentifiersAndBadInterfacesAreRefused) {
+  LinkSilence silence;
+  silence.interface = "vl-3-lb1.10";
+  EXPECT_EQ(silence.TableName(), "viplab_silence_vl_3_lb1_10");
+  EXPECT_THAT(silence.NftScript(), HasSubstr("device \"vl-3-lb1.10\""));
+  silence.interface = "";
+  EXPECT_THROW(silence.NftScript(), std::invalid_argument);
+  silence.interface = "eth0\" accept";
+  EXPECT_THROW(silence.NftScript(), std::invalid_argument);
+  silence.interface = "a-very-long-interface-name";
+  EXPECT_THROW(silence.NftScript(), std::invalid_argument);
+}
+
 TEST(QueueRuleScript, NativeRuleUsesBypass) {
   QueueRule rule;
   rule.family = "inet";

@@ -18,11 +18,15 @@ void Timeline::Add(std::string node, std::string kind, std::string detail, TimeP
 }
 
 void Timeline::Apply(const TimelineEvent& e) {
-  if (e.kind == event_kind::kVipAdded) {
-    if (state_.vip_owners.insert(e.node).second) state_.owner_since[e.node] = e.time;
-  } else if (e.kind == event_kind::kVipRemoved) {
-    state_.vip_owners.erase(e.node);
-    state_.owner_since.erase(e.node);
+  if (ownership_.Apply(e.kind, e.node, e.detail)) {
+    for (const std::string& owner : ownership_.owners()) {
+      if (!state_.vip_owners.count(owner)) state_.owner_since[owner] = e.time;
+    }
+    for (const std::string& owner : state_.vip_owners) {
+      if (!ownership_.owners().count(owner)) state_.owner_since.erase(owner);
+    }
+    state_.vip_owners = ownership_.owners();
+    state_.stale_vips = ownership_.stale();
   } else if (e.kind == event_kind::kState) {
     if (state_.vrrp_state[e.node] != e.detail) state_.vrrp_state_since[e.node] = e.time;
     state_.vrrp_state[e.node] = e.detail;

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/ownership.h"
 #include "netns/clock.h"
 
 namespace viplab {
@@ -46,10 +47,13 @@ struct TimelineEvent {
   std::string detail;
 };
 
-// State derived from the events so far.
+// State derived from the events so far. Ownership follows harness/ownership.h: a node that is
+// powered off or paused owns nothing (its VIP is in stale_vips), so `wait: {owner: lb2}` sees lb2
+// alone while lb1 is off with the address still configured.
 struct LabState {
   std::set<std::string> vip_owners;
-  std::map<std::string, TimePoint> owner_since;
+  std::map<std::string, TimePoint> owner_since;   // when each owner last became one
+  std::set<std::string> stale_vips;               // nodes off or paused with the VIP configured
   std::map<std::string, std::string> vrrp_state;  // node -> MASTER/BACKUP/FAULT/...
   std::map<std::string, TimePoint> vrrp_state_since;
   std::optional<std::string> client_served_by;   // node of the last good answer, if the
@@ -79,6 +83,7 @@ class Timeline {
   std::condition_variable changed_;
   std::vector<TimelineEvent> events_;
   LabState state_;
+  Ownership ownership_;
 };
 
 }  // namespace viplab

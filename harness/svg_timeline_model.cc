@@ -9,7 +9,6 @@
 #include <cmath>
 #include <set>
 
-#include "harness/html_escape.h"
 #include "harness/ownership.h"
 #include "harness/svg_timeline.h"
 
@@ -165,6 +164,28 @@ double NiceStep(double span, int target_ticks) {
   return nice * magnitude;
 }
 
+namespace {
+
+// The VIP owner row (harness/ownership.h: a node off or paused owns nothing, its VIP is stale),
+// with each episode of two or more owners labelled split brain or handover.
+void BuildOwnerSpans(TimelineModel& model, const std::vector<Event>& events, double tolerance_ms) {
+  Ownership ownership;
+  model.owners.push_back({model.t_min, model.t_min, "", {}, ""});
+  for (const Event& e : events) {
+    if (!IsNodeName(e.node) || !ownership.Apply(e.kind, e.node, e.detail)) continue;
+    std::vector<std::string> sorted(ownership.owners().begin(), ownership.owners().end());
+    std::sort(sorted.begin(), sorted.end(), NaturalLess);
+    std::vector<std::string> stale(ownership.stale().begin(), ownership.stale().end());
+    StartSpan(model.owners,
+              {e.t, e.t, "", sorted,
+               stale.empty() ? "" : fmt::format("stale VIP on {}", fmt::join(stale, ", "))});
+  }
+  CloseSpans(model.owners, model.t_max);
+  LabelEpisodes(model, tolerance_ms);
+}
+
+}  // namespace
+
 TimelineModel BuildTimelineModel(const json& scenario) {
   TimelineModel model;
   std::vector<Event> events = ReadEvents(scenario);
@@ -211,21 +232,8 @@ TimelineModel BuildTimelineModel(const json& scenario) {
     CloseSpans(spans, model.t_max);
   }
 
-  // VIP owners (harness/ownership.h: a node off or paused owns nothing, its VIP is stale).
-  Ownership ownership;
-  model.owners.push_back({model.t_min, model.t_min, "", {}, ""});
-  for (const Event& e : events) {
-    if (!IsNodeName(e.node) || !ownership.Apply(e.kind, e.node, e.detail)) continue;
-    std::vector<std::string> sorted(ownership.owners().begin(), ownership.owners().end());
-    std::sort(sorted.begin(), sorted.end(), NaturalLess);
-    std::vector<std::string> stale(ownership.stale().begin(), ownership.stale().end());
-    StartSpan(model.owners,
-              {e.t, e.t, "", sorted,
-               stale.empty() ? "" : fmt::format("stale VIP on {}", fmt::join(stale, ", "))});
-  }
-  CloseSpans(model.owners, model.t_max);
-  LabelEpisodes(model,
-                NumberField(scenario, "split_brain_tolerance_ms", kDefaultSplitBrainToleranceMs));
+  BuildOwnerSpans(model, events,
+                  NumberField(scenario, "split_brain_tolerance_ms", kDefaultSplitBrainToleranceMs));
 
   // Client: served by a node / failed (reasons merged while it keeps failing).
   for (const Event& e : events) {

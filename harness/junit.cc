@@ -142,6 +142,13 @@ bool IsError(const json& scenario) {
   return !error.is_null() && !Text(error).empty();
 }
 
+// Passed, but its checks could not judge what it claims (reports from before `verdict` existed
+// have none: their passes stay passes).
+bool IsInconclusive(const json& scenario) {
+  return !IsError(scenario) && Flag(scenario, "passed") &&
+         Text(scenario, "verdict") == "inconclusive";
+}
+
 std::pair<std::string, std::string> SplitName(const std::string& full) {
   const size_t slash = full.rfind('/');
   if (slash == std::string::npos) return {"viplab", full};
@@ -184,13 +191,16 @@ std::string SystemOut(const json& s) {
                                 ? fmt::format("{}", fmt::join(Lines(s, "owners_after"), "+"))
                                 : "none";
   out += fmt::format(
-      "Measured: owner {} -> {}; failover {}; release {}; outage {}{}; dual owner {}; "
-      "no owner {}; probes {} ({} failed); observed {}\n",
+      "Measured: owner {} -> {}; failover {}; release {}; outage {}{} (total {}); dual owner {} "
+      "(split brain {}, handover overlap {}; tolerance {}); stale VIP {}; no owner {}; probes {} "
+      "({} failed); observed {}\n",
       Field(s, "owner_before").is_null() ? "none" : Text(s, "owner_before"), after,
       Ms(Field(s, "failover_ms")), Ms(Field(s, "release_ms")), Ms(Field(s, "outage_ms")),
-      Flag(s, "outage_ongoing") ? " (ongoing)" : "", Ms(Field(s, "dual_owner_ms")),
-      Ms(Field(s, "no_owner_ms")), Text(s, "probes"), Text(s, "probes_failed"),
-      Ms(Field(s, "observed_ms")));
+      Flag(s, "outage_ongoing") ? " (ongoing)" : "", Ms(Field(s, "outage_total_ms")),
+      Ms(Field(s, "dual_owner_ms")), Ms(Field(s, "split_brain_ms")),
+      Ms(Field(s, "handover_overlap_ms")), Ms(Field(s, "split_brain_tolerance_ms")),
+      Ms(Field(s, "stale_vip_ms")), Ms(Field(s, "no_owner_ms")), Text(s, "probes"),
+      Text(s, "probes_failed"), Ms(Field(s, "observed_ms")));
   const json& steps = Field(s, "steps");
   if (steps.is_array() && !steps.empty()) {
     out += "Steps (t from the first inject):\n";
@@ -301,6 +311,10 @@ void Testcase(Writer& w, const json& s) {
     w.Attribute("type", "ExpectationFailed");
     w.Text(Explanation(s));
     w.End();
+  } else if (IsInconclusive(s)) {
+    w.Start("skipped");
+    w.Attribute("message", "inconclusive: " + Text(s, "verdict_reason"));
+    w.End();
   }
   w.Start("system-out");
   w.Text(SystemOut(s));
@@ -312,7 +326,7 @@ void Testcase(Writer& w, const json& s) {
 
 std::string RenderJunit(const json& report) {
   const json& scenarios = Field(report, "scenarios");
-  long tests = 0, failures = 0, errors = 0;
+  long tests = 0, failures = 0, errors = 0, skipped = 0;
   if (scenarios.is_array()) {
     for (const json& s : scenarios) {
       ++tests;
@@ -320,6 +334,8 @@ std::string RenderJunit(const json& report) {
         ++errors;
       } else if (!Flag(s, "passed")) {
         ++failures;
+      } else if (IsInconclusive(s)) {
+        ++skipped;
       }
     }
   }
@@ -328,7 +344,7 @@ std::string RenderJunit(const json& report) {
     w.Attribute("tests", tests);
     w.Attribute("failures", failures);
     w.Attribute("errors", errors);
-    w.Attribute("skipped", 0L);
+    w.Attribute("skipped", skipped);
     w.Attribute("time", time);
   };
 

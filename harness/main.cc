@@ -1,6 +1,7 @@
 // viplab: the command line. `viplab run` runs scenarios and prints one line each; `viplab clean`
-// removes what killed runs left behind. Exit codes: 0 all passed, 1 an expectation failed,
-// 2 bad input or environment, 130 interrupted.
+// removes what killed runs left behind. Exit codes: 0 nothing failed (inconclusive scenarios do
+// not fail unless --strict), 1 an expectation failed, 2 bad input or environment, 130
+// interrupted.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -51,27 +52,25 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", VIPLAB_VERSION);
 
   std::vector<std::string> inputs;
-  std::string json_out, logs_dir;
-  bool verbose = false;
-  int jobs = 1;
+  BatchOptions batch;
   CLI::App* run = app.add_subcommand("run", "Run scenario files (or directories of them)");
   run->add_option("scenarios", inputs, "Scenario JSON files or directories")->required();
-  run->add_option("--json", json_out, "Write the JSON report here");
-  std::string junit_out;
-  run->add_option("--junit", junit_out, "Write JUnit XML here (rendered from the JSON report)");
-  run->add_option("--logs", logs_dir, "Keep each scenario's keepalived configs and logs here");
-  run->add_flag("-v,--verbose", verbose, "Print each step of each scenario on stderr");
-  bool quiet = false;
-  run->add_flag("-q,--quiet", quiet, "Print only failed scenarios and the totals");
-  run->add_option("-j,--jobs", jobs, "Scenarios run at once, each in its own lab")
+  run->add_option("--json", batch.json_out, "Write the JSON report here");
+  run->add_option("--junit", batch.junit_out,
+                  "Write JUnit XML here (rendered from the JSON report)");
+  run->add_option("--logs", batch.logs_dir,
+                  "Keep each scenario's keepalived configs and logs here");
+  run->add_flag("-v,--verbose", batch.verbose, "Print each step of each scenario on stderr");
+  run->add_flag("-q,--quiet", batch.quiet, "Print only failed scenarios and the totals");
+  run->add_option("-j,--jobs", batch.jobs, "Scenarios run at once, each in its own lab")
       ->check(CLI::Range(1, 64));
-  ServiceKind service = ServiceKind::kStandin;
-  AddServiceOption(*run, service);
-  std::string pcap_dir;
-  AddPcapOption(*run, pcap_dir);
+  AddServiceOption(*run, batch.service);
+  AddPcapOption(*run, batch.pcap_dir);
+  AddVerdictOptions(*run, batch);
   run->footer(
       "Example:\n  viplab run cases/issue-2599 --json report.json --logs viplab-logs\n"
-      "Exit codes: 0 all passed, 1 an expectation failed, 2 bad input or environment.");
+      "Exit codes: 0 nothing failed (inconclusive scenarios too, unless --strict), 1 a "
+      "scenario failed or could not be judged, 2 bad input or environment.");
 
   std::vector<std::string> explain_inputs;
   CLI::App* explain = app.add_subcommand(
@@ -97,9 +96,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*run)
-      return RunCommand(inputs,
-                        {json_out, logs_dir, verbose, service, jobs, quiet, pcap_dir, junit_out});
+    if (*run) return RunCommand(inputs, batch);
     if (*matrix) return MatrixCommand(matrix_options);
     if (*report) return ReportCommand(report_options);
     if (*clean) return CleanCommand(force);

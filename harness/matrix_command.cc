@@ -60,6 +60,7 @@ int RunBatch(const std::vector<Scenario>& scenarios, const BatchOptions& options
   run.interrupt_fd = InterruptEventFd();
   if (!options.logs_dir.empty()) run.logs_dir = options.logs_dir;
   if (!options.pcap_dir.empty()) run.pcap_dir = options.pcap_dir;
+  run.split_brain_tolerance_ms = options.split_brain_tolerance_ms;
   if (options.verbose) {
     // RunScenario prefixes each line with "[<scenario name>]".
     run.progress = [&output](const std::string& line) {
@@ -90,10 +91,8 @@ int RunBatch(const std::vector<Scenario>& scenarios, const BatchOptions& options
     if (!options.json_out.empty()) WriteReport(options.json_out, report);
     if (!options.junit_out.empty()) WriteJunit(options.junit_out, report);
   }
-  const auto passed = std::count_if(results.begin(), results.end(),
-                                    [](const ScenarioResult& r) { return r.passed; });
-  const auto failed = static_cast<long>(results.size()) - passed;
-  std::cout << fmt::format("{} passed, {} failed\n", passed, failed);
+  const VerdictCounts counts = CountVerdicts(results);
+  std::cout << TotalsLine(counts, options.strict) << "\n";
   if (results.size() > 1) {
     // The benchmark line: how close the batch came to what the VRRP timers alone demand.
     double floor_ms = 0;
@@ -104,7 +103,7 @@ int RunBatch(const std::vector<Scenario>& scenarios, const BatchOptions& options
         wall_ms / 1000, options.jobs, floor_ms / 1000,
         floor_ms > 0 ? wall_ms * options.jobs / floor_ms : 0.0);
   }
-  return failed == 0 ? 0 : 1;
+  return BatchFailed(counts, options.strict) ? 1 : 0;
 }
 
 int MatrixCommand(const MatrixCommandOptions& options) {
@@ -136,6 +135,18 @@ CLI::Option* AddPcapOption(CLI::App& command, std::string& pcap_dir) {
                             "are kept, under --logs");
 }
 
+void AddVerdictOptions(CLI::App& command, BatchOptions& options) {
+  command.add_flag("--strict", options.strict,
+                   "Fail (exit 1) when a scenario is inconclusive: its checks held but none judged "
+                   "what it claims (no checks, or only owner_before)");
+  command
+      .add_option("--split-brain-tolerance", options.split_brain_tolerance_ms,
+                  "Two or more VIP owners for longer than this (ms) is split brain; shorter "
+                  "overlaps are handovers. A scenario's split_brain_tolerance_ms takes precedence")
+      ->check(CLI::Range(0.0, 60000.0))
+      ->default_str(fmt::format("{:g}", kDefaultSplitBrainToleranceMs));
+}
+
 CLI::App* AddMatrixSubcommand(CLI::App& app, MatrixCommandOptions& options) {
   CLI::App* matrix = app.add_subcommand(
       "matrix", "Expand a matrix file (preemption x check x weight x fault) and run it");
@@ -161,11 +172,12 @@ CLI::App* AddMatrixSubcommand(CLI::App& app, MatrixCommandOptions& options) {
                    "Print each step of each scenario on stderr");
   AddServiceOption(*matrix, options.batch.service);
   AddPcapOption(*matrix, options.batch.pcap_dir);
+  AddVerdictOptions(*matrix, options.batch);
   matrix->footer(
       "Example:\n  viplab matrix cases/matrix.json --filter 'nopreempt/*' --jobs 2 --json "
       "report.json\n  viplab matrix cases/matrix.json --list | wc -l\n"
-      "Exit codes: 0 all passed, 1 an expectation failed, 2 bad input or environment, "
-      "130 interrupted.");
+      "Exit codes: 0 nothing failed (inconclusive scenarios too, unless --strict), 1 a scenario "
+      "failed or could not be judged, 2 bad input or environment, 130 interrupted.");
   return matrix;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "daemon/service.h"
+#include "harness/ownership.h"
 #include "harness/scenario.h"
 
 namespace CLI {
@@ -27,9 +28,13 @@ struct BatchOptions {
   // Keep every scenario's wire capture here ("": only failed scenarios', under logs_dir).
   std::string pcap_dir;
   std::string junit_out;  // write JUnit XML (rendered from the JSON report) here ("" for none)
+  bool strict = false;    // an inconclusive scenario fails the batch (exit 1)
+  // Handover tolerance for scenarios without their own split_brain_tolerance_ms.
+  double split_brain_tolerance_ms = kDefaultSplitBrainToleranceMs;
 };
 
-// Checks the environment and runs `scenarios`. Returns 0 when all passed and 1 otherwise; throws
+// Checks the environment and runs `scenarios`. Returns 0 when nothing failed (no failure, no error,
+// and with `strict` no inconclusive scenario) and 1 otherwise; throws
 // InputError, EnvironmentError, SystemError (exit 2) and Interrupted (exit 130) after every lab
 // has been torn down.
 int RunBatch(const std::vector<Scenario>& scenarios, const BatchOptions& options);
@@ -50,6 +55,8 @@ int MatrixCommand(const MatrixCommandOptions& options);
 CLI::Option* AddServiceOption(CLI::App& command, ServiceKind& service);
 // The --pcap DIR option shared by `run` and `matrix`.
 CLI::Option* AddPcapOption(CLI::App& command, std::string& pcap_dir);
+// --strict and --split-brain-tolerance MS, shared by `run` and `matrix`.
+void AddVerdictOptions(CLI::App& command, BatchOptions& options);
 
 CLI::App* AddMatrixSubcommand(CLI::App& app, MatrixCommandOptions& options);
 

@@ -8,11 +8,14 @@
 
 #include <fmt/format.h>
 
+#include "harness/run_verdict.h"
+
 namespace viplab {
 namespace {
 
 constexpr const char* kGreen = "\033[32m";
 constexpr const char* kRed = "\033[31m";
+constexpr const char* kYellow = "\033[33m";
 constexpr const char* kDim = "\033[2m";
 constexpr const char* kReset = "\033[0m";
 constexpr const char* kClearLine = "\r\033[K";
@@ -37,10 +40,14 @@ std::string SummaryLine(const ScenarioResult& r) {
   const std::string after = m.owners_after.empty() ? "none"
                                                    : fmt::format("{}", m.owners_after[0]) +
                                                          (m.owners_after.size() > 1 ? "+" : "");
-  return fmt::format("{}  {:<40} {} -> {:<6} failover {:>8}  outage {:>8}{}",
-                     r.passed ? "PASS" : "FAIL", r.name, m.owner_before, after,
-                     FormatMs(m.failover_ms), FormatMs(m.outage_ms),
-                     m.outage_ongoing ? " (ongoing)" : "");
+  const RunVerdict verdict = VerdictOf(r);
+  return fmt::format("{}  {:<40} {} -> {:<6} failover {:>8}  outage {:>8}{}{}",
+                     verdict == RunVerdict::kPass           ? "PASS"
+                     : verdict == RunVerdict::kInconclusive ? "INCONCLUSIVE"
+                                                            : "FAIL",
+                     r.name, m.owner_before, after, FormatMs(m.failover_ms), FormatMs(m.outage_ms),
+                     m.outage_ongoing ? " (ongoing)" : "",
+                     verdict == RunVerdict::kInconclusive ? "  not judged: " + r.inconclusive : "");
 }
 
 std::string FormatDuration(double ms) {
@@ -95,11 +102,16 @@ void ProgressPrinter::Finished(size_t, const ScenarioResult& result) {
   ++finished_;
   const TimePoint now = Now();
   ClearStatus();
-  if (!(style_.quiet && result.passed)) {
+  const RunVerdict verdict = VerdictOf(result);
+  if (!(style_.quiet && verdict == RunVerdict::kPass)) {
     std::string line = SummaryLine(result);
     if (style_.color) {
       // Colour only the verdict word at the start of the line.
-      line = (result.passed ? kGreen : kRed) + line.substr(0, 4) + kReset + line.substr(4);
+      const size_t word = line.find(' ');
+      const char* colour = verdict == RunVerdict::kPass           ? kGreen
+                           : verdict == RunVerdict::kInconclusive ? kYellow
+                                                                  : kRed;
+      line = colour + line.substr(0, word) + kReset + line.substr(word);
     }
     if (total_ > 1) {
       line = fmt::format("[{}/{}] {}  ({})", finished_, total_, line, Timing(now));
@@ -112,6 +124,48 @@ void ProgressPrinter::Finished(size_t, const ScenarioResult& result) {
   }
   DrawStatus(now);
   out_ << std::flush;
+}
+
+}  // namespace viplab
+
+namespace viplab {
+
+VerdictCounts CountVerdicts(const std::vector<ScenarioResult>& results) {
+  VerdictCounts counts;
+  for (const ScenarioResult& r : results) {
+    switch (VerdictOf(r)) {
+      case RunVerdict::kPass:
+        ++counts.passed;
+        break;
+      case RunVerdict::kInconclusive:
+        ++counts.inconclusive;
+        break;
+      case RunVerdict::kError:
+        ++counts.errors;
+        ++counts.failed;
+        break;
+      case RunVerdict::kFail:
+        ++counts.failed;
+        break;
+    }
+  }
+  return counts;
+}
+
+std::string TotalsLine(const VerdictCounts& counts, bool strict) {
+  std::string line = fmt::format("{} passed, {} failed", counts.passed, counts.failed);
+  if (counts.errors > 0) {
+    line += fmt::format(" ({} error{})", counts.errors, counts.errors == 1 ? "" : "s");
+  }
+  if (counts.inconclusive > 0) {
+    line += fmt::format(", {} inconclusive", counts.inconclusive);
+    if (strict) line += " (--strict: counted as failed)";
+  }
+  return line;
+}
+
+bool BatchFailed(const VerdictCounts& counts, bool strict) {
+  return counts.failed > 0 || (strict && counts.inconclusive > 0);
 }
 
 }  // namespace viplab

@@ -3,7 +3,8 @@
 // 1m12s, ETA 3m40s)"), with failures and log excerpts under failed ones. On a terminal (colour
 // mode) PASS/FAIL are coloured and a status line at the bottom shows what is running; in plain
 // mode (not a TTY, NO_COLOR set, TERM=dumb) every line is final. Quiet mode prints only failed
-// scenarios. Thread-safe: lanes report starts from their own threads.
+// scenarios (and inconclusive ones, as INCONCLUSIVE with the reason). Thread-safe: lanes report
+// starts from their own threads.
 #pragma once
 
 #include <chrono>
@@ -12,6 +13,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "harness/runner.h"
 #include "netns/clock.h"
@@ -30,6 +32,21 @@ bool ShouldColor(int fd);
 std::string SummaryLine(const ScenarioResult& result);
 // "1m12s", "45s".
 std::string FormatDuration(double ms);
+
+// A batch's results by verdict (harness/run_verdict.h). `failed` includes the errors.
+struct VerdictCounts {
+  size_t passed = 0;
+  size_t failed = 0;
+  size_t inconclusive = 0;
+  size_t errors = 0;
+};
+VerdictCounts CountVerdicts(const std::vector<ScenarioResult>& results);
+// The closing line. It always starts "N passed, N failed" (CI parsers read that), then, when
+// there are any, "(N errors)" and ", N inconclusive" (inconclusive runs are counted
+// apart, neither passed nor failed).
+std::string TotalsLine(const VerdictCounts& counts, bool strict);
+// Whether the batch exits 1: a failure or an error, or with `strict` an inconclusive run.
+bool BatchFailed(const VerdictCounts& counts, bool strict);
 
 class ProgressPrinter {
  public:

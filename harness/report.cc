@@ -5,6 +5,7 @@
 #include <ctime>
 #include <fstream>
 
+#include "harness/run_verdict.h"
 #include "netns/error.h"
 
 namespace viplab {
@@ -82,7 +83,12 @@ json StepToJson(const StepResult& step) {
                      {"failover_ms", RoundOrNull(m.failover_ms)},
                      {"release_ms", RoundOrNull(m.release_ms)},
                      {"outage_ms", RoundOrNull(m.outage_ms)},
-                     {"dual_owner_ms", Round(m.dual_owner_ms)}};
+                     {"outage_total_ms", Round(m.outage_total_ms)},
+                     {"dual_owner_ms", Round(m.dual_owner_ms)},
+                     {"split_brain", m.split_brain},
+                     {"split_brain_ms", Round(m.split_brain_ms)},
+                     {"handover_overlap_ms", Round(m.handover_overlap_ms)},
+                     {"stale_vip_ms", Round(m.stale_vip_ms)}};
   }
   return j;
 }
@@ -96,6 +102,7 @@ json ScenarioResultToJson(const ScenarioResult& r, const Scenario& scenario) {
     events.push_back(
         {{"t_ms", Round(e.t_ms)}, {"node", e.node}, {"kind", e.kind}, {"detail", e.detail}});
   }
+  const RunVerdict verdict = VerdictOf(r);
   return {
       {"name", r.name},
       {"file", r.file},
@@ -103,6 +110,9 @@ json ScenarioResultToJson(const ScenarioResult& r, const Scenario& scenario) {
       {"startup", ToString(scenario.startup)},
       {"service", r.service},
       {"passed", r.passed},
+      {"verdict", ToString(verdict)},
+      {"verdict_reason",
+       verdict == RunVerdict::kInconclusive ? json(r.inconclusive) : json(nullptr)},
       {"error", r.error.empty() ? json(nullptr) : json(r.error)},
       {"fault", r.fault},
       {"owner_before", m.owner_before.empty() ? json(nullptr) : json(m.owner_before)},
@@ -112,9 +122,14 @@ json ScenarioResultToJson(const ScenarioResult& r, const Scenario& scenario) {
       {"failover_ms", RoundOrNull(m.failover_ms)},
       {"release_ms", RoundOrNull(m.release_ms)},
       {"outage_ms", RoundOrNull(m.outage_ms)},
+      {"outage_total_ms", Round(m.outage_total_ms)},
       {"outage_ongoing", m.outage_ongoing},
       {"dual_owner_ms", Round(m.dual_owner_ms)},
-      {"split_brain", m.dual_owner_ms > 0},
+      {"split_brain", m.split_brain},
+      {"split_brain_ms", Round(m.split_brain_ms)},
+      {"handover_overlap_ms", Round(m.handover_overlap_ms)},
+      {"split_brain_tolerance_ms", r.split_brain_tolerance_ms},
+      {"stale_vip_ms", Round(m.stale_vip_ms)},
       {"no_owner_ms", Round(m.no_owner_ms)},
       {"observed_ms", Round(m.observed_ms)},
       {"converge_ms", Round(r.converge_ms)},

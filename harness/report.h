@@ -1,12 +1,14 @@
 // The JSON report of a run (`viplab run --json OUT`). Schema version 1:
 //   { "schema_version": 1, "tool": "viplab", "version": "...", "started_at": "<UTC ISO-8601>",
 //     "passed": bool, "scenarios": [ <scenario> ... ] }
-// Each scenario: name, file, passed, error (string or null), fault, owner_before, owner_after
-// (null unless exactly one owner), owners_after, vip_moved, failover_ms, release_ms, outage_ms
-// (null when not applicable), outage_ongoing, dual_owner_ms, no_owner_ms, observed_ms,
+// Each scenario: name, file, passed (not failed), verdict (pass, fail, inconclusive, error) and
+// verdict_reason, error (string or null), fault, owner_before, owner_after (null unless exactly
+// one owner), owners_after, vip_moved, failover_ms, release_ms, outage_ms (longest run; null when
+// not applicable), outage_total_ms, outage_ongoing, dual_owner_ms, split_brain, split_brain_ms,
+// handover_overlap_ms, split_brain_tolerance_ms, stale_vip_ms, no_owner_ms, observed_ms,
 // converge_ms, window_ms, probes, probes_failed, expected (the scenario's expect block),
 // checks, failures, events [{t_ms, node, kind, detail}] (t_ms relative to the fault), pcap (the
-// kept wire capture's path, or null).
+// kept wire capture's path, or null). docs/report-schema.json is the full description.
 #pragma once
 
 #include <filesystem>

@@ -12,6 +12,7 @@
 #include "harness/fault.h"
 #include "harness/observer.h"
 #include "harness/oracle.h"
+#include "harness/run_verdict.h"
 #include "harness/step_runner.h"
 #include "harness/vrrp_timing.h"
 #include "harness/wire_observer.h"
@@ -148,6 +149,8 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
   result.name = scenario.name;
   result.file = scenario.file.string();
   result.window_ms = ObservationWindowMs(scenario);
+  result.split_brain_tolerance_ms =
+      scenario.split_brain_tolerance_ms.value_or(options.split_brain_tolerance_ms);
   // The oracle's prediction is reported beside every measurement; a single-fault scenario
   // without `expect` is judged against it.
   const ScenarioPrediction prediction = PredictScenario(scenario);
@@ -276,7 +279,7 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
                          result.converge_ms, *before->vip_owners.begin(), scenario.steps.size()));
     SequenceResult seq;
     {
-      StepRunner steps(*lab, timeline, probe, progress);
+      StepRunner steps(*lab, timeline, probe, progress, result.split_brain_tolerance_ms);
       seq = steps.Run(scenario.steps);
     }  // clears faults still active
     end = Now();
@@ -284,9 +287,14 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
     result.fault = seq.first_fault;
     result.steps = seq.steps;
     probe.Stop();
-    result.measured = Measure(timeline.Events(), probe.Samples(), t0, end, seq.owner_before);
+    result.measured = Measure(timeline.Events(), probe.Samples(), t0, end, seq.owner_before,
+                              result.split_brain_tolerance_ms);
     result.verdict.passed = seq.passed;
     for (const StepResult& step : seq.steps) {
+      for (const std::string& c : step.checks) {
+        result.verdict.checks.push_back(fmt::format("step {} (expect): {}", step.index + 1, c));
+      }
+      result.verdict.outcome_checks += step.outcome_checks;
       for (const std::string& f : step.failures) {
         result.verdict.failures.push_back(
             fmt::format("step {} ({}): {}", step.index + 1, step.kind, f));
@@ -334,13 +342,15 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
     end = Now();
     progress(fmt::format("observed {:.0f} ms after the fault", MillisBetween(t0, end)));
     probe.Stop();
-    result.measured = Measure(timeline.Events(), probe.Samples(), t0, end, owner_before);
+    result.measured = Measure(timeline.Events(), probe.Samples(), t0, end, owner_before,
+                              result.split_brain_tolerance_ms);
     result.verdict = Judge(result.expected, result.measured);
   }
   probe.Stop();
   observer.Stop();
 
   result.passed = result.error.empty() && result.verdict.passed;
+  result.inconclusive = InconclusiveReason(result, scenario.is_sequence());
   if (wire) {
     result.pcap = StopCapture(*wire, *lab, scenario.name, result.passed, options, timeline);
     if (result.pcap) progress(fmt::format("capture kept at {}", result.pcap->string()));

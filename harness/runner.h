@@ -37,6 +37,8 @@ struct RunOptions {
   // <temp dir>/viplab-pcap/<name>.pcap).
   bool capture = true;
   std::optional<std::filesystem::path> pcap_dir;
+  // Handover tolerance for scenarios without their own split_brain_tolerance_ms.
+  double split_brain_tolerance_ms = kDefaultSplitBrainToleranceMs;
 };
 
 struct TimedEvent {
@@ -50,12 +52,15 @@ struct ScenarioResult {
   std::string name;
   std::string file;
   std::string lab_prefix;
-  bool passed = false;
-  std::string error;       // why the run could not be judged (empty when it was)
-  std::string fault;       // what was injected
-  std::string service;     // "standin" or "haproxy"
-  double converge_ms = 0;  // lab start -> ready for the fault
-  double window_ms = 0;    // longest observation allowed after the fault
+  bool passed = false;       // not failed: true for a pass and for an inconclusive run
+  std::string error;         // why the run could not be judged (empty when it was)
+  std::string inconclusive;  // why its checks could not judge what it claims ("" when they
+                             // could); see harness/run_verdict.h
+  std::string fault;         // what was injected
+  std::string service;       // "standin" or "haproxy"
+  double converge_ms = 0;    // lab start -> ready for the fault
+  double window_ms = 0;      // longest observation allowed after the fault
+  double split_brain_tolerance_ms = kDefaultSplitBrainToleranceMs;  // the one applied
   Measurement measured;
   Verdict verdict;
   std::vector<StepResult> steps;         // sequence scenarios: each step, timed

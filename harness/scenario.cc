@@ -310,6 +310,11 @@ Scenario ParseScenario(const std::filesystem::path& file, const json& root) {
   } else {
     f.Fail("startup", fmt::format("'{}' is not staggered or simultaneous", startup));
   }
+  s.split_brain_tolerance_ms = f.Optional<double>("split_brain_tolerance_ms");
+  if (s.split_brain_tolerance_ms &&
+      (*s.split_brain_tolerance_ms < 0 || *s.split_brain_tolerance_ms > 60000)) {
+    f.Fail("split_brain_tolerance_ms", "must be in 0..60000 ms");
+  }
 
   CheckSpec default_check;
   if (f.Has("check")) {

@@ -137,6 +137,9 @@ struct Scenario {
   Expectation expect;
   std::vector<Step> steps;
   bool is_sequence() const { return !steps.empty(); }
+  // Two or more owners for longer than this is split brain (harness/ownership.h); unset: the
+  // CLI's --split-brain-tolerance, default 150 ms.
+  std::optional<double> split_brain_tolerance_ms;
 
   const NodeSpec* FindNode(std::string_view node_name) const;
   // Address of node i (0-based) and of the client: hosts 11, 12, ... and the last usable host.

@@ -42,8 +42,13 @@ std::string OwnerOf(const LabState& s) {
 }  // namespace
 
 StepRunner::StepRunner(Lab& lab, Timeline& timeline, const ClientProbe& probe,
-                       std::function<void(const std::string&)> progress)
-    : lab_(lab), timeline_(timeline), probe_(probe), progress_(std::move(progress)) {}
+                       std::function<void(const std::string&)> progress,
+                       double split_brain_tolerance_ms)
+    : lab_(lab),
+      timeline_(timeline),
+      probe_(probe),
+      progress_(std::move(progress)),
+      split_brain_tolerance_ms_(split_brain_tolerance_ms) {}
 
 StepRunner::~StepRunner() {
   for (auto it = active_.rbegin(); it != active_.rend(); ++it) {
@@ -58,6 +63,22 @@ StepRunner::~StepRunner() {
 void StepRunner::StartPhase(TimePoint at) {
   phase_start_ = at;
   phase_owner_ = OwnerOf(timeline_.State());
+  phases_.push_back({current_step_, at, phase_owner_});
+}
+
+// Each inject and clear step gets the measurement of the phase it started, so a sequence reports
+// split brain, overlaps, outages and stale VIPs per phase as well as for the whole run.
+void StepRunner::MeasurePhases(SequenceResult& seq) const {
+  const TimePoint end = Now();
+  const std::vector<TimelineEvent> events = timeline_.Events();
+  const std::vector<ProbeSample> samples = probe_.Samples();
+  for (size_t i = 0; i < phases_.size(); ++i) {
+    const Phase& phase = phases_[i];
+    const TimePoint until = i + 1 < phases_.size() ? phases_[i + 1].start : end;
+    if (phase.step >= seq.steps.size()) continue;
+    seq.steps[phase.step].measured =
+        Measure(events, samples, phase.start, until, phase.owner_before, split_brain_tolerance_ms_);
+  }
 }
 
 SequenceResult StepRunner::Run(const std::vector<Step>& steps) {
@@ -78,6 +99,7 @@ SequenceResult StepRunner::Run(const std::vector<Step>& steps) {
     }
     const TimePoint start = Now();
     starts.push_back(start);
+    current_step_ = i;
     switch (step.kind) {
       case Step::Kind::kInject:
         Inject(step, out, seq);
@@ -109,6 +131,7 @@ SequenceResult StepRunner::Run(const std::vector<Step>& steps) {
   const TimePoint t0 = seq.first_inject.value_or(starts.empty() ? Now() : starts.front());
   for (size_t i = 0; i < starts.size(); ++i) seq.steps[i].t_ms = MillisBetween(t0, starts[i]);
   for (const StepResult& r : seq.steps) seq.passed = seq.passed && r.passed;
+  MeasurePhases(seq);
   return seq;
 }
 
@@ -182,13 +205,15 @@ bool StepRunner::Wait(const WaitCondition& wait, StepResult& out) {
 }
 
 void StepRunner::Expect(const Expectation& expect, StepResult& out) {
-  const Measurement m =
-      Measure(timeline_.Events(), probe_.Samples(), phase_start_, Now(), phase_owner_);
+  const Measurement m = Measure(timeline_.Events(), probe_.Samples(), phase_start_, Now(),
+                                phase_owner_, split_brain_tolerance_ms_);
   const Verdict v = Judge(expect, m);
   out.description =
       v.checks.empty() ? "nothing to check" : fmt::format("{}", fmt::join(v.checks, "; "));
   out.passed = v.passed;
   out.failures = v.failures;
+  out.checks = v.checks;
+  out.outcome_checks = v.outcome_checks;
   out.measured = m;
 }
 

@@ -30,7 +30,11 @@ struct StepResult {
   bool passed = true;
   bool skipped = false;  // not run because an earlier wait failed
   std::vector<std::string> failures;
-  std::optional<Measurement> measured;  // expect steps: the phase they judged
+  std::vector<std::string> checks;  // expect steps: every check made
+  size_t outcome_checks = 0;        // expect steps: checks of what the faults did (Verdict)
+  // expect steps: the phase they judged, up to the expect; inject and clear steps: the phase
+  // they started, up to the next inject or clear (or the end of the sequence).
+  std::optional<Measurement> measured;
 };
 
 struct SequenceResult {
@@ -43,8 +47,9 @@ struct SequenceResult {
 
 class StepRunner {
  public:
+  // `split_brain_tolerance_ms`: applied to every phase's measurement (harness/ownership.h).
   StepRunner(Lab& lab, Timeline& timeline, const ClientProbe& probe,
-             std::function<void(const std::string&)> progress);
+             std::function<void(const std::string&)> progress, double split_brain_tolerance_ms);
   ~StepRunner();  // clears faults still active (best effort) so teardown starts from a sane lab
 
   SequenceResult Run(const std::vector<Step>& steps);
@@ -59,6 +64,7 @@ class StepRunner {
   bool Wait(const WaitCondition& wait, StepResult& out);
   void Expect(const Expectation& expect, StepResult& out);
   void StartPhase(TimePoint at);
+  void MeasurePhases(SequenceResult& seq) const;
 
   Lab& lab_;
   Timeline& timeline_;
@@ -67,6 +73,14 @@ class StepRunner {
   std::vector<ActiveFault> active_;
   TimePoint phase_start_;
   std::string phase_owner_;
+  double split_brain_tolerance_ms_;
+  struct Phase {
+    size_t step = 0;  // the inject or clear step that started it
+    TimePoint start;
+    std::string owner_before;
+  };
+  std::vector<Phase> phases_;
+  size_t current_step_ = 0;
 };
 
 }  // namespace viplab

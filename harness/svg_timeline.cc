@@ -12,101 +12,6 @@
 namespace viplab {
 namespace {
 
-using nlohmann::json;
-
-struct Event {
-  double t = 0;
-  std::string node;
-  std::string kind;
-  std::string detail;
-};
-
-std::string StringField(const json& j, const char* key) {
-  if (!j.is_object()) return "";
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-double NumberField(const json& j, const char* key, double fallback) {
-  if (!j.is_object()) return fallback;
-  auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : fallback;
-}
-
-std::vector<Event> ReadEvents(const json& scenario) {
-  std::vector<Event> events;
-  auto it = scenario.is_object() ? scenario.find("events") : scenario.end();
-  if (!scenario.is_object() || it == scenario.end() || !it->is_array()) return events;
-  for (const json& e : *it) {
-    if (!e.is_object() || !e.contains("t_ms") || !e["t_ms"].is_number()) continue;
-    events.push_back({e["t_ms"].get<double>(), StringField(e, "node"), StringField(e, "kind"),
-                      StringField(e, "detail")});
-  }
-  std::stable_sort(events.begin(), events.end(),
-                   [](const Event& a, const Event& b) { return a.t < b.t; });
-  return events;
-}
-
-bool IsNodeKind(const std::string& kind) {
-  return kind == "state" || kind == "vip_added" || kind == "vip_removed" ||
-         kind == "process_exit" || kind == "link" || kind == "fault" || kind == "clear";
-}
-
-bool IsNodeName(const std::string& node) {
-  return !node.empty() && node != "client" && node != "lab";
-}
-
-std::string NormalizeState(const std::string& detail) {
-  std::string s;
-  for (char c : detail) s += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (s.rfind("MASTER", 0) == 0) return "MASTER";
-  for (const char* known : {"BACKUP", "FAULT", "STOP", "INIT"}) {
-    if (s == known) return known;
-  }
-  return s.empty() ? "OTHER" : s;
-}
-
-// "prio 150 v3 int 50cs vrid 51" -> 150; -1 when there is no "prio N".
-int ParsePriority(const std::string& detail) {
-  size_t at = detail.find("prio");
-  while (at != std::string::npos) {
-    size_t i = at + 4;
-    while (i < detail.size() && (detail[i] == ' ' || detail[i] == '=' || detail[i] == ':')) ++i;
-    size_t start = i;
-    int value = 0;
-    while (i < detail.size() && std::isdigit(static_cast<unsigned char>(detail[i])) &&
-           i - start < 4) {
-      value = value * 10 + (detail[i] - '0');
-      ++i;
-    }
-    if (i > start) return value;
-    at = detail.find("prio", at + 4);
-  }
-  return -1;
-}
-
-// Appends a span starting at `t`, or relabels the last one when it starts at `t` too.
-void StartSpan(std::vector<TimelineSpan>& spans, TimelineSpan span) {
-  if (!spans.empty() && spans.back().t0 == span.t0) {
-    spans.back() = std::move(span);
-    if (spans.size() >= 2) {
-      TimelineSpan& prev = spans[spans.size() - 2];
-      if (prev.label == spans.back().label && prev.owners == spans.back().owners &&
-          prev.detail == spans.back().detail) {
-        spans.pop_back();
-      }
-    }
-    return;
-  }
-  spans.push_back(std::move(span));
-}
-
-void CloseSpans(std::vector<TimelineSpan>& spans, double t_end) {
-  for (size_t i = 0; i < spans.size(); ++i) {
-    spans[i].t1 = i + 1 < spans.size() ? spans[i + 1].t0 : std::max(t_end, spans[i].t0);
-  }
-}
-
 std::string FormatMs(double ms) {
   if (std::fabs(ms) < 10 && ms != std::round(ms)) return fmt::format("{:.1f}", ms);
   std::string s = fmt::format("{:.0f}", ms);
@@ -121,167 +26,6 @@ std::string Join(const std::vector<std::string>& parts, const char* separator) {
   }
   return out;
 }
-
-}  // namespace
-
-bool NaturalLess(const std::string& a, const std::string& b) {
-  size_t i = 0, j = 0;
-  auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
-  while (i < a.size() && j < b.size()) {
-    if (digit(a[i]) && digit(b[j])) {
-      size_t ie = i, je = j;
-      while (ie < a.size() && digit(a[ie])) ++ie;
-      while (je < b.size() && digit(b[je])) ++je;
-      std::string_view da(a.data() + i, ie - i), db(b.data() + j, je - j);
-      while (da.size() > 1 && da[0] == '0') da.remove_prefix(1);
-      while (db.size() > 1 && db[0] == '0') db.remove_prefix(1);
-      if (da.size() != db.size()) return da.size() < db.size();
-      if (da != db) return da < db;
-      i = ie;
-      j = je;
-    } else {
-      if (a[i] != b[j]) return a[i] < b[j];
-      ++i;
-      ++j;
-    }
-  }
-  return a.size() - i < b.size() - j;
-}
-
-double NiceStep(double span, int target_ticks) {
-  if (!(span > 0) || target_ticks < 1) return 1;
-  double raw = span / target_ticks;
-  double magnitude = std::pow(10, std::floor(std::log10(raw)));
-  double norm = raw / magnitude;
-  double nice = norm < 1.5 ? 1 : norm < 2.25 ? 2 : norm < 3.5 ? 2.5 : norm < 7.5 ? 5 : 10;
-  return nice * magnitude;
-}
-
-TimelineModel BuildTimelineModel(const json& scenario) {
-  TimelineModel model;
-  std::vector<Event> events = ReadEvents(scenario);
-
-  model.t_min = 0;
-  model.t_max = std::max(0.0, NumberField(scenario, "observed_ms", 0));
-  for (const Event& e : events) {
-    model.t_min = std::min(model.t_min, e.t);
-    model.t_max = std::max(model.t_max, e.t);
-  }
-
-  model.view_min = model.t_min;
-  bool fault_at_zero = std::any_of(events.begin(), events.end(), [](const Event& e) {
-    return e.kind == "fault" && std::fabs(e.t) < 1;
-  });
-  if (fault_at_zero) {
-    model.view_min = std::max(model.t_min, -std::max(1500.0, 0.35 * model.t_max));
-  }
-
-  std::set<std::string> nodes;
-  for (const Event& e : events) {
-    if (IsNodeKind(e.kind) && IsNodeName(e.node)) nodes.insert(e.node);
-  }
-  model.nodes.assign(nodes.begin(), nodes.end());
-  std::sort(model.nodes.begin(), model.nodes.end(), NaturalLess);
-
-  // VRRP state bands.
-  for (const std::string& node : model.nodes) {
-    std::vector<TimelineSpan>& spans = model.states[node];
-    spans.push_back({model.t_min, model.t_min, "INIT", {}, ""});
-    for (const Event& e : events) {
-      if (e.node != node) continue;
-      std::string next;
-      if (e.kind == "state") {
-        next = NormalizeState(e.detail);
-      } else if (e.kind == "process_exit" && e.detail.rfind("keepalived", 0) == 0 &&
-                 spans.back().label != "STOP") {
-        next = "EXITED";
-      } else {
-        continue;
-      }
-      if (next != spans.back().label) StartSpan(spans, {e.t, e.t, next, {}, ""});
-    }
-    CloseSpans(spans, model.t_max);
-  }
-
-  // VIP owners.
-  std::set<std::string> owners;
-  model.owners.push_back({model.t_min, model.t_min, "", {}, ""});
-  for (const Event& e : events) {
-    if (!IsNodeName(e.node)) continue;
-    bool changed = false;
-    if (e.kind == "vip_added") changed = owners.insert(e.node).second;
-    if (e.kind == "vip_removed") changed = owners.erase(e.node) > 0;
-    if (!changed) continue;
-    std::vector<std::string> sorted(owners.begin(), owners.end());
-    std::sort(sorted.begin(), sorted.end(), NaturalLess);
-    StartSpan(model.owners, {e.t, e.t, "", sorted, ""});
-  }
-  CloseSpans(model.owners, model.t_max);
-
-  // Client: served by a node / failed (reasons merged while it keeps failing).
-  for (const Event& e : events) {
-    if (e.kind != "client") continue;
-    TimelineSpan span{e.t, e.t, "", {}, ""};
-    const std::string served = "served by ";
-    if (e.detail.rfind(served, 0) == 0) {
-      span.label = "served";
-      span.owners = {e.detail.substr(served.size())};
-    } else {
-      span.label = "failed";
-      std::string reason = e.detail.rfind("failed: ", 0) == 0 ? e.detail.substr(8) : e.detail;
-      span.detail = reason;
-    }
-    if (!model.client.empty() && model.client.back().label == span.label &&
-        model.client.back().owners == span.owners) {
-      std::string& detail = model.client.back().detail;
-      if (span.label == "failed" && detail.find(span.detail) == std::string::npos &&
-          detail.size() < 200) {
-        detail += "; " + span.detail;
-      }
-      continue;
-    }
-    StartSpan(model.client, std::move(span));
-  }
-  CloseSpans(model.client, model.t_max);
-
-  // Markers and adverts.
-  std::map<std::string, AdvertLane> lanes;
-  for (const Event& e : events) {
-    if (e.kind == "fault") {
-      model.faults.push_back({e.t, e.node, e.kind, e.detail});
-    } else if (e.kind == "clear") {
-      model.clears.push_back({e.t, e.node, e.kind, e.detail});
-    } else if ((e.kind == "process_exit" || e.kind == "link" || e.kind == "garp") &&
-               nodes.count(e.node)) {
-      model.node_marks.push_back({e.t, e.node, e.kind, e.detail});
-    } else if (e.kind == "advert") {
-      std::string sender = e.node.empty() ? "?" : e.node;
-      AdvertLane& lane = lanes[sender];
-      lane.sender = sender;
-      int priority = ParsePriority(e.detail);
-      bool dropped = e.detail.find(" ttl ") != std::string::npos ||
-                     e.detail.find("bad checksum") != std::string::npos;
-      if (lane.runs.empty() || lane.runs.back().priority != priority ||
-          lane.runs.back().dropped != dropped) {
-        lane.runs.push_back({priority, dropped, {}, e.detail});
-      }
-      lane.runs.back().times.push_back(e.t);
-    }
-  }
-  for (const std::string& node : model.nodes) {
-    auto it = lanes.find(node);
-    if (it == lanes.end()) continue;
-    model.adverts.push_back(std::move(it->second));
-    lanes.erase(it);
-  }
-  std::vector<std::string> others;
-  for (const auto& [sender, lane] : lanes) others.push_back(sender);
-  std::sort(others.begin(), others.end(), NaturalLess);
-  for (const std::string& sender : others) model.adverts.push_back(std::move(lanes[sender]));
-  return model;
-}
-
-namespace {
 
 // Geometry of the SVG, in viewBox units.
 constexpr double kWidth = 1200;
@@ -427,9 +171,11 @@ std::string RenderTimelineSvg(const TimelineModel& model, const std::string& id)
         }
         for (const TimelineMark& m : model.node_marks) {
           if (m.node != row.key || m.t < scale.t_min) continue;
-          std::string title =
-              fmt::format("{}: {}{} at {} ms", m.node, m.kind == "garp" ? "gratuitous ARP " : "",
-                          m.detail, FormatMs(m.t));
+          std::string title = fmt::format("{}: {}{} at {} ms", m.node,
+                                          m.kind == "garp"    ? "gratuitous ARP "
+                                          : m.kind == "power" ? "power "
+                                                              : "",
+                                          m.detail, FormatMs(m.t));
           out += fmt::format(
               R"(<circle class="ev ev-{}" cx="{}" cy="{}" r="{}"><title>{}</title></circle>)",
               m.kind == "link"   ? "link"
@@ -488,18 +234,21 @@ std::string RenderTimelineSvg(const TimelineModel& model, const std::string& id)
         for (const TimelineSpan& s : model.owners) {
           if (s.t1 <= scale.t_min) continue;
           std::string who = Join(s.owners, "+");
+          const std::string stale = s.detail.empty() ? "" : " (" + s.detail + ")";
           if (s.owners.empty()) {
             SpanRect(out, X(s.t0), X(s.t1), row.y + 0.5, row.h - 1, "own-none",
-                     "no VIP owner, " + Range(s), "", false);
+                     "no VIP owner" + stale + ", " + Range(s), "", false);
           } else if (s.owners.size() == 1) {
             int index = NodeIndex(model, who);
             SpanRect(out, X(s.t0), X(s.t1), row.y, row.h,
                      index < 0 ? "own own-x" : fmt::format("own own-n{}", index % 6),
-                     fmt::format("VIP on {}, {}", who, Range(s)), who, true);
+                     fmt::format("VIP on {}{}, {}", who, stale, Range(s)), who, true);
           } else {
-            SpanRect(out, X(s.t0), X(s.t1), row.y, row.h, "own split",
-                     fmt::format("SPLIT BRAIN: VIP on {}, {}", who, Range(s)), "split brain " + who,
-                     true, 2);
+            const bool split = s.label == "split brain";
+            SpanRect(out, X(s.t0), X(s.t1), row.y, row.h, split ? "own split" : "own handover",
+                     fmt::format("{}: VIP on {}{}, {}", split ? "SPLIT BRAIN" : "handover overlap",
+                                 who, stale, Range(s)),
+                     s.label + " " + who, true, 2);
           }
         }
         out += "</g>";
@@ -565,11 +314,17 @@ std::string RenderTimelineLegendSvg() {
     const char* cls;
     const char* label;
   };
-  const Item items[] = {{"st-INIT", "INIT"},           {"st-BACKUP", "BACKUP"},
-                        {"st-MASTER", "MASTER"},       {"st-FAULT", "FAULT"},
-                        {"st-STOP", "STOP"},           {"st-EXITED", "keepalived exited"},
-                        {"own own-n0", "VIP owner"},   {"own split", "split brain"},
-                        {"cl cl-n0", "client served"}, {"cl cl-failed", "client failed"}};
+  const Item items[] = {{"st-INIT", "INIT"},
+                        {"st-BACKUP", "BACKUP"},
+                        {"st-MASTER", "MASTER"},
+                        {"st-FAULT", "FAULT"},
+                        {"st-STOP", "STOP"},
+                        {"st-EXITED", "keepalived exited"},
+                        {"own own-n0", "VIP owner"},
+                        {"own split", "split brain"},
+                        {"own handover", "handover"},
+                        {"cl cl-n0", "client served"},
+                        {"cl cl-failed", "client failed"}};
   std::string out;
   double x = 4;
   for (const Item& item : items) {

@@ -6,11 +6,13 @@
 // under it the adverts that node sent (`advert` events "prio 150 v3 int 50cs vrid 51", one tick
 // each, labelled with the priority whenever it changes; adverts keepalived drops — " ttl N",
 // " bad checksum" — in their own colour), advert lanes of senders that are not nodes (an IP),
-// the VIP owner(s)
-// (two or more at once: split brain), and the client (served by a node / failed). Vertical
+// the VIP owner(s) (harness/ownership.h: a node powered off or paused owns nothing; two or more at
+// once for longer than the scenario's split_brain_tolerance_ms, default 150 ms: split brain,
+// shorter: a handover), and the client (served by a node / failed). Vertical
 // markers: each `fault` (the first at t = 0) and `clear`; failed-client spans after the fault
-// are shaded across all rows as outages; process exits, link changes and gratuitous ARPs
-// (`garp`) of a node are dots on its band. The time axis is in ms relative to the fault.
+// are shaded across all rows as outages; process exits, link changes, power events and
+// gratuitous ARPs (`garp`) of a node are dots on its band. The time axis is in ms relative to the
+// fault.
 #pragma once
 
 #include <map>
@@ -24,12 +26,14 @@ namespace viplab {
 struct TimelineSpan {
   double t0 = 0;
   double t1 = 0;
-  std::string label;                // state ("MASTER"), "served"/"failed", or "" (owner row)
+  // State ("MASTER"), "served"/"failed"; owner row: "split brain" or "handover" for two or more
+  // owners, else "".
+  std::string label;
   std::vector<std::string> owners;  // owner row: the VIP owners (sorted); client row: the node
-  std::string detail;               // tooltip text beyond the label (client failure reasons)
+  std::string detail;  // tooltip text beyond the label (client failure reasons, stale VIPs)
 };
 
-// A point event drawn as a marker: fault, clear, process_exit, link, garp.
+// A point event drawn as a marker: fault, clear, process_exit, link, garp, power.
 struct TimelineMark {
   double t = 0;
   std::string node;
@@ -60,10 +64,11 @@ struct TimelineModel {
   std::vector<std::string> nodes;                           // naturally sorted (lb2 < lb10)
   std::map<std::string, std::vector<TimelineSpan>> states;  // node -> spans covering the range
   std::vector<TimelineSpan> owners;                         // covering the range
-  std::vector<TimelineSpan> client;                         // from the first client event
+  bool split_brain = false;          // an owner episode longer than the tolerance (see `owners`)
+  std::vector<TimelineSpan> client;  // from the first client event
   std::vector<TimelineMark> faults;
   std::vector<TimelineMark> clears;
-  std::vector<TimelineMark> node_marks;  // process_exit, link and garp events of nodes
+  std::vector<TimelineMark> node_marks;  // process_exit, link, garp and power events of nodes
   std::vector<AdvertLane> adverts;       // lanes of known nodes first, in node order
   double outage_start = 0;               // failed-client spans are outages from here (t = 0)
 };

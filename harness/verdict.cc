@@ -19,7 +19,9 @@ std::string FormatBound(const Bound& b) {
 
 Verdict Judge(const Expectation& expect, const Measurement& m) {
   Verdict v;
-  auto check = [&](bool ok, std::string what) {
+  // `outcome`: the check tests what the fault did (all but owner_before).
+  auto check = [&](bool ok, std::string what, bool outcome = true) {
+    if (outcome) ++v.outcome_checks;
     v.checks.push_back(what);
     if (!ok) {
       v.passed = false;
@@ -27,9 +29,10 @@ Verdict Judge(const Expectation& expect, const Measurement& m) {
     }
   };
   if (expect.owner_before) {
-    check(*expect.owner_before == m.owner_before,
-          fmt::format("owner_before: expected {}, measured {}", *expect.owner_before,
-                      m.owner_before));
+    check(
+        *expect.owner_before == m.owner_before,
+        fmt::format("owner_before: expected {}, measured {}", *expect.owner_before, m.owner_before),
+        false);
   }
   if (expect.owner_after) {
     const std::string measured =
@@ -38,10 +41,11 @@ Verdict Judge(const Expectation& expect, const Measurement& m) {
           fmt::format("owner_after: expected {}, measured {}", *expect.owner_after, measured));
   }
   if (expect.split_brain) {
-    const bool seen = m.dual_owner_ms > 0;
-    check(*expect.split_brain == seen,
-          fmt::format("split_brain: expected {}, measured {} (two owners for {:.0f} ms)",
-                      *expect.split_brain, seen, m.dual_owner_ms));
+    check(*expect.split_brain == m.split_brain,
+          fmt::format("split_brain: expected {}, measured {} (split brain {:.0f} ms, handover "
+                      "overlap {:.0f} ms; tolerance {:g} ms)",
+                      *expect.split_brain, m.split_brain, m.split_brain_ms, m.handover_overlap_ms,
+                      m.split_brain_tolerance_ms));
   }
   if (expect.vip_moved) {
     check(*expect.vip_moved == m.vip_moved,

@@ -17,6 +17,7 @@
 
 #include "harness/html_escape.h"
 #include "harness/latency_chart.h"
+#include "harness/ownership.h"
 #include "harness/svg_timeline.h"
 
 namespace viplab {
@@ -439,6 +440,85 @@ TEST(HtmlReport, SplitBrainHighlightedOnlyWhenOwnersOverlap) {
   EXPECT_TRUE(XPath(doc, "//tr[@data-name='a/ok']//span[@class='tag']").empty());
 }
 
+// One definition of split brain: an overlap up to the tolerance is a handover, in the SVG and in
+// the summary's tag, however old the report.
+TEST(HtmlReport, ShortOverlapIsAHandoverLongOneSplitBrain) {
+  json handover = CleanHandoverScenario("a/handover", 600);
+  handover["events"] = json::array({
+      Event(-1000, "lb1", "state", "MASTER"),
+      Event(-999, "lb1", "vip_added", "10.77.0.200/24"),
+      Event(0, "lb1", "fault", "SIGTERM to keepalived on lb1"),
+      Event(600, "lb2", "vip_added", "10.77.0.200/24"),
+      Event(640, "lb1", "vip_removed", "10.77.0.200/24"),
+  });
+  handover["dual_owner_ms"] = 40;
+  handover["split_brain"] = true;  // an old report: any overlap was split brain
+  json tight = handover;
+  tight["name"] = "a/tight";
+  tight["split_brain_tolerance_ms"] = 20;
+  tight["split_brain_ms"] = 40;
+  TimelineModel m = BuildTimelineModel(handover);
+  EXPECT_FALSE(m.split_brain);
+  ASSERT_EQ(m.owners.size(), 4u);
+  EXPECT_EQ(m.owners[2].label, "handover");
+  EXPECT_TRUE(BuildTimelineModel(tight).split_brain);
+  Page page = Render(Report({handover, tight, SplitBrainScenario("a/split")}));
+  xmlDoc* doc = page.doc.get();
+  ASSERT_TRUE(doc);
+  std::vector<xmlNode*> rect = XPath(doc, "//svg[@id='tl-1']//rect[@class='own handover']");
+  ASSERT_EQ(rect.size(), 1u);
+  EXPECT_THAT(Text(rect[0]), HasSubstr("handover overlap: VIP on lb1+lb2, 600 → 640 ms (40 ms)"));
+  EXPECT_TRUE(XPath(doc, "//svg[@id='tl-1']//rect[@class='own split']").empty());
+  EXPECT_EQ(XPath(doc, "//svg[@id='tl-2']//rect[@class='own split']").size(), 1u);
+  EXPECT_TRUE(XPath(doc, "//tr[@data-name='a/handover']//span[@class='tag']").empty());
+  EXPECT_EQ(XPath(doc, "//tr[@data-name='a/tight']//span[@class='tag']").size(), 1u);
+  EXPECT_EQ(XPath(doc, "//tr[@data-name='a/split']//span[@class='tag']").size(), 1u);
+}
+
+// A powered-off node's VIP is stale: no owner, and the tooltip says why.
+TEST(HtmlReport, StaleVipOfAPoweredOffNodeIsNoOwner) {
+  json s = CleanHandoverScenario("a/node-crash", 1500);
+  s["events"] = json::array({
+      Event(-999, "lb1", "vip_added", "10.77.0.200/24"),
+      Event(0, "lb1", "fault", "power-off of lb1"),
+      Event(0.5, "lb1", "power", "off"),
+      Event(1500, "lb2", "vip_added", "10.77.0.200/24"),
+  });
+  TimelineModel m = BuildTimelineModel(s);
+  std::vector<std::vector<std::string>> owners;
+  for (const TimelineSpan& span : m.owners) owners.push_back(span.owners);
+  EXPECT_EQ(owners, (std::vector<std::vector<std::string>>{{"lb1"}, {}, {"lb2"}}));
+  EXPECT_EQ(m.owners[1].detail, "stale VIP on lb1");
+  EXPECT_FALSE(m.split_brain);
+  ASSERT_EQ(m.node_marks.size(), 1u);
+  EXPECT_EQ(m.node_marks[0].kind, "power");
+  Page page = Render(Report({s}));
+  ASSERT_TRUE(page.doc);
+  std::vector<xmlNode*> none = XPath(page.doc.get(), "//svg[@id='tl-1']//rect[@class='own-none']");
+  ASSERT_FALSE(none.empty());
+  EXPECT_THAT(Text(none.back()), HasSubstr("no VIP owner (stale VIP on lb1), 0.5 → 1500 ms"));
+}
+
+TEST(HtmlReport, InconclusiveIsCountedApartWithItsReason) {
+  json unjudged = CleanHandoverScenario("a/unjudged", 600);
+  unjudged["verdict"] = "inconclusive";
+  unjudged["verdict_reason"] = "the sequence has no expect step, so nothing was checked";
+  json ok = CleanHandoverScenario("a/ok", 600);
+  ok["verdict"] = "pass";
+  Page page = Render(Report({ok, unjudged}));
+  xmlDoc* doc = page.doc.get();
+  ASSERT_TRUE(doc);
+  EXPECT_EQ(Text(XPath(doc, "//div[@class='total pass']/b")[0]), "1");
+  EXPECT_EQ(Text(XPath(doc, "//div[@class='total fail']/b")[0]), "0");
+  EXPECT_EQ(Text(XPath(doc, "//div[@class='total inc']/b")[0]), "1");
+  EXPECT_EQ(XPath(doc, "//tr[@data-name='a/unjudged']//span[@class='badge inconclusive']").size(),
+            1u);
+  EXPECT_THAT(Text(XPath(doc, "//section[@class='scn inconclusive']//p[@class='inc-msg']")[0]),
+              HasSubstr("inconclusive: the sequence has no expect step"));
+  EXPECT_EQ(XPath(doc, "//section[@class='scn inconclusive']/details[@open='open']").size(), 1u);
+  EXPECT_THAT(Text(XPath(doc, "//title")[0]), HasSubstr("0 failed"));
+}
+
 TEST(HtmlReport, HostileNamesAndLogsAreEscaped) {
   json s = SplitBrainScenario(R"(x/<script>alert(1)</script>&"'<b>)");
   s["passed"] = false;
@@ -497,10 +577,17 @@ TEST_P(RealReport, RendersWellFormedSelfContainedPage) {
         << s["name"];
     EXPECT_EQ(XPath(doc, fmt::format("//svg[@id='{}']/g[@class='mk mk-fault']", svg)).size(), 1u)
         << s["name"];
-    // Split brain in the report <=> a split span in the owner row.
+    // Two owners in the report <=> a split or handover span in the owner row; a split one only
+    // when some overlap lasted longer than the default tolerance.
     bool dual = s.value("dual_owner_ms", 0.0) > 0;
-    bool drawn = !XPath(doc, fmt::format("//svg[@id='{}']//rect[@class='own split']", svg)).empty();
+    bool drawn = !XPath(doc, fmt::format("//svg[@id='{0}']//rect[@class='own split' or "
+                                         "@class='own handover']",
+                                         svg))
+                      .empty();
     EXPECT_EQ(drawn, dual) << s["name"];
+    if (!XPath(doc, fmt::format("//svg[@id='{}']//rect[@class='own split']", svg)).empty()) {
+      EXPECT_GT(s.value("dual_owner_ms", 0.0), kDefaultSplitBrainToleranceMs) << s["name"];
+    }
     // The summary row links to the section and shows the verdict.
     std::vector<xmlNode*> link =
         XPath(doc, fmt::format("//table[@id='summary-table']/tbody/tr[{}]/td[2]/a", i + 1));

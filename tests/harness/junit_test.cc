@@ -32,7 +32,8 @@ using ::testing::Not;
 
 const std::filesystem::path kData = std::filesystem::path(VIPLAB_SOURCE_DIR) / "tests/harness/data";
 
-// The golden report: [0] passed, [1] failed (judged by the oracle), [2] error, [3] sequence.
+// The golden report: [0] passed, [1] failed (judged by the oracle), [2] error, [3] sequence,
+// [4] inconclusive (a low-confidence oracle prediction checks only owner_before).
 json Golden() { return LoadReport(kData / "report-v1.json"); }
 
 // --- libxml2: parse, validate against the XSD, query with XPath ---------------------------------
@@ -131,7 +132,7 @@ TEST(JunitXsd, ParsesAndRejectsInvalidDocuments) {
                                 R"(classname="catalog")")),
               Not(IsEmpty()));
   // A count that is not a number.
-  EXPECT_THAT(XsdErrors(Replace(valid, R"(tests="4")", R"(tests="four")")), Not(IsEmpty()));
+  EXPECT_THAT(XsdErrors(Replace(valid, R"(tests="5")", R"(tests="five")")), Not(IsEmpty()));
   // <failure> after <system-out>, and an element JUnit does not have.
   EXPECT_THAT(
       XsdErrors(Replace(valid, "</system-out>", "</system-out><failure message=\"late\"/>")),
@@ -180,7 +181,7 @@ TEST(Junit, AllPassReport) {
 TEST(Junit, FailureCarriesMeasuredVsExpectedAndTheOraclesReasons) {
   const std::string xml = RenderJunit(Golden());
   EXPECT_THAT(XsdErrors(xml), IsEmpty()) << xml;
-  EXPECT_EQ(XPath(xml, fmt::format("string({}/@tests)", kSuite)), "4");
+  EXPECT_EQ(XPath(xml, fmt::format("string({}/@tests)", kSuite)), "5");
   EXPECT_EQ(XPath(xml, fmt::format("string({}/@failures)", kSuite)), "1");
   EXPECT_EQ(XPath(xml, fmt::format("string({}/@errors)", kSuite)), "1");
   EXPECT_EQ(XPath(xml, "count(//failure)"), "1");
@@ -217,6 +218,28 @@ TEST(Junit, ErrorWhenTheRunCouldNotBeJudged) {
               HasSubstr("Oracle: no prediction"));
   EXPECT_THAT(XPath(xml, "string(" + Case("lone-node", "/system-out") + ")"),
               HasSubstr("Measured: owner none -> none; failover -;"));
+}
+
+// Inconclusive: skipped with the reason, counted as skipped (not as passed, failed or errored).
+TEST(Junit, InconclusiveIsSkippedWithTheReason) {
+  const std::string xml = RenderJunit(Golden());
+  EXPECT_THAT(XsdErrors(xml), IsEmpty()) << xml;
+  EXPECT_EQ(XPath(xml, fmt::format("string({}/@skipped)", kSuite)), "1");
+  EXPECT_EQ(XPath(xml, "string(/testsuites/@skipped)"), "1");
+  EXPECT_EQ(XPath(xml, "count(//skipped)"), "1");
+  EXPECT_EQ(XPath(xml, "string(" + Case("node-crash", "/skipped/@message") + ")"),
+            "inconclusive: the oracle's prediction has low confidence, so only owner_before (the "
+            "initial election) was checked, not what the fault did");
+  EXPECT_EQ(
+      XPath(xml, "count(" + Case("node-crash", "/failure | ") + Case("node-crash", "/error") + ")"),
+      "0");
+  EXPECT_THAT(XPath(xml, "string(" + Case("node-crash", "/system-out") + ")"),
+              HasSubstr("outage 1710.0 ms (total 1730.0 ms); dual owner 0.0 ms (split brain 0.0 "
+                        "ms, handover overlap 0.0 ms; tolerance 40.0 ms); stale VIP 4100.0 ms"));
+  // Reports from before `verdict` existed have no inconclusive runs.
+  json old = Golden();
+  for (json& scenario : old["scenarios"]) scenario.erase("verdict");
+  EXPECT_EQ(XPath(RenderJunit(old), "count(//skipped)"), "0");
 }
 
 TEST(Junit, AwkwardCharactersAreEscapedOrReplaced) {
@@ -374,6 +397,18 @@ TEST_F(ReportCli, RunAndMatrixOfferJunit) {
     EXPECT_EQ(cli.Wait(), 0);
     EXPECT_THAT(cli.output(), HasSubstr("--junit")) << command;
   }
+}
+
+TEST_F(ReportCli, RunAndMatrixOfferStrictAndSplitBrainTolerance) {
+  for (const char* command : {"run", "matrix"}) {
+    CliProcess cli({command, "--help"});
+    EXPECT_EQ(cli.Wait(), 0);
+    EXPECT_THAT(cli.output(), HasSubstr("--strict")) << command;
+    EXPECT_THAT(cli.output(), HasSubstr("--split-brain-tolerance")) << command;
+  }
+  CliProcess bad({"run", "cases/issue-2599", "--split-brain-tolerance", "-5"});
+  EXPECT_EQ(bad.Wait(), 2);
+  EXPECT_THAT(bad.output(), HasSubstr("--split-brain-tolerance"));
 }
 
 }  // namespace

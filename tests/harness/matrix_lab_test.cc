@@ -8,6 +8,7 @@
 
 #include "harness/environment.h"
 #include "harness/matrix.h"
+#include "harness/run_verdict.h"
 #include "harness/runner.h"
 #include "harness/sharding.h"
 #include "lab_checks.h"
@@ -59,6 +60,12 @@ TEST_P(MatrixSubset, MeasurementAgreesWithTheOracle) {
   EXPECT_EQ(result.judged_by, "oracle");
   ASSERT_TRUE(result.prediction.has_value());
   EXPECT_TRUE(result.passed) << Describe(result);
+  // The subset is judged on what the fault did: a prediction that degraded to low confidence
+  // (only owner_before checked) would make the run inconclusive, not a pass.
+  EXPECT_NE(result.prediction->confidence, Confidence::kLow) << Describe(result);
+  EXPECT_EQ(VerdictOf(result), RunVerdict::kPass) << result.inconclusive << "\n"
+                                                  << Describe(result);
+  EXPECT_GE(result.verdict.outcome_checks, 1u);
   EXPECT_THAT(testing::LabLeftovers(result.lab_prefix), ::testing::IsEmpty());
   EXPECT_THAT(testing::ChildProcesses(), ::testing::IsEmpty());
 }

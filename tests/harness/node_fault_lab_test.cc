@@ -185,7 +185,7 @@ TEST_F(NodeFaultLab, NodeCrashIsAPowerOffAndItsClearACleanBoot) {
 
   // lb2 owns the VIP alone: the stale VIP on lb1 is no second owner.
   ASSERT_TRUE(WaitFor("lb2", "MASTER", "", 4s)) << Dump();
-  EXPECT_THAT(timeline_.State().stale_vip, ElementsAre("lb1"));
+  EXPECT_THAT(timeline_.State().stale_vips, ElementsAre("lb1"));
   EXPECT_THAT(WhoHas(Vip()), ElementsAre(macs_["lb2"]));
 
   const TimePoint clear_at = Now();
@@ -232,7 +232,7 @@ TEST_F(NodeFaultLab, NodeFreezeIsAPausedVmSilentBothWaysUntilTheThaw) {
 
   ASSERT_TRUE(WaitFor("lb2", "MASTER", "", 4s)) << Dump();
   EXPECT_TRUE(VipConfiguredOn("lb1"));
-  EXPECT_THAT(timeline_.State().stale_vip, ElementsAre("lb1"));
+  EXPECT_THAT(timeline_.State().stale_vips, ElementsAre("lb1"));
   EXPECT_THAT(WhoHas(Vip()), ElementsAre(macs_["lb2"]));
 
   const TimePoint clear_at = Now();

@@ -68,6 +68,20 @@ TEST(ProgressPrinterTest, ColourModeColoursVerdictsAndShowsWhatRuns) {
   EXPECT_THAT(out.str(), HasSubstr("\r\033[K"));  // the status line is redrawn, not appended
 }
 
+TEST(ProgressPrinterTest, InconclusiveHasItsOwnWordAndReasonEvenWhenQuiet) {
+  ScenarioResult r = Result("a/unjudged", true);
+  r.inconclusive = "only owner_before (the initial election) was checked";
+  EXPECT_THAT(SummaryLine(r), ::testing::StartsWith("INCONCLUSIVE  a/unjudged"));
+  EXPECT_THAT(SummaryLine(r),
+              HasSubstr("not judged: only owner_before (the initial election) was checked"));
+  std::ostringstream out;
+  ProgressPrinter printer(out, 2, {.color = true, .quiet = true});
+  printer.Finished(0, Result("a/ok", true));
+  printer.Finished(1, r);
+  EXPECT_THAT(out.str(), Not(HasSubstr("a/ok")));
+  EXPECT_THAT(out.str(), HasSubstr("\033[33mINCONCLUSIVE\033[0m  a/unjudged"));
+}
+
 TEST(ProgressPrinterTest, NoColorDisablesColour) {
   ::setenv("NO_COLOR", "1", 1);
   EXPECT_FALSE(ShouldColor(STDOUT_FILENO));

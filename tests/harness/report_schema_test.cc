@@ -85,12 +85,14 @@ ScenarioResult PassedResult() {
   r.measured.release_ms = 3.21;
   r.measured.outage_ms = 620.0;
   r.measured.no_owner_ms = 609.1;
+  r.measured.outage_total_ms = 620.0;
   r.measured.probes = 231;
   r.measured.probes_failed = 62;
   r.measured.observed_ms = 2314.0;
   r.verdict.checks = {"owner_before: expected lb1, measured lb1",
                       "owner_after: expected lb2, measured lb2",
                       "failover_ms: expected 300..1200, measured 612.3"};
+  r.verdict.outcome_checks = 2;
   Prediction p;
   p.fault = r.fault;
   p.target = "lb1";
@@ -134,6 +136,8 @@ ScenarioResult FailedResult() {
   r.measured.owners_after = {"lb1", "lb2"};
   r.measured.failover_ms = 2412.06;
   r.measured.dual_owner_ms = 3197.3;
+  r.measured.split_brain = true;
+  r.measured.split_brain_ms = 3197.3;
   r.measured.outage_ms = 0.0;
   r.measured.probes = 561;
   r.measured.observed_ms = 5609.4;
@@ -142,6 +146,7 @@ ScenarioResult FailedResult() {
                       "failover_ms: expected 1294.7..2004.7, measured 2412.1",
                       "split_brain: expected true, measured true"};
   r.verdict.failures = {"failover_ms: expected 1294.7..2004.7, measured 2412.1"};
+  r.verdict.outcome_checks = 2;
   r.prediction = CrashPrediction();
   r.expected.owner_before = "lb1";
   r.expected.failover_ms = Bound{1294.7, 2004.7};
@@ -189,13 +194,30 @@ ScenarioResult SequenceResult() {
   r.measured.owners_after = {"lb1"};
   r.measured.owner_after = "lb1";
   r.measured.outage_ms = 1811.0;
+  r.measured.outage_total_ms = 1811.0;
+  r.measured.dual_owner_ms = 12.4;
+  r.measured.handover_overlap_ms = 12.4;
   r.judged_by = "expect";
   r.prediction = CrashPrediction();
   r.prediction->release_ms = Bound{std::nullopt, 100.0};
   r.prediction->confidence = Confidence::kMedium;
-  StepResult inject{0, "inject", "SIGSTOP to keepalived on lb1", 0.0, 2.5, true, false, {}, {}};
-  StepResult wait{1, "wait", "owner == lb2 within 5000 ms", 2.5, 1850.3, true, false, {}, {}};
-  StepResult expect{2, "expect", "owner_after lb2", 1852.8, 0.2, true, false, {}, {}};
+  r.verdict.checks = {"step 3 (expect): owner_after: expected lb2, measured lb2"};
+  r.verdict.outcome_checks = 1;
+  auto step = [](size_t index, const char* kind, const char* description, double t_ms,
+                 double duration_ms) {
+    StepResult s;
+    s.index = index;
+    s.kind = kind;
+    s.description = description;
+    s.t_ms = t_ms;
+    s.duration_ms = duration_ms;
+    return s;
+  };
+  StepResult inject = step(0, "inject", "SIGSTOP to keepalived on lb1", 0.0, 2.5);
+  StepResult wait = step(1, "wait", "owner == lb2 within 5000 ms", 2.5, 1850.3);
+  StepResult expect = step(2, "expect", "owner_after lb2", 1852.8, 0.2);
+  expect.checks = {"owner_after: expected lb2, measured lb2"};
+  expect.outcome_checks = 1;
   Measurement phase;
   phase.owner_before = "lb1";
   phase.owners_after = {"lb2"};
@@ -204,22 +226,73 @@ ScenarioResult SequenceResult() {
   phase.failover_ms = 1849.9;
   phase.dual_owner_ms = 0;
   expect.measured = phase;
-  StepResult clear{3, "clear", "SIGCONT to keepalived on lb1", 1853.0, 1.0, true, false, {}, {}};
-  StepResult hold{4, "hold", "hold 1000 ms", 1854.0, 0, true, true, {}, {}};
+  // The clear's phase: lb1 thaws and takes the VIP back, overlapping lb2 for 12.4 ms.
+  StepResult clear = step(3, "clear", "SIGCONT to keepalived on lb1", 1853.0, 1.0);
+  Measurement back;
+  back.owner_before = "lb2";
+  back.owners_after = {"lb1"};
+  back.owner_after = "lb1";
+  back.vip_moved = true;
+  back.failover_ms = 40.2;
+  back.release_ms = 52.6;
+  back.dual_owner_ms = 12.4;
+  back.handover_overlap_ms = 12.4;
+  back.outage_ms = 0;
+  clear.measured = back;
+  StepResult hold = step(4, "hold", "hold 1000 ms", 1854.0, 0);
+  hold.skipped = true;
   r.steps = {inject, wait, expect, clear, hold};
   r.wall_ms = 9000.0;
   return r;
 }
 
+// Inconclusive: every check held, but a low-confidence oracle prediction checks only
+// owner_before; a node crash leaves a stale VIP on the powered-off lb1.
+ScenarioResult InconclusiveResult() {
+  ScenarioResult r;
+  r.name = "nopreempt/none/node-crash";
+  r.file = "cases/matrix.json";
+  r.passed = true;
+  r.fault = "power-off of lb1 (node crash)";
+  r.service = "standin";
+  r.split_brain_tolerance_ms = 40;
+  r.measured.owner_before = "lb1";
+  r.measured.owners_after = {"lb2"};
+  r.measured.owner_after = "lb2";
+  r.measured.vip_moved = true;
+  r.measured.failover_ms = 1702.3;
+  r.measured.release_ms = 0.1;
+  r.measured.stale_vip_ms = 4100.0;
+  r.measured.no_owner_ms = 1702.2;
+  r.measured.outage_ms = 1710.0;
+  r.measured.outage_total_ms = 1730.0;
+  r.measured.split_brain_tolerance_ms = 40;
+  r.measured.observed_ms = 4100.0;
+  r.verdict.checks = {"owner_before: expected lb1, measured lb1"};
+  r.prediction = CrashPrediction();
+  r.prediction->confidence = Confidence::kLow;
+  r.expected.owner_before = "lb1";
+  r.judged_by = "oracle";
+  r.inconclusive =
+      "the oracle's prediction has low confidence, so only owner_before (the initial election) "
+      "was checked, not what the fault did";
+  r.events = {{0.0, "lb1", "fault", r.fault},
+              {0.1, "lb1", "power", "off"},
+              {1702.3, "lb2", "vip_added", "10.77.0.200/24"}};
+  r.wall_ms = 8000.0;
+  return r;
+}
+
 json SyntheticReport() {
   const std::vector<ScenarioResult> results = {PassedResult(), FailedResult(), ErrorResult(),
-                                               SequenceResult()};
+                                               SequenceResult(), InconclusiveResult()};
   const std::vector<Scenario> scenarios = {
       MakeScenario("catalog/keepalived-stop", "keepalived stops gracefully on the master"),
       MakeScenario("nopreempt/script-w2/keepalived-crash", "matrix: nopreempt x script x w2",
                    Startup::kSimultaneous),
       MakeScenario("lone-node", "a single node that never becomes master"),
-      MakeScenario("failback/preempt-delay", "the master freezes and thaws")};
+      MakeScenario("failback/preempt-delay", "the master freezes and thaws"),
+      MakeScenario("nopreempt/none/node-crash", "matrix: nopreempt x none, node crash")};
   json report = BuildReport(results, scenarios, {"2026-11-25T21:34:27Z", 30123.45, 2});
   report["version"] = "0.0.0-test";  // the golden file must not change with the project version
   return report;
@@ -249,7 +322,7 @@ TEST(ReportSchema, EveryRequiredKeyIsEmitted) {
     EXPECT_TRUE(report.contains(key.get<std::string>())) << "top level: " << key;
   }
   const json& scenario_schema = schema["$defs"]["scenario"];
-  ASSERT_EQ(report["scenarios"].size(), 4u);
+  ASSERT_EQ(report["scenarios"].size(), 5u);
   for (const json& scenario : report["scenarios"]) {
     for (const json& key : scenario_schema["required"]) {
       EXPECT_TRUE(scenario.contains(key.get<std::string>())) << scenario["name"] << ": " << key;
@@ -305,6 +378,41 @@ TEST(ReportSchema, NullableFieldsAreExercisedBothWays) {
   EXPECT_TRUE(s[3]["steps"][2].contains("measured"));
   EXPECT_FALSE(s[3]["steps"][0].contains("measured"));
   EXPECT_EQ(s[3]["steps"][0]["index"], 1);
+  EXPECT_TRUE(s[0]["verdict_reason"].is_null());
+  EXPECT_TRUE(s[4]["verdict_reason"].is_string());
+}
+
+// One verdict word per scenario, consistent with passed and error.
+TEST(ReportSchema, VerdictWordFollowsErrorPassedAndInconclusive) {
+  const json report = SyntheticReport();
+  const json& s = report["scenarios"];
+  EXPECT_EQ(s[0]["verdict"], "pass");
+  EXPECT_EQ(s[1]["verdict"], "fail");
+  EXPECT_EQ(s[2]["verdict"], "error");
+  EXPECT_EQ(s[3]["verdict"], "pass");
+  EXPECT_EQ(s[4]["verdict"], "inconclusive");
+  EXPECT_EQ(s[4]["passed"], true);  // "not failed"
+  EXPECT_THAT(s[4]["verdict_reason"].get<std::string>(), ::testing::HasSubstr("low confidence"));
+  EXPECT_EQ(report["passed"], false);
+}
+
+// The ownership and split-brain fields beside the existing ones (harness/ownership.h).
+TEST(ReportSchema, SplitBrainStaleVipAndOutageTotals) {
+  const json report = SyntheticReport();
+  const json& s = report["scenarios"];
+  EXPECT_EQ(s[1]["split_brain"], true);
+  EXPECT_EQ(s[1]["split_brain_ms"], 3197.3);
+  EXPECT_EQ(s[1]["handover_overlap_ms"], 0.0);
+  EXPECT_EQ(s[3]["split_brain"], false);  // a 12.4 ms handover overlap is not split brain
+  EXPECT_EQ(s[3]["dual_owner_ms"], 12.4);
+  EXPECT_EQ(s[3]["handover_overlap_ms"], 12.4);
+  EXPECT_EQ(s[3]["steps"][3]["measured"]["handover_overlap_ms"], 12.4);
+  EXPECT_EQ(s[3]["steps"][3]["measured"]["split_brain"], false);
+  EXPECT_EQ(s[0]["split_brain_tolerance_ms"], 150.0);
+  EXPECT_EQ(s[4]["split_brain_tolerance_ms"], 40.0);
+  EXPECT_EQ(s[4]["stale_vip_ms"], 4100.0);
+  EXPECT_EQ(s[4]["outage_ms"], 1710.0);
+  EXPECT_EQ(s[4]["outage_total_ms"], 1730.0);
 }
 
 TEST(ReportSchema, GoldenSampleIsCurrentBuildReportOutput) {

@@ -84,6 +84,21 @@ TEST_F(ScenarioFileTest, StartupMode) {
               HasSubstr("case.json: startup: 'later' is not staggered or simultaneous"));
 }
 
+TEST_F(ScenarioFileTest, SplitBrainTolerance) {
+  EXPECT_FALSE(LoadScenario(Write(Valid())).split_brain_tolerance_ms);
+  EXPECT_EQ(
+      LoadScenario(Write(Valid(R"({"split_brain_tolerance_ms": 40})"))).split_brain_tolerance_ms,
+      40);
+  EXPECT_EQ(
+      LoadScenario(Write(Valid(R"({"split_brain_tolerance_ms": 0})"))).split_brain_tolerance_ms, 0);
+  EXPECT_THAT(ErrorOf(Valid(R"({"split_brain_tolerance_ms": -1})")),
+              HasSubstr("case.json: split_brain_tolerance_ms: must be in 0..60000 ms"));
+  EXPECT_THAT(ErrorOf(Valid(R"({"split_brain_tolerance_ms": 1e9})")),
+              HasSubstr("case.json: split_brain_tolerance_ms: must be in 0..60000 ms"));
+  EXPECT_THAT(ErrorOf(Valid(R"({"split_brain_tolerance_ms": "150 ms"})")),
+              HasSubstr("case.json: split_brain_tolerance_ms:"));
+}
+
 TEST_F(ScenarioFileTest, NodeOverridesCheck) {
   Scenario s = LoadScenario(Write(Valid(R"({"nodes": [
       {"name": "lb1", "priority": 101, "check": {"type": "process"}},

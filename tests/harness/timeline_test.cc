@@ -25,7 +25,7 @@ TEST_F(TimelinePower, APoweredOffNodeOwnsNothingItsVipIsStale) {
   LabState s = timeline_.State();
   EXPECT_THAT(s.vip_owners, IsEmpty());
   EXPECT_EQ(s.owner_since.count("lb1"), 0u);
-  EXPECT_THAT(s.stale_vip, ElementsAre("lb1"));
+  EXPECT_THAT(s.stale_vips, ElementsAre("lb1"));
   EXPECT_THAT(s.powered_down, ElementsAre("lb1"));
 
   timeline_.Add("lb2", event_kind::kVipAdded, "10.77.0.200/24", At(1900));
@@ -42,7 +42,7 @@ TEST_F(TimelinePower, PoweredOnTheLeftoverVipDoesNotCountUntilAddedAgain) {
   EXPECT_THAT(s.vip_owners, ElementsAre("lb2"));
   EXPECT_THAT(s.powered_down, IsEmpty());
   timeline_.Add("lb1", event_kind::kVipRemoved, "10.77.0.200/24", At(3001));
-  EXPECT_THAT(timeline_.State().stale_vip, IsEmpty());
+  EXPECT_THAT(timeline_.State().stale_vips, IsEmpty());
   timeline_.Add("lb1", event_kind::kVipAdded, "10.77.0.200/24", At(5000));
   s = timeline_.State();
   EXPECT_THAT(s.vip_owners, ElementsAre("lb1", "lb2"));
@@ -57,7 +57,7 @@ TEST_F(TimelinePower, ResumedTheNodeOwnsItsVipAgainFromTheResume) {
   const LabState s = timeline_.State();
   EXPECT_THAT(s.vip_owners, ElementsAre("lb1", "lb2"));
   EXPECT_EQ(s.owner_since.at("lb1"), At(4000));
-  EXPECT_THAT(s.stale_vip, IsEmpty());
+  EXPECT_THAT(s.stale_vips, IsEmpty());
   EXPECT_THAT(s.powered_down, IsEmpty());
 }
 
@@ -66,18 +66,18 @@ TEST_F(TimelinePower, AVipAddedOrRemovedWhileDownChangesOnlyTheStaleSet) {
   timeline_.Add("lb2", event_kind::kVipAdded, "10.77.0.200/24", At(60));
   LabState s = timeline_.State();
   EXPECT_THAT(s.vip_owners, ElementsAre("lb1"));
-  EXPECT_THAT(s.stale_vip, ElementsAre("lb2"));
+  EXPECT_THAT(s.stale_vips, ElementsAre("lb2"));
   timeline_.Add("lb2", event_kind::kVipRemoved, "10.77.0.200/24", At(70));
   timeline_.Add("lb2", event_kind::kPower, "resumed", At(80));
   s = timeline_.State();
   EXPECT_THAT(s.vip_owners, ElementsAre("lb1"));
-  EXPECT_THAT(s.stale_vip, IsEmpty());
+  EXPECT_THAT(s.stale_vips, IsEmpty());
 }
 
 TEST_F(TimelinePower, WithoutPowerEventsOwnershipIsUnchanged) {
   timeline_.Add("lb2", event_kind::kVipAdded, "10.77.0.200/24", At(10));
   EXPECT_THAT(timeline_.State().vip_owners, ElementsAre("lb1", "lb2"));
-  EXPECT_THAT(timeline_.State().stale_vip, IsEmpty());
+  EXPECT_THAT(timeline_.State().stale_vips, IsEmpty());
 }
 
 }  // namespace

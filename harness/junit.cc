@@ -213,6 +213,17 @@ std::string SystemOut(const json& s) {
       for (const std::string& failure : Lines(step, "failures")) {
         out += fmt::format("        {}\n", failure);
       }
+      const json& m = Field(step, "measured");
+      if (m.is_object()) {
+        out += fmt::format(
+            "        phase: owner {} -> {}; failover {}; outage {}; split brain {}{}; handover "
+            "overlap {}; stale VIP {}\n",
+            Text(m, "owner_before"),
+            Field(m, "owner_after").is_null() ? "-" : Text(m, "owner_after"),
+            Ms(Field(m, "failover_ms")), Ms(Field(m, "outage_ms")),
+            Flag(m, "split_brain") ? "yes, " : "no, ", Ms(Field(m, "split_brain_ms")),
+            Ms(Field(m, "handover_overlap_ms")), Ms(Field(m, "stale_vip_ms")));
+      }
     }
   }
   const json& events = Field(s, "events");

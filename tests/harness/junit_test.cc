@@ -176,6 +176,11 @@ TEST(Junit, AllPassReport) {
   const std::string steps = XPath(xml, "string(//testcase[2]/system-out)");
   EXPECT_THAT(steps, HasSubstr("   3. PASS expect t=1852.8 ms (0.2 ms) owner_after lb2"));
   EXPECT_THAT(steps, HasSubstr("   5. SKIP hold"));
+  // Each phase's measurement under the step that started or judged it.
+  EXPECT_THAT(steps, HasSubstr("   4. PASS clear  t=1853.0 ms (1.0 ms) SIGCONT to keepalived on "
+                               "lb1\n        phase: owner lb2 -> lb1; failover 40.2 ms; outage "
+                               "0.0 ms; split brain no, 0.0 ms; handover overlap 12.4 ms; stale "
+                               "VIP 0.0 ms\n"));
 }
 
 TEST(Junit, FailureCarriesMeasuredVsExpectedAndTheOraclesReasons) {

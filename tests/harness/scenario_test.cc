@@ -66,6 +66,22 @@ TEST(ShippedCases, AllIssue2599CasesLoad) {
   EXPECT_EQ(*scenarios[1].expect.failover_ms->max, 1900);
 }
 
+// Every shipped scenario loads; the only warning is the case written to show keepalived clearing
+// nopreempt with state MASTER.
+TEST(ShippedCases, AllCasesLoadAndOnlyTheStateMasterCaseWarns) {
+  const std::filesystem::path cases = std::filesystem::path(VIPLAB_SOURCE_DIR) / "cases";
+  const auto scenarios =
+      LoadScenarios({cases / "catalog", cases / "failback", cases / "issue-2599"});
+  EXPECT_GE(scenarios.size(), 30u);
+  for (const Scenario& s : scenarios) {
+    if (s.name == "failback/state-master-clears-nopreempt") {
+      EXPECT_THAT(s.warnings, ::testing::ElementsAre(HasSubstr("nodes[0].nopreempt")));
+    } else {
+      EXPECT_THAT(s.warnings, ::testing::IsEmpty()) << s.name;
+    }
+  }
+}
+
 TEST_F(ScenarioFileTest, DefaultsAndAddresses) {
   Scenario s = LoadScenario(Write(Valid()));
   EXPECT_EQ(s.interface, "eth0");

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
@@ -53,6 +54,24 @@ std::string Trim(std::string text) {
 }
 
 }  // namespace
+
+bool OnlyClearsPreemption(std::string_view messages) {
+  // keepalived 2.2.7 vrrp.c, vrrp_complete_instance: "(<instance>) " + one of these.
+  static const std::regex kClearing(
+      R"(\([^)]*\) (Warning - nopreempt will not work with initial state MASTER - clearing|)"
+      R"(Warning - preempt delay will not work with initial state MASTER - clearing|)"
+      R"(preempt_delay is incompatible with nopreempt mode - resetting))");
+  std::istringstream lines{std::string(messages)};
+  std::string line;
+  bool any = false;
+  while (std::getline(lines, line)) {
+    line = Trim(line);
+    if (line.empty()) continue;
+    if (!std::regex_match(line, kClearing)) return false;
+    any = true;
+  }
+  return any;
+}
 
 fs::path FindKeepalived() {
   if (auto found = FindExecutable("keepalived")) return *found;
@@ -100,6 +119,9 @@ std::optional<std::string> TestKeepalivedConfig(const KeepalivedSpec& spec) {
   // "Config files missing" and exits 0: any output means trouble.
   const bool ok = WIFEXITED(*status) && WEXITSTATUS(*status) == 0;
   if (ok && messages.empty()) return std::nullopt;
+  // Exit 5 is KEEPALIVED_CHK_EXIT_CONFIG_TEST (keepalived 2.2.7 lib/scheduler.h).
+  const bool config_error = WIFEXITED(*status) && WEXITSTATUS(*status) == 5;
+  if ((ok || config_error) && OnlyClearsPreemption(messages)) return std::nullopt;
   if (messages.empty()) {
     messages = fmt::format("keepalived --config-test {}", DescribeWaitStatus(*status));
   }

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "daemon/process.h"
@@ -37,8 +38,15 @@ struct KeepalivedSpec {
 };
 
 // Runs `keepalived --config-test` on the spec's config inside the sandbox. Returns nullopt when
-// valid, else keepalived's own messages.
+// valid (or when keepalived only cleared a preemption setting, see OnlyClearsPreemption), else
+// keepalived's own messages.
 std::optional<std::string> TestKeepalivedConfig(const KeepalivedSpec& spec);
+
+// True when every line of --config-test's output is one of keepalived 2.2.7's "clearing"
+// messages for state MASTER + nopreempt / preempt_delay, or nopreempt + preempt_delay
+// (vrrp.c, vrrp_complete_instance). These are config errors (exit 5), but the daemon runs with
+// the setting cleared, so the lab runs such a config as keepalived would.
+bool OnlyClearsPreemption(std::string_view messages);
 
 class Keepalived {
  public:

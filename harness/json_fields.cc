@@ -144,7 +144,11 @@ std::vector<JsonFields> JsonFields::Array(const char* key) {
 }
 
 void JsonFields::Fail(std::string_view key, std::string_view message) const {
-  throw InputError(fmt::format("{}: {}: {}", file_, FieldPath(key), message));
+  throw InputError(Describe(key, message));
+}
+
+std::string JsonFields::Describe(std::string_view key, std::string_view message) const {
+  return fmt::format("{}: {}: {}", file_, FieldPath(key), message);
 }
 
 void JsonFields::Done() const {

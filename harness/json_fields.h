@@ -32,6 +32,8 @@ class JsonFields {
   std::vector<JsonFields> Array(const char* key);  // an array of objects
 
   [[noreturn]] void Fail(std::string_view key, std::string_view message) const;
+  // "file: path.key: message", the text Fail() throws; for warnings that do not stop the load.
+  std::string Describe(std::string_view key, std::string_view message) const;
   void Done() const;
 
   const std::string& file() const { return file_; }

@@ -32,7 +32,15 @@ constexpr int kExitInterrupted = 130;
 
 int RunCommand(const std::vector<std::string>& inputs, const BatchOptions& options) {
   std::vector<std::filesystem::path> paths(inputs.begin(), inputs.end());
-  return RunBatch(LoadScenarios(paths), options);
+  const std::vector<Scenario> scenarios = LoadScenarios(paths);
+  PrintWarnings(scenarios, std::cerr);
+  return RunBatch(scenarios, options);
+}
+
+int ExplainWithWarnings(const std::vector<std::string>& inputs) {
+  // ExplainCommand loads the files itself; loading them here first prints their warnings.
+  PrintWarnings(LoadScenarios({inputs.begin(), inputs.end()}), std::cerr);
+  return ExplainCommand(inputs, std::cout);
 }
 
 int CleanCommand(bool force) {
@@ -100,7 +108,7 @@ int main(int argc, char** argv) {
     if (*matrix) return MatrixCommand(matrix_options);
     if (*report) return ReportCommand(report_options);
     if (*clean) return CleanCommand(force);
-    if (*explain) return ExplainCommand(explain_inputs, std::cout);
+    if (*explain) return ExplainWithWarnings(explain_inputs);
   } catch (const InputError& e) {
     std::cerr << "viplab: " << e.what() << "\n";
     return kExitBadInput;

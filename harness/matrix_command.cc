@@ -109,6 +109,7 @@ int RunBatch(const std::vector<Scenario>& scenarios, const BatchOptions& options
 int MatrixCommand(const MatrixCommandOptions& options) {
   const Matrix matrix = LoadMatrix(options.file);
   const std::vector<Scenario> selected = SelectScenarios(matrix, options);
+  PrintWarnings(selected, std::cerr);
   if (options.list) {
     for (const Scenario& s : selected) std::cout << s.name << "\n";
     return 0;

@@ -36,6 +36,14 @@ void ParseCheck(JsonFields& f, CheckSpec& check) {
     check.fall = f.Optional<int>("fall").value_or(1);
     check.rise = f.Optional<int>("rise").value_or(1);
     if (check.interval <= 0 || check.interval > 3600) f.Fail("interval", "must be in (0, 3600] s");
+    // keepalived 2.2.7 reads vrrp_script interval (and timeout) with read_unsigned_strvec
+    // (vrrp_parser.c, vrrp_vscript_interval_handler): "0.5" is an invalid number, "1.5" runs as
+    // 1 s. Milliseconds came in 2.3.2.
+    if (check.interval != std::floor(check.interval)) {
+      f.Fail("interval", fmt::format("{} is not a whole number of seconds: keepalived older than "
+                                     "2.3.2 (this lab runs 2.2.7) takes whole seconds",
+                                     check.interval));
+    }
     if (check.fall < 1) f.Fail("fall", "must be at least 1");
     if (check.rise < 1) f.Fail("rise", "must be at least 1");
   }
@@ -61,6 +69,30 @@ void CheckAdvertInt(JsonFields& f, const char* key, double value, int version) {
   }
 }
 
+// keepalived 2.2.7 vrrp_complete_instance (vrrp.c) clears nopreempt and preempt_delay when the
+// initial state is MASTER, and preempt_delay when nopreempt is set, each with a config error
+// ("Warning - nopreempt will not work with initial state MASTER - clearing"). keepalived then runs
+// with the setting cleared, so these are warnings, not errors: the file stays as written.
+void WarnClearedPreemption(const JsonFields& f, const NodeSpec& node,
+                           std::vector<std::string>& warnings) {
+  if (node.state == "MASTER" && node.nopreempt) {
+    warnings.push_back(f.Describe("nopreempt",
+                                  "keepalived 2.2.7 clears nopreempt with state MASTER (vrrp.c, "
+                                  "vrrp_complete_instance): this node preempts; use state BACKUP"));
+  }
+  if (node.state == "MASTER" && node.preempt_delay) {
+    warnings.push_back(
+        f.Describe("preempt_delay",
+                   "keepalived 2.2.7 clears preempt_delay with state MASTER (vrrp.c, "
+                   "vrrp_complete_instance): this node preempts without delay; use state "
+                   "BACKUP"));
+  } else if (node.nopreempt && node.preempt_delay) {
+    warnings.push_back(f.Describe("preempt_delay",
+                                  "keepalived 2.2.7 clears preempt_delay with nopreempt (vrrp.c, "
+                                  "vrrp_complete_instance): it has no effect"));
+  }
+}
+
 Bound ParseBound(JsonFields& parent, const char* key) {
   JsonFields f = parent.Object(key);
   Bound b;
@@ -82,6 +114,39 @@ Ipv4Prefix ParsePrefix(JsonFields& f, const char* key) {
   }
 }
 
+// Ranges whose addresses cannot be a host's on a veth: the kernel treats them as loopback,
+// "this network", multicast or the limited broadcast, never as a neighbour answering ARP.
+struct ReservedRange {
+  Ipv4Prefix prefix;
+  const char* what;
+};
+const ReservedRange kUnusableRanges[] = {
+    {Ipv4Prefix(Ipv4Address(0x00000000), 8), "0.0.0.0/8 (\"this network\")"},
+    {Ipv4Prefix(Ipv4Address(0x7F000000), 8), "127.0.0.0/8 (loopback)"},
+    {Ipv4Prefix(Ipv4Address(0xE0000000), 4), "224.0.0.0/4 (multicast)"},
+    {Ipv4Prefix(Ipv4Address(0xFFFFFFFF), 32), "255.255.255.255 (limited broadcast)"},
+};
+
+// Every host address of the lab (nodes .11 upwards, the client, the VIP) lies in the subnet, so
+// a subnet that overlaps no unusable range, with a VIP that is not its broadcast, is enough.
+void CheckUsableAddresses(JsonFields& f, const Scenario& s) {
+  for (const ReservedRange& r : kUnusableRanges) {
+    if (s.subnet.Contains(r.prefix.Network()) || r.prefix.Contains(s.subnet.Network())) {
+      f.Fail("subnet", fmt::format("{} overlaps {}: such addresses cannot work on a veth",
+                                   s.subnet.ToString(), r.what));
+    }
+  }
+  const Ipv4Address vip = s.vip.address();
+  if (vip == s.subnet.Broadcast()) {
+    f.Fail("vip", fmt::format("{} is the broadcast address of subnet {}", vip.ToString(),
+                              s.subnet.ToString()));
+  }
+  if (s.vip.length() < 31 && vip == s.vip.Broadcast()) {
+    f.Fail("vip", fmt::format("{} is the broadcast address of its own prefix /{}", vip.ToString(),
+                              s.vip.length()));
+  }
+}
+
 void ValidateAddresses(JsonFields& f, Scenario& s) {
   if (!s.subnet.Contains(s.vip.address())) {
     f.Fail("vip", fmt::format("{} is not inside subnet {}", s.vip.ToString(), s.subnet.ToString()));
@@ -91,6 +156,7 @@ void ValidateAddresses(JsonFields& f, Scenario& s) {
     f.Fail("subnet", fmt::format("{} has host bits set (did you mean {}/{}?)", s.subnet.ToString(),
                                  s.subnet.Network().ToString(), s.subnet.length()));
   }
+  CheckUsableAddresses(f, s);
   std::set<Ipv4Address> used;
   for (size_t i = 0; i < s.nodes.size(); ++i) used.insert(s.NodeAddress(i).address());
   used.insert(s.ClientAddress().address());
@@ -348,13 +414,11 @@ Scenario ParseScenario(const std::filesystem::path& file, const json& root) {
       nf.Fail("state", fmt::format("'{}' is not MASTER or BACKUP", node.state));
     }
     node.nopreempt = nf.Optional<bool>("nopreempt").value_or(false);
-    if (node.nopreempt && node.state != "BACKUP") {
-      nf.Fail("nopreempt", "requires state BACKUP (keepalived ignores nopreempt otherwise)");
-    }
     node.preempt_delay = nf.Optional<double>("preempt_delay");
     if (node.preempt_delay && (*node.preempt_delay < 0 || *node.preempt_delay > 1000)) {
       nf.Fail("preempt_delay", "must be in 0..1000 s");
     }
+    WarnClearedPreemption(nf, node, s.warnings);
     node.advert_int = nf.Optional<double>("advert_int").value_or(advert_int);
     CheckAdvertInt(nf, "advert_int", node.advert_int, s.vrrp_version);
     node.check = default_check;
@@ -508,6 +572,12 @@ std::vector<Scenario> LoadScenarios(const std::vector<std::filesystem::path>& pa
     }
   }
   return scenarios;
+}
+
+void PrintWarnings(const std::vector<Scenario>& scenarios, std::ostream& out) {
+  for (const Scenario& s : scenarios) {
+    for (const std::string& w : s.warnings) out << "viplab: warning: " << w << "\n";
+  }
 }
 
 const char* ToString(CheckType type) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -136,6 +137,9 @@ struct Scenario {
   FaultSpec fault;
   Expectation expect;
   std::vector<Step> steps;
+  // Settings keepalived 2.2.7 accepts but changes (e.g. state MASTER clears nopreempt), each
+  // "file: field: message". The load goes on: real configurations do this, and keepalived runs.
+  std::vector<std::string> warnings;
   bool is_sequence() const { return !steps.empty(); }
   // Two or more owners for longer than this is split brain (harness/ownership.h); unset: the
   // CLI's --split-brain-tolerance, default 150 ms.
@@ -155,6 +159,9 @@ Scenario LoadScenario(const std::filesystem::path& file);
 Scenario ScenarioFromJson(const nlohmann::json& root, const std::filesystem::path& origin);
 // Expands files and directories (recursively, *.json, sorted) into scenarios; throws InputError.
 std::vector<Scenario> LoadScenarios(const std::vector<std::filesystem::path>& paths);
+
+// Prints every scenario's warnings, one "viplab: warning: ..." line each.
+void PrintWarnings(const std::vector<Scenario>& scenarios, std::ostream& out);
 
 const char* ToString(CheckType type);
 const char* ToString(Startup startup);

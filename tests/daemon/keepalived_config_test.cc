@@ -6,6 +6,8 @@
 
 #include <stdexcept>
 
+#include "daemon/keepalived.h"
+
 namespace viplab {
 namespace {
 
@@ -232,6 +234,25 @@ TEST(KeepalivedConfigTest, ParametersWithBlanksAreQuoted) {
   config.instances.push_back(vi);
   EXPECT_NE(RenderKeepalivedConfig(config).find("    process haproxy --node \"lb 1\"\n"),
             std::string::npos);
+}
+
+// keepalived 2.2.7's --config-test exits 5 for state MASTER + nopreempt with exactly this line
+// (checked here with /usr/sbin/keepalived in a namespace with a veth); the lab runs such a config.
+TEST(KeepalivedConfigTestOutput, OnlyThePreemptionClearingsAreAccepted) {
+  EXPECT_TRUE(OnlyClearsPreemption(
+      "(VI_1) Warning - nopreempt will not work with initial state MASTER - clearing\n"));
+  EXPECT_TRUE(OnlyClearsPreemption(
+      "(VI_1) Warning - nopreempt will not work with initial state MASTER - clearing\n"
+      "(VI_1) Warning - preempt delay will not work with initial state MASTER - clearing"));
+  EXPECT_TRUE(
+      OnlyClearsPreemption("(vi) preempt_delay is incompatible with nopreempt mode - resetting"));
+  EXPECT_FALSE(OnlyClearsPreemption(""));
+  EXPECT_FALSE(OnlyClearsPreemption(
+      "(VI_1) Warning - nopreempt will not work with initial state MASTER - clearing\n"
+      "(/etc/keepalived/keepalived.conf: Line 9) number '0.5' outside range [1, 4294967]"));
+  EXPECT_FALSE(OnlyClearsPreemption("Non-existent interface specified in configuration"));
+  EXPECT_FALSE(OnlyClearsPreemption(
+      "(VI_1) nopreempt is incompatible with priority 255. resetting nopreempt"));
 }
 
 }  // namespace

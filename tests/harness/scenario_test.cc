@@ -1,11 +1,13 @@
 #include "harness/scenario.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "netns/error.h"
 
@@ -62,6 +64,22 @@ TEST(ShippedCases, AllIssue2599CasesLoad) {
   EXPECT_EQ(scenarios[3].nodes[0].check.type, CheckType::kProcess);
   EXPECT_EQ(scenarios[3].nodes[0].priority, 254);
   EXPECT_EQ(*scenarios[1].expect.failover_ms->max, 1900);
+}
+
+// Every shipped scenario loads; the only warning is the case written to show keepalived clearing
+// nopreempt with state MASTER.
+TEST(ShippedCases, AllCasesLoadAndOnlyTheStateMasterCaseWarns) {
+  const std::filesystem::path cases = std::filesystem::path(VIPLAB_SOURCE_DIR) / "cases";
+  const auto scenarios =
+      LoadScenarios({cases / "catalog", cases / "failback", cases / "issue-2599"});
+  EXPECT_GE(scenarios.size(), 30u);
+  for (const Scenario& s : scenarios) {
+    if (s.name == "failback/state-master-clears-nopreempt") {
+      EXPECT_THAT(s.warnings, ::testing::ElementsAre(HasSubstr("nodes[0].nopreempt")));
+    } else {
+      EXPECT_THAT(s.warnings, ::testing::IsEmpty()) << s.name;
+    }
+  }
 }
 
 TEST_F(ScenarioFileTest, DefaultsAndAddresses) {
@@ -222,10 +240,68 @@ TEST_F(ScenarioFileTest, StepSequenceErrors) {
               HasSubstr("steps[1].wait.owner: 'lb3' is not a node of this scenario"));
 }
 
-TEST_F(ScenarioFileTest, NopreemptNeedsBackup) {
-  EXPECT_THAT(ErrorOf(Valid(R"({"nodes": [{"name": "lb1", "priority": 1, "state": "MASTER",
-                        "nopreempt": true}]})")),
-              HasSubstr("nodes[0].nopreempt: requires state BACKUP"));
+// keepalived 2.2.7 clears nopreempt / preempt_delay with state MASTER and runs: a warning
+// naming the file and field, never a refusal.
+TEST_F(ScenarioFileTest, StateMasterClearingPreemptionIsAWarning) {
+  const auto path = Write(Valid(R"({"nodes": [
+      {"name": "lb1", "priority": 150, "state": "MASTER", "nopreempt": true, "preempt_delay": 3},
+      {"name": "lb2", "priority": 100, "nopreempt": true, "preempt_delay": 2},
+      {"name": "lb3", "priority": 90, "state": "MASTER"}]})"));
+  const Scenario s = LoadScenario(path);
+  EXPECT_TRUE(s.nodes[0].nopreempt);  // the file stays as written; keepalived clears it
+  ASSERT_EQ(s.warnings.size(), 3u);
+  EXPECT_THAT(s.warnings[0], HasSubstr(path.string() + ": nodes[0].nopreempt: keepalived 2.2.7 "
+                                                       "clears nopreempt with state MASTER"));
+  EXPECT_THAT(s.warnings[1],
+              HasSubstr("nodes[0].preempt_delay: keepalived 2.2.7 clears preempt_delay with "
+                        "state MASTER"));
+  EXPECT_THAT(s.warnings[2],
+              HasSubstr("nodes[1].preempt_delay: keepalived 2.2.7 clears preempt_delay with "
+                        "nopreempt"));
+  EXPECT_THAT(LoadScenario(Write(Valid())).warnings, ::testing::IsEmpty());
+  std::ostringstream out;
+  PrintWarnings({s}, out);
+  EXPECT_THAT(out.str(), HasSubstr("viplab: warning: " + path.string() + ": nodes[0].nopreempt"));
+}
+
+TEST_F(ScenarioFileTest, ScriptIntervalIsWholeSecondsIn227) {
+  EXPECT_THAT(ErrorOf(Valid(R"({"check": {"type": "script", "interval": 0.5}})")),
+              HasSubstr("check.interval: 0.5 is not a whole number of seconds: keepalived older "
+                        "than 2.3.2"));
+  EXPECT_THAT(ErrorOf(Valid(R"({"nodes": [{"name": "lb1", "priority": 101,
+                                  "check": {"type": "script", "interval": 1.5}}]})")),
+              HasSubstr("nodes[0].check.interval: 1.5 is not a whole number"));
+  EXPECT_EQ(LoadScenario(Write(Valid(R"({"check": {"type": "script", "interval": 2}})")))
+                .nodes[0]
+                .check.interval,
+            2);
+}
+
+TEST_F(ScenarioFileTest, AddressesThatCannotWorkOnAVeth) {
+  auto error_of = [&](const char* subnet, const char* vip) {
+    return ErrorOf(Valid(fmt::format(R"({{"subnet": "{}", "vip": "{}"}})", subnet, vip)));
+  };
+  EXPECT_THAT(error_of("127.0.0.0/24", "127.0.0.200/24"),
+              HasSubstr("subnet: 127.0.0.0/24 overlaps 127.0.0.0/8 (loopback)"));
+  EXPECT_THAT(error_of("126.0.0.0/7", "126.0.0.200/7"), HasSubstr("overlaps 127.0.0.0/8"));
+  EXPECT_THAT(error_of("0.0.1.0/24", "0.0.1.200/24"), HasSubstr("subnet: 0.0.1.0/24 overlaps "
+                                                                "0.0.0.0/8"));
+  EXPECT_THAT(error_of("224.0.0.0/24", "224.0.0.200/24"),
+              HasSubstr("subnet: 224.0.0.0/24 overlaps 224.0.0.0/4 (multicast)"));
+  EXPECT_THAT(error_of("239.255.255.0/24", "239.255.255.200/24"), HasSubstr("multicast"));
+  EXPECT_THAT(error_of("255.255.255.0/24", "255.255.255.200/24"),
+              HasSubstr("overlaps 255.255.255.255 (limited broadcast)"));
+  EXPECT_THAT(error_of("10.77.0.0/24", "10.77.0.255/24"),
+              HasSubstr("vip: 10.77.0.255 is the broadcast address of subnet 10.77.0.0/24"));
+  EXPECT_THAT(error_of("10.77.0.0/16", "10.77.255.255/24"), HasSubstr("vip: 10.77.255.255"));
+  EXPECT_THAT(error_of("10.77.0.0/24", "10.77.0.127/25"),
+              HasSubstr("vip: 10.77.0.127 is the broadcast address of its own prefix /25"));
+  // Overlap with the host's own addresses is fine: the lab is isolated.
+  for (const char* ok : {"192.168.1.0/24", "172.16.0.0/12", "223.255.255.0/24", "1.0.0.0/24"}) {
+    const auto subnet = Ipv4Prefix::Parse(ok);
+    const std::string vip = Ipv4Prefix(subnet.Host(100), 24).ToString();
+    EXPECT_EQ(error_of(ok, vip.c_str()), "no error") << ok;
+  }
 }
 
 TEST_F(ScenarioFileTest, VipMustBeInsideSubnet) {

@@ -7,6 +7,9 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -103,6 +106,22 @@ class NodeFaultLab : public ::testing::Test {
   Ipv4Address ClientAddress() { return lab_->topology().client().address.address(); }
   std::vector<testing::Mac> WhoHas(Ipv4Address target) {
     return client_->WhoHas(ClientAddress(), target);
+  }
+  // A TCP handshake from the client with `to` on the service port within `timeout`. The kernel
+  // completes it even for a frozen service, so only a silent node fails it.
+  bool Connects(Ipv4Address to, std::chrono::milliseconds timeout) {
+    UniqueFd fd = lab_->topology().client().ns->OpenSocket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_addr = to.ToInAddr();
+    sa.sin_port = htons(static_cast<uint16_t>(scenario_.service_port));
+    if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&sa), sizeof(sa)) == 0) return true;
+    if (errno != EINPROGRESS) return false;
+    pollfd pfd{fd.get(), POLLOUT, 0};
+    if (::poll(&pfd, 1, static_cast<int>(timeout.count())) <= 0) return false;
+    int error = 0;
+    socklen_t len = sizeof(error);
+    return ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &error, &len) == 0 && error == 0;
   }
   bool VipConfiguredOn(const std::string& name) {
     const auto addresses = ListAddresses(*Member(name).socket, scenario_.interface);
@@ -210,6 +229,7 @@ TEST_F(NodeFaultLab, NodeCrashIsAPowerOffAndItsClearACleanBoot) {
 
 TEST_F(NodeFaultLab, NodeFreezeIsAPausedVmSilentBothWaysUntilTheThaw) {
   const pid_t keepalived = lab_->node("lb1").keepalived->process().pid();
+  ASSERT_TRUE(Connects(Address("lb1"), 2s));  // also leaves lb1's MAC in the client's ARP cache
   std::unique_ptr<Fault> fault = MakeFault(Spec(FaultKind::kNodeFreeze), "lb1");
   const TimePoint at = Now();
   fault->Inject(*lab_);
@@ -224,6 +244,7 @@ TEST_F(NodeFaultLab, NodeFreezeIsAPausedVmSilentBothWaysUntilTheThaw) {
   EXPECT_TRUE(IsLinkUp(*Member("lb1").socket, scenario_.interface));
   EXPECT_THAT(WhoHas(Vip()), IsEmpty()) << "lb1's kernel answered ARP for the VIP";
   EXPECT_THAT(WhoHas(Address("lb1")), IsEmpty());
+  EXPECT_FALSE(Connects(Address("lb1"), 500ms)) << "lb1's kernel answered a TCP handshake";
   testing::ArpProbe inside(*Member("lb1").ns, scenario_.interface);
   inside.Send(Vip(), Vip());  // a gratuitous ARP from a packet socket, as keepalived sends them
   for (const testing::ArpFrame& f : client_->Receive(400ms)) {
@@ -246,6 +267,7 @@ TEST_F(NodeFaultLab, NodeFreezeIsAPausedVmSilentBothWaysUntilTheThaw) {
   EXPECT_FALSE(First("lb1", event_kind::kState, "BACKUP", at)) << Dump();
   EXPECT_THAT(WhoHas(Vip()), ElementsAre(macs_["lb1"]));
   EXPECT_THAT(WhoHas(Address("lb1")), ElementsAre(macs_["lb1"]));
+  EXPECT_TRUE(Connects(Address("lb1"), 2s));
 }
 
 // A paused node left paused (single-fault runs never clear) is thawed at shutdown, so keepalived

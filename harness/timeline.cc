@@ -19,18 +19,10 @@ void Timeline::Add(std::string node, std::string kind, std::string detail, TimeP
 
 void Timeline::Apply(const TimelineEvent& e) {
   if (e.kind == event_kind::kVipAdded) {
-    if (state_.powered_down.count(e.node) > 0) {
-      state_.stale_vip.insert(e.node);
-    } else {
-      state_.stale_vip.erase(e.node);
-      if (state_.vip_owners.insert(e.node).second) state_.owner_since[e.node] = e.time;
-    }
+    if (state_.vip_owners.insert(e.node).second) state_.owner_since[e.node] = e.time;
   } else if (e.kind == event_kind::kVipRemoved) {
-    state_.stale_vip.erase(e.node);
     state_.vip_owners.erase(e.node);
     state_.owner_since.erase(e.node);
-  } else if (e.kind == event_kind::kPower) {
-    ApplyPower(e);
   } else if (e.kind == event_kind::kState) {
     if (state_.vrrp_state[e.node] != e.detail) state_.vrrp_state_since[e.node] = e.time;
     state_.vrrp_state[e.node] = e.detail;
@@ -43,22 +35,6 @@ void Timeline::Apply(const TimelineEvent& e) {
     } else {
       state_.client_served_by.reset();
       state_.client_served_since.reset();
-    }
-  }
-}
-
-void Timeline::ApplyPower(const TimelineEvent& e) {
-  if (e.detail == "off" || e.detail == "paused") {
-    state_.powered_down.insert(e.node);
-    if (state_.vip_owners.erase(e.node) > 0) {
-      state_.owner_since.erase(e.node);
-      state_.stale_vip.insert(e.node);
-    }
-  } else if (e.detail == "on" || e.detail == "resumed") {
-    state_.powered_down.erase(e.node);
-    if (e.detail == "resumed" && state_.stale_vip.erase(e.node) > 0) {
-      state_.vip_owners.insert(e.node);
-      state_.owner_since[e.node] = e.time;
     }
   }
 }

@@ -46,16 +46,10 @@ struct TimelineEvent {
   std::string detail;
 };
 
-// State derived from the events so far, in arrival order. A node powered off or paused (kPower)
-// owns nothing: its VIP is in `stale_vip`, not in `vip_owners`. On "resumed" a VIP still
-// configured counts as owned again from that moment (a paused VM wakes up holding it); on "on"
-// it does not (a powered-on machine holds no VIP: the leftover is being removed) until the node
-// adds it again.
+// State derived from the events so far.
 struct LabState {
   std::set<std::string> vip_owners;
   std::map<std::string, TimePoint> owner_since;
-  std::set<std::string> powered_down;  // off or paused
-  std::set<std::string> stale_vip;     // VIP configured on a powered-down or just powered-on node
   std::map<std::string, std::string> vrrp_state;  // node -> MASTER/BACKUP/FAULT/...
   std::map<std::string, TimePoint> vrrp_state_since;
   std::optional<std::string> client_served_by;   // node of the last good answer, if the
@@ -81,7 +75,6 @@ class Timeline {
 
  private:
   void Apply(const TimelineEvent& event);
-  void ApplyPower(const TimelineEvent& event);
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<TimelineEvent> events_;

@@ -1,6 +1,4 @@
 // Lab's machine verbs (lab.h): power off and on, pause and resume one node.
-#include <fmt/format.h>
-
 #include "harness/lab.h"
 #include "netns/address.h"
 #include "netns/impairment.h"

@@ -7,6 +7,9 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -104,13 +107,30 @@ class NodeFaultLab : public ::testing::Test {
   std::vector<testing::Mac> WhoHas(Ipv4Address target) {
     return client_->WhoHas(ClientAddress(), target);
   }
+  // A TCP handshake from the client with `to` on the service port within `timeout`. The kernel
+  // completes it even for a frozen service, so only a silent node fails it.
+  bool Connects(Ipv4Address to, std::chrono::milliseconds timeout) {
+    UniqueFd fd = lab_->topology().client().ns->OpenSocket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_addr = to.ToInAddr();
+    sa.sin_port = htons(static_cast<uint16_t>(scenario_.service_port));
+    if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&sa), sizeof(sa)) == 0) return true;
+    if (errno != EINPROGRESS) return false;
+    pollfd pfd{fd.get(), POLLOUT, 0};
+    if (::poll(&pfd, 1, static_cast<int>(timeout.count())) <= 0) return false;
+    int error = 0;
+    socklen_t len = sizeof(error);
+    return ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &error, &len) == 0 && error == 0;
+  }
   bool VipConfiguredOn(const std::string& name) {
     const auto addresses = ListAddresses(*Member(name).socket, scenario_.interface);
     return std::find(addresses.begin(), addresses.end(), scenario_.vip) != addresses.end();
   }
 
-  // `owner` alone owns the VIP (as the timeline derives it), in `state`, and the other node is
-  // BACKUP (or, with `other` empty, anything).
+  // `owner` holds the VIP, in `state`; with `other` set, `owner` alone holds it and `other` is
+  // BACKUP. (During a node fault lb1's stale VIP may or may not count as held, depending on the
+  // timeline's ownership rule; the tests check the segment instead: who answers ARP.)
   bool WaitFor(const std::string& owner, const std::string& state, const std::string& other,
                std::chrono::milliseconds timeout) {
     return timeline_.WaitUntil(
@@ -119,8 +139,9 @@ class NodeFaultLab : public ::testing::Test {
             auto it = s.vrrp_state.find(n);
             return it != s.vrrp_state.end() && it->second == want;
           };
+          if (other.empty()) return s.vip_owners.count(owner) > 0 && in(owner, state);
           return s.vip_owners == std::set<std::string>{owner} && in(owner, state) &&
-                 (other.empty() || in(other, "BACKUP"));
+                 in(other, "BACKUP");
         },
         Now() + timeout);
   }
@@ -183,9 +204,10 @@ TEST_F(NodeFaultLab, NodeCrashIsAPowerOffAndItsClearACleanBoot) {
   EXPECT_THAT(WhoHas(Vip()), Not(Contains(macs_["lb1"])));
   EXPECT_THAT(WhoHas(Address("lb1")), IsEmpty());
 
-  // lb2 owns the VIP alone: the stale VIP on lb1 is no second owner.
+  // lb2 takes over and is alone on the segment: lb1's VIP is stale, nobody can reach it.
   ASSERT_TRUE(WaitFor("lb2", "MASTER", "", 4s)) << Dump();
   EXPECT_THAT(timeline_.State().stale_vips, ElementsAre("lb1"));
+  EXPECT_TRUE(VipConfiguredOn("lb1"));
   EXPECT_THAT(WhoHas(Vip()), ElementsAre(macs_["lb2"]));
 
   const TimePoint clear_at = Now();
@@ -210,6 +232,7 @@ TEST_F(NodeFaultLab, NodeCrashIsAPowerOffAndItsClearACleanBoot) {
 
 TEST_F(NodeFaultLab, NodeFreezeIsAPausedVmSilentBothWaysUntilTheThaw) {
   const pid_t keepalived = lab_->node("lb1").keepalived->process().pid();
+  ASSERT_TRUE(Connects(Address("lb1"), 2s));  // also leaves lb1's MAC in the client's ARP cache
   std::unique_ptr<Fault> fault = MakeFault(Spec(FaultKind::kNodeFreeze), "lb1");
   const TimePoint at = Now();
   fault->Inject(*lab_);
@@ -224,6 +247,7 @@ TEST_F(NodeFaultLab, NodeFreezeIsAPausedVmSilentBothWaysUntilTheThaw) {
   EXPECT_TRUE(IsLinkUp(*Member("lb1").socket, scenario_.interface));
   EXPECT_THAT(WhoHas(Vip()), IsEmpty()) << "lb1's kernel answered ARP for the VIP";
   EXPECT_THAT(WhoHas(Address("lb1")), IsEmpty());
+  EXPECT_FALSE(Connects(Address("lb1"), 500ms)) << "lb1's kernel answered a TCP handshake";
   testing::ArpProbe inside(*Member("lb1").ns, scenario_.interface);
   inside.Send(Vip(), Vip());  // a gratuitous ARP from a packet socket, as keepalived sends them
   for (const testing::ArpFrame& f : client_->Receive(400ms)) {
@@ -246,6 +270,7 @@ TEST_F(NodeFaultLab, NodeFreezeIsAPausedVmSilentBothWaysUntilTheThaw) {
   EXPECT_FALSE(First("lb1", event_kind::kState, "BACKUP", at)) << Dump();
   EXPECT_THAT(WhoHas(Vip()), ElementsAre(macs_["lb1"]));
   EXPECT_THAT(WhoHas(Address("lb1")), ElementsAre(macs_["lb1"]));
+  EXPECT_TRUE(Connects(Address("lb1"), 2s));
 }
 
 // A paused node left paused (single-fault runs never clear) is thawed at shutdown, so keepalived

@@ -8,23 +8,13 @@
 #include <set>
 #include <stdexcept>
 
-#include "harness/runner.h"
 #include "harness/vrrp_timing.h"
 
 namespace viplab {
 namespace {
 
-// Durations of the lab's own actions, as upper bounds on the 2-core CI machine. They are not VRRP
-// timers; they widen the windows where a fault or a clear needs a process to act first.
-constexpr double kProcessEventMs = 10;   // track_process: kernel process event -> keepalived
-constexpr double kFastFailMs = 50;       // check of a dead / refusing / 503 service: spawn +
-                                         // connect + answer
-constexpr double kSignalMs = 20;         // a signal delivered and acted on (SIGTERM -> priority-0)
-constexpr double kNetlinkMs = 10;        // link change -> keepalived's netlink event
-constexpr double kServiceStartMs = 300;  // a killed service started again by the clear
-constexpr double kKeepalivedStartMs = 500;  // keepalived start -> instance in BACKUP (config,
-                                            // netlink dump, first check result)
-constexpr double kKeepalivedStopMs = 1000;  // graceful stop -> process gone (restart waits)
+// The lab's own action times (signals, process events, starts and stops): LabTolerances.
+constexpr const LabTolerances& kTol = kLabTolerances;
 // Below this probability of a 3-advert loss run in the observation window, partial loss is
 // predicted not to move the VIP.
 constexpr double kLossRunThreshold = 0.05;
@@ -78,6 +68,9 @@ class Model {
   }
   bool has(const std::string& name) const { return s_.FindNode(name) != nullptr; }
   int healthy(const std::string& name) const { return EffectivePriority(node(name), true); }
+  // nopreempt and preempt_delay as keepalived runs them (state MASTER clears both).
+  bool nopreempt(const std::string& name) const { return EffectiveNopreempt(node(name)); }
+  double delay_ms(const std::string& name) const { return EffectivePreemptDelayMs(node(name)); }
   int failing(const std::string& name) const { return EffectivePriority(node(name), false); }
 
   // The advert interval backup `b` times master `m` by: VRRPv3 backups learn the master's
@@ -160,7 +153,10 @@ struct Effect {
   ClearKind clear = ClearKind::kNothing;
   Span recover;             // clear -> the target is back (see ClearKind)
   std::string recover_why;  // plain words for `recover`
-  bool stale_vip = false;   // after a crash the VIP is still configured on the target
+  bool stale_vip = false;   // after a keepalived crash the VIP is still configured on the target
+  bool gone = false;        // powered off or paused: the target owns nothing until the clear
+  bool starts_process = false;  // the clear starts keepalived (not: it leaves FAULT)
+  bool waits_for_stop = false;  // the clear's start waits for a graceful stop's 1 s exit
   Confidence confidence = Confidence::kHigh;
   std::vector<std::string> reasons;
 };
@@ -181,29 +177,42 @@ std::optional<Taker> First(const Model& m, const std::vector<Taker>& takers) {
   });
 }
 
+// The silent-master window: backup `b`'s down timer, last restarted by an advert of master `o` at
+// most one advert before `since`, runs out (MDI - advert, MDI] after it (RFC 3768/5798 6.4.2;
+// keepalived 2.2.7 vrrp.c, vrrp_backup: the timer is re-armed only by accepted adverts).
+Span DownTimerExpiry(const Model& m, const std::string& b, const std::string& o, Span since = {}) {
+  return {since.lo + m.mdi(b, o) - m.advert_ms(b, o), since.hi + m.mdi(b, o)};
+}
+
 // When preempting backup `b` takes over from `owner` whose priority fell below b's at `change`.
 // Not fresh: b's down timer was restarted by the last higher advert it accepted, within one advert
 // before the change, so (change - advert + MDI, change + MDI]. Fresh (b just started or left
 // FAULT): the timer runs from the start and every advert is discarded, so change + MDI.
-// preempt_delay d: b keeps accepting adverts until d after the first lower one (which comes within
-// one advert), then discards them: (change + d - advert + MDI, change + advert + d + MDI].
+// preempt_delay d: b keeps accepting lower adverts until d after the first one (which comes within
+// one advert of the change; keepalived 2.2.7 vrrp.c, vrrp_backup: preempt_time), so the last one it
+// accepts is k = ceil(d / advert) - 1 adverts after the first, and its timer runs out MDI later:
+// [change + k x advert + MDI, change + advert + k x advert + MDI].
 Span PreemptWindow(const Model& m, const std::string& b, const std::string& owner, Span change,
                    bool fresh) {
   const double advert = m.advert_ms(b, owner);
   const double mdi = m.mdi(b, owner);
-  const double delay = m.node(b).preempt_delay.value_or(0) * 1000;
-  if (delay > 0) return {change.lo + delay - advert + mdi, change.hi + advert + delay + mdi};
+  const double delay = m.delay_ms(b);
+  if (delay > 0) {
+    const double held = (std::ceil(delay / advert - 1e-9) - 1) * advert;
+    return {change.lo + held + mdi, change.hi + advert + held + mdi};
+  }
   if (fresh) return change + m.mdi(b, b);
-  return {change.lo - advert + mdi, change.hi + mdi};
+  return DownTimerExpiry(m, b, owner, change);
 }
 
 std::string DelayText(const Model& m, const std::string& b) {
-  const double delay = m.node(b).preempt_delay.value_or(0);
+  const double delay = m.delay_ms(b) / 1000;
   return delay > 0 ? fmt::format(" (held off by preempt_delay {} s)", Num(delay)) : "";
 }
 
 // Node `t` (re)joins as BACKUP at `start` — keepalived started, leaving FAULT (fresh), or its
-// priority restored (not fresh) — while `owner` (if any) is MASTER.
+// priority restored (not fresh) — while `owner` (if any) is MASTER. `started`: keepalived itself
+// started (not leaving FAULT).
 struct Rejoin {
   bool takes_over = false;
   Span when;
@@ -211,11 +220,13 @@ struct Rejoin {
 };
 
 Rejoin RejoinAsBackup(const Model& m, const std::string& t, const std::optional<std::string>& owner,
-                      Span start, bool fresh) {
+                      Span start, bool fresh, bool started) {
   Rejoin r;
   const NodeSpec& n = m.node(t);
   const int ht = m.healthy(t);
-  if (fresh && n.state == "MASTER" && n.priority == 255) {
+  // Only a process start: vrrp_init_state (vrrp_scheduler.c) makes `state MASTER` + 255 MASTER
+  // at once; leaving FAULT, try_up_instance sets wantstate BACKUP and a full down timer.
+  if (fresh && started && n.state == "MASTER" && n.priority == 255) {
     r.takes_over = true;
     r.when = start;
     r.reason = fmt::format(
@@ -246,7 +257,7 @@ Rejoin RejoinAsBackup(const Model& m, const std::string& t, const std::optional<
         t, *owner, ht, t, *owner);
     return r;
   }
-  if (n.nopreempt) {
+  if (m.nopreempt(t)) {
     r.reason = fmt::format(
         "{} has nopreempt: it stays BACKUP although its {} is above {}'s {}; {} "
         "keeps the VIP",
@@ -287,9 +298,9 @@ std::string CheckWords(const CheckSpec& c) {
 // How long after the service comes back the check passes again (rise successes in a row).
 Span RecheckSpan(const CheckSpec& c) {
   if (c.type == CheckType::kScript) {
-    return {(c.rise - 1) * c.interval * 1000, c.rise * c.interval * 1000 + kFastFailMs};
+    return {(c.rise - 1) * c.interval * 1000, c.rise * c.interval * 1000 + kTol.fast_fail_ms};
   }
-  return {0, kProcessEventMs};
+  return {0, kTol.process_event_ms};
 }
 
 void AnalyzeService(const Model& m, const FaultSpec& f, const std::string& t, Effect& e) {
@@ -318,28 +329,28 @@ void AnalyzeService(const Model& m, const FaultSpec& f, const std::string& t, Ef
                             "keepalived does not notice");
         return;
       }
-      detect = {0, kProcessEventMs};
+      detect = {0, kTol.process_event_ms};
       e.reasons.push_back(
           fmt::format("{}; track_process learns of the exit at once from the "
                       "kernel's process connector (no polling; allow {} ms)",
-                      what, Num(kProcessEventMs)));
+                      what, Num(kTol.process_event_ms)));
       break;
     case CheckType::kScript: {
-      const double run = freeze ? ScriptProbeTimeoutMs(c) : kFastFailMs;
-      detect = {CheckDetectionMinMs(c), CheckDetectionMaxMs(c) + run};
+      const double run = freeze ? ScriptProbeTimeoutMs(c) : kTol.fast_fail_ms;
+      // A hung service fails a probe only when the probe times out: the minimum includes it.
+      detect = {CheckDetectionMinMs(c) + (freeze ? run : 0), CheckDetectionMaxMs(c) + run};
       e.reasons.push_back(fmt::format(
           "{}; the {} fails within {}: keepalived runs the script every {} s at its own phase and "
           "needs {} failing run{} in a row ((fall - 1) x interval .. fall x interval), plus the "
           "probe's run time ({})",
           what, CheckWords(c), SpanText(detect), Num(c.interval), c.fall, c.fall > 1 ? "s" : "",
-          freeze ? fmt::format("up to its {} ms timeout, since the hung service never answers",
-                               Num(run))
+          freeze ? fmt::format("its {} ms timeout, since the hung service never answers", Num(run))
                  : fmt::format("up to {} ms: a refused connection or a 503 fails at once",
-                               Num(kFastFailMs))));
+                               Num(kTol.fast_fail_ms))));
       break;
     }
   }
-  e.recover = Span{0, kill ? kServiceStartMs : kSignalMs} + RecheckSpan(c);
+  e.recover = Span{0, kill ? kTol.service_start_ms : kTol.signal_ms} + RecheckSpan(c);
   e.recover_why = fmt::format(
       "{} and {} passes again", kill ? "haproxy is started again" : "haproxy recovers",
       c.type == CheckType::kScript
@@ -384,10 +395,12 @@ Effect Analyze(const Model& m, const FaultSpec& f, const std::string& t, bool on
       break;
     case FaultKind::kKeepalivedStop:
       e.vrrp = Vrrp::kRelease;
-      e.at = {0, kSignalMs};
+      e.at = {0, kTol.signal_ms};
       e.clear = ClearKind::kFresh;
-      e.recover = {0, kKeepalivedStartMs};
+      e.recover = {0, kTol.keepalived_start_ms};
       e.recover_why = "keepalived is started again";
+      e.starts_process = true;
+      e.waits_for_stop = true;
       e.reasons.push_back(
           fmt::format("SIGTERM: keepalived on {} stops gracefully, sending a "
                       "priority-0 advert and removing the VIP",
@@ -398,7 +411,8 @@ Effect Analyze(const Model& m, const FaultSpec& f, const std::string& t, bool on
       e.dead = true;
       e.clear = ClearKind::kFresh;
       e.stale_vip = true;
-      e.recover = {0, kKeepalivedStartMs};
+      e.starts_process = true;
+      e.recover = {0, kTol.keepalived_start_ms};
       e.recover_why = "keepalived is started again";
       e.reasons.push_back(
           fmt::format("keepalived's VRRP child and parent on {} are SIGKILLed: "
@@ -408,7 +422,7 @@ Effect Analyze(const Model& m, const FaultSpec& f, const std::string& t, bool on
     case FaultKind::kKeepalivedFreeze:
       e.vrrp = Vrrp::kSilent;
       e.clear = ClearKind::kThaw;
-      e.recover = {0, kSignalMs};
+      e.recover = {0, kTol.signal_ms};
       e.recover_why = "keepalived is resumed (SIGCONT)";
       e.reasons.push_back(
           fmt::format("keepalived's VRRP child on {} is stopped (SIGSTOP): it "
@@ -417,45 +431,60 @@ Effect Analyze(const Model& m, const FaultSpec& f, const std::string& t, bool on
       break;
     case FaultKind::kKeepalivedRestart:
       e.vrrp = Vrrp::kRestart;
-      e.at = {0, kSignalMs};
-      e.restart = {0, kKeepalivedStopMs + kKeepalivedStartMs};
+      e.at = {0, kTol.signal_ms};
+      // vrrp_daemon.c (2.2.7), vrrp_terminate_phase1: the VIP is released at once, then the
+      // VRRP child waits TIMER_HZ (1 s) before it exits; the new one starts after that exit.
+      e.restart = {kTol.keepalived_stop_ms, kTol.keepalived_stop_ms + kTol.keepalived_start_ms};
       e.confidence = Confidence::kMedium;
       e.reasons.push_back(fmt::format(
           "keepalived on {} restarts: a graceful stop (priority-0 advert, VIP removed), then a "
-          "fresh start in BACKUP within {} ms (stop, wait for the exit, start; a lab estimate)",
-          t, Num(e.restart.hi)));
+          "fresh start in BACKUP {} after the stop (the stopping VRRP child waits 1 s before it "
+          "exits, keepalived 2.2.7 vrrp_daemon.c; then the start, a lab estimate)",
+          t, SpanText(e.restart)));
       break;
     case FaultKind::kNodeFreeze:
       e.vrrp = Vrrp::kSilent;
       e.clear = ClearKind::kThaw;
-      e.recover = {0, kSignalMs};
+      e.recover = {0, kTol.signal_ms};
       e.recover_why = "the node is thawed";
-      e.reasons.push_back(
-          fmt::format("every process of {} is frozen (cgroup freezer): keepalived "
-                      "sends no adverts and the VIP stays on {}'s interface",
-                      t, t));
+      e.gone = true;
+      e.at = {0, kTol.power_ms};
+      e.zero_reaches = false;
+      e.peers_hear = false;
+      e.hears_peers = false;
+      e.reasons.push_back(fmt::format(
+          "{} is paused like a VM: every process frozen and all traffic to and from it dropped; "
+          "keepalived sends no adverts, and a paused node owns nothing (its VIP is stale until "
+          "the thaw)",
+          t));
       break;
     case FaultKind::kNodeCrash:
       e.vrrp = Vrrp::kSilent;
       e.dead = true;
       e.clear = ClearKind::kFresh;
-      e.stale_vip = true;
-      e.recover = {0, kServiceStartMs + kKeepalivedStartMs};
-      e.recover_why = "haproxy and keepalived are started again";
+      e.gone = true;
+      e.starts_process = true;
+      e.at = {0, kTol.power_ms};
+      e.zero_reaches = false;
+      e.peers_hear = false;
+      e.hears_peers = false;
+      e.recover = {0, kTol.service_start_ms + kTol.keepalived_start_ms};
+      e.recover_why =
+          "the node is powered on from a clean state (leftover addresses removed before its links "
+          "come up) and haproxy and keepalived start";
       e.reasons.push_back(
-          fmt::format("every process of {} is killed (cgroup.kill), keepalived by "
-                      "SIGKILL: no priority-0 advert, and the VIP stays on {}'s "
-                      "interface",
-                      t, t));
+          fmt::format("{} is powered off: every process killed (keepalived by SIGKILL: no "
+                      "priority-0 advert) and its links down; a powered-off node owns nothing",
+                      t));
       break;
     case FaultKind::kLinkDown:
       e.vrrp = Vrrp::kRelease;
-      e.at = {0, kNetlinkMs};
+      e.at = {0, kTol.netlink_ms};
       e.zero_reaches = false;
       e.peers_hear = false;
       e.hears_peers = false;
       e.clear = ClearKind::kFresh;
-      e.recover = {0, kNetlinkMs + kSignalMs};
+      e.recover = {0, kTol.netlink_ms + kTol.signal_ms};
       e.recover_why = "the link comes back up and keepalived leaves FAULT";
       e.confidence = Confidence::kMedium;
       e.reasons.push_back(
@@ -477,7 +506,7 @@ Effect Analyze(const Model& m, const FaultSpec& f, const std::string& t, bool on
           fmt::format("{}% of {}'s {} {} traffic is dropped", Num(f.percent), t,
                       egress ? "outgoing" : "incoming", f.traffic == "vrrp" ? "VRRP" : "");
       e.clear = ClearKind::kReconnect;
-      e.recover = {0, kSignalMs};
+      e.recover = {0, kTol.signal_ms};
       e.recover_why = "the loss stops";
       if (q <= 0) {
         e.reasons.push_back(what + ": nothing is lost");
@@ -504,7 +533,7 @@ Effect Analyze(const Model& m, const FaultSpec& f, const std::string& t, bool on
     }
     case FaultKind::kPartition:
       e.clear = ClearKind::kReconnect;
-      e.recover = {0, kSignalMs};
+      e.recover = {0, kTol.signal_ms};
       e.recover_why = "the partition heals";
       if (f.partition == "one-way") {
         e.peers_hear = false;
@@ -526,7 +555,7 @@ Effect Analyze(const Model& m, const FaultSpec& f, const std::string& t, bool on
       break;
     case FaultKind::kVrrpDelay:
       e.clear = ClearKind::kReconnect;
-      e.recover = {0, kSignalMs};
+      e.recover = {0, kTol.signal_ms};
       e.recover_why = "adverts are no longer delayed";
       if (on_master) {
         e.delay_ms = f.delay_ms;
@@ -579,7 +608,7 @@ void PlayPartialLoss(const Model& m, const Effect& e, const std::string& master,
   }
   p.confidence = Confidence::kLow;
   p.new_owner = taker;
-  p.failover_ms = ToBound({m.mdi(taker, master) - advert, window - kOracleMarginMaxMs});
+  p.failover_ms = ToBound({DownTimerExpiry(m, taker, master).lo, window - kOracleMarginMaxMs});
   p.split_brain = true;
   if (m.Beats(master, m.healthy(master), taker, m.healthy(taker))) {
     p.owners_after = {master};
@@ -610,7 +639,7 @@ void PlayDelay(const Model& m, const Effect& e, Prediction& p) {
       closest = std::abs(gap - mdi);
       closest_node = b;
     }
-    if (gap > mdi) takers.push_back({b, {mdi - advert, mdi}});
+    if (gap > mdi) takers.push_back({b, DownTimerExpiry(m, b, o)});
   }
   if (closest_node.empty()) {
     p.owners_after = {o};
@@ -677,7 +706,8 @@ void PlayOnMaster(const Model& m, const Effect& e, Prediction& p) {
     return PlayPartialLoss(m, e, o, first->node, p);
   }
   const int prio_o = e.vrrp == Vrrp::kPriority ? e.priority : m.healthy(o);
-  const bool released = e.vrrp == Vrrp::kRelease || e.vrrp == Vrrp::kRestart;
+  // A powered-off or paused node owns nothing: its VIP counts as released at the fault.
+  const bool released = e.vrrp == Vrrp::kRelease || e.vrrp == Vrrp::kRestart || e.gone;
   const bool graceful = released && e.zero_reaches && e.peers_hear;
   const bool silent = e.vrrp == Vrrp::kSilent || (released && !graceful) || !e.peers_hear;
 
@@ -686,7 +716,7 @@ void PlayOnMaster(const Model& m, const Effect& e, Prediction& p) {
     for (const std::string& b : backups) takers.push_back({b, e.at + m.skew(b, o)});
   } else if (silent) {
     for (const std::string& b : backups) {
-      takers.push_back({b, {e.at.lo + m.mdi(b, o) - m.advert_ms(b, o), e.at.hi + m.mdi(b, o)}});
+      takers.push_back({b, DownTimerExpiry(m, b, o, e.at)});
     }
   } else if (e.vrrp == Vrrp::kPriority) {
     for (const std::string& b : backups) {
@@ -701,7 +731,7 @@ void PlayOnMaster(const Model& m, const Effect& e, Prediction& p) {
             fmt::format("{}'s {} equals {}'s {}: a backup accepts adverts of "
                         "equal priority, so no takeover",
                         b, hb, o, prio_o));
-      } else if (m.node(b).nopreempt) {
+      } else if (m.nopreempt(b)) {
         p.reasons.push_back(
             fmt::format("{} would have {} > {}'s {}, but {} has nopreempt: no "
                         "takeover (a nopreempt backup never displaces a live "
@@ -740,9 +770,9 @@ void PlayOnMaster(const Model& m, const Effect& e, Prediction& p) {
     if (graceful) {
       p.reasons.push_back(fmt::format("{} takes over {} after {}'s priority-0 advert{}", n,
                                       m.SkewText(n, o), o,
-                                      m.node(n).nopreempt ? " (nopreempt does not matter: the "
-                                                            "master gave up)"
-                                                          : ""));
+                                      m.nopreempt(n) ? " (nopreempt does not matter: the "
+                                                       "master gave up)"
+                                                     : ""));
     } else if (silent) {
       p.reasons.push_back(
           fmt::format("{}'s down timer is no longer restarted by {}'s adverts: {} "
@@ -785,7 +815,7 @@ void PlayOnMaster(const Model& m, const Effect& e, Prediction& p) {
     }
   }
   if (e.vrrp == Vrrp::kRestart) {
-    const Rejoin r = RejoinAsBackup(m, o, p.new_owner, e.restart, true);
+    const Rejoin r = RejoinAsBackup(m, o, p.new_owner, e.restart, true, true);
     p.reasons.push_back(r.reason);
     if (r.takes_over) {
       owners = {o};
@@ -806,7 +836,7 @@ void PlayOnBackup(const Model& m, const Effect& e, Prediction& p) {
   const std::string& o = p.owner_before;
   const std::string& t = p.target;
   if (e.vrrp == Vrrp::kRestart) {
-    const Rejoin r = RejoinAsBackup(m, t, o, e.restart, true);
+    const Rejoin r = RejoinAsBackup(m, t, o, e.restart, true, true);
     p.reasons.push_back(r.reason);
     if (r.takes_over) {
       p.new_owner = t;
@@ -820,7 +850,7 @@ void PlayOnBackup(const Model& m, const Effect& e, Prediction& p) {
   }
   if (e.partial_loss > 0 && !e.loss_egress) return PlayPartialLoss(m, e, o, t, p);
   if (e.vrrp == Vrrp::kNone && !e.hears_peers) {
-    const Span when{m.mdi(t, o) - m.advert_ms(t, o), m.mdi(t, o)};
+    const Span when = DownTimerExpiry(m, t, o);
     p.new_owner = t;
     p.failover_ms = ToBound(when);
     p.reasons.push_back(
@@ -874,7 +904,81 @@ void PlayOnBackup(const Model& m, const Effect& e, Prediction& p) {
   }
 }
 
-Failback ClearOf(const Model& m, const Effect& e, const Prediction& p) {
+// When the clear brings the target back: e.recover, later when keepalived must first wait for a
+// graceful stop's 1 s exit that had not ended when the clear came `since_ms` after the fault.
+Span RecoverSpan(const Effect& e, double since_ms) {
+  if (!e.waits_for_stop) return e.recover;
+  return e.recover + Span{0, std::max(0.0, kTol.keepalived_stop_ms - since_ms)};
+}
+
+// kFresh on the old master: keepalived starts again (or leaves FAULT) while `current` (if any)
+// holds the VIP too.
+void FreshMaster(const Model& m, const Effect& e, const Prediction& p, Span recover,
+                 const std::string& recovered, std::vector<std::string>& owners,
+                 std::optional<Span>& when, Failback& fb) {
+  const std::string& t = p.target;
+  auto has = [&](const std::string& n) {
+    return std::find(owners.begin(), owners.end(), n) != owners.end();
+  };
+  std::optional<std::string> current = p.new_owner;
+  if (current && !has(*current)) current.reset();
+  std::string start = recovered;
+  if (e.stale_vip && has(t)) {
+    // keepalived 2.2.7 vrrp.c: a fresh start on a physical interface marks leftover VIPs
+    // (vipset) and vrrp_restore_interfaces_startup deletes them before the instance runs.
+    owners.erase(std::find(owners.begin(), owners.end(), t));
+    when = recover;
+    start += fmt::format(
+        "; keepalived on {} removes the VIP the crash left behind as it starts "
+        "(vrrp_restore_interfaces_startup, keepalived 2.2.7 vrrp.c): {} alone owns it",
+        t, Join(owners));
+  }
+  const Rejoin r = RejoinAsBackup(m, t, current, recover, true, e.starts_process);
+  fb.reasons.push_back(fmt::format("{}; {}", start, r.reason));
+  if (!r.takes_over) return;
+  owners = {t};
+  when = r.when;
+  if (current) {
+    fb.reasons.push_back(
+        fmt::format("{} hears {}'s higher-priority advert and goes BACKUP", *current, t));
+  }
+}
+
+// kThaw on the old master: it resumes as MASTER (it never left that state) with its VIP.
+void ThawMaster(const Model& m, const Effect& e, const Prediction& p, Span recover,
+                const std::string& recovered, std::vector<std::string>& owners,
+                std::optional<Span>& when, Failback& fb) {
+  const std::string& o = p.owner_before;
+  auto has = [&](const std::string& n) {
+    return std::find(owners.begin(), owners.end(), n) != owners.end();
+  };
+  if (e.gone && !has(o)) owners.push_back(o);  // a paused node's VIP counts again
+  if (!p.new_owner || !has(*p.new_owner) || !has(o)) {
+    fb.reasons.push_back(fmt::format("{}; {} resumes as MASTER with the VIP", recovered, o));
+    if (e.gone) when = recover;
+    return;
+  }
+  const std::string& n = *p.new_owner;
+  const int ho = m.healthy(o);
+  const int hn = m.healthy(n);
+  const std::string winner = m.Beats(o, ho, n, hn) ? o : n;
+  owners = {winner};
+  // keepalived 2.2.7 vrrp.c, vrrp_state_master_rx: a master hearing a lower advert answers at
+  // once, so the two masters resolve within one advert (in practice a few ms).
+  when = recover + Span{0, m.advert_ms(o, o)};
+  fb.confidence = std::min(fb.confidence, Confidence::kMedium);
+  fb.reasons.push_back(fmt::format(
+      "{}: {} resumes as MASTER (it never left that state){}: it advertises {}, while {} "
+      "advertises {}; the lower one goes BACKUP within one advert",
+      recovered, o, e.gone ? " with its VIP, and traffic flows again" : "", ho, n, hn));
+  fb.reasons.push_back(fmt::format("{} keeps the VIP{}", winner,
+                                   winner == o && m.nopreempt(o)
+                                       ? " (nopreempt does not matter: it only holds back a BACKUP)"
+                                       : ""));
+}
+
+// What a clear does; it comes `since_ms` after the fault (0: at once, the worst case).
+Failback ClearOf(const Model& m, const Effect& e, const Prediction& p, double since_ms) {
   Failback fb;
   fb.confidence = e.confidence;
   const std::string& o = p.owner_before;
@@ -884,8 +988,11 @@ Failback ClearOf(const Model& m, const Effect& e, const Prediction& p) {
   auto has = [&](const std::string& n) {
     return std::find(owners.begin(), owners.end(), n) != owners.end();
   };
-  const std::string recovered =
-      fmt::format("{} {} after the clear", e.recover_why, SpanText(e.recover));
+  const Span recover = RecoverSpan(e, since_ms);
+  std::string recovered = fmt::format("{} {} after the clear", e.recover_why, SpanText(recover));
+  if (e.waits_for_stop && recover.hi > e.recover.hi) {
+    recovered += " (it first waits for the stopped keepalived to exit, 1 s after SIGTERM)";
+  }
   switch (e.clear) {
     case ClearKind::kNothing:
       fb.reasons.push_back(e.vrrp == Vrrp::kRestart
@@ -902,7 +1009,7 @@ Failback ClearOf(const Model& m, const Effect& e, const Prediction& p) {
       }
       fb.reasons.push_back(
           fmt::format("{}: {}'s priority returns to {}", recovered, t, m.healthy(t)));
-      const Rejoin r = RejoinAsBackup(m, t, p.new_owner, e.recover, false);
+      const Rejoin r = RejoinAsBackup(m, t, p.new_owner, recover, false, false);
       fb.reasons.push_back(r.reason);
       if (r.takes_over) {
         owners = {t};
@@ -912,7 +1019,7 @@ Failback ClearOf(const Model& m, const Effect& e, const Prediction& p) {
     }
     case ClearKind::kFresh: {
       if (t != o) {
-        const Rejoin r = RejoinAsBackup(m, t, o, e.recover, true);
+        const Rejoin r = RejoinAsBackup(m, t, o, recover, true, e.starts_process);
         fb.reasons.push_back(fmt::format("{}; {}", recovered, r.reason));
         if (r.takes_over) {
           owners = {t};
@@ -920,49 +1027,15 @@ Failback ClearOf(const Model& m, const Effect& e, const Prediction& p) {
         }
         break;
       }
-      // The VIP's other owner, if the fault let one take over.
-      std::optional<std::string> current = p.new_owner;
-      if (current && !has(*current)) current.reset();
-      const Rejoin r = RejoinAsBackup(m, t, current, e.recover, true);
-      fb.reasons.push_back(fmt::format("{}; {}", recovered, r.reason));
-      if (r.takes_over) {
-        owners = {t};
-        when = r.when;
-        if (current) {
-          fb.reasons.push_back(
-              fmt::format("{} hears {}'s higher-priority advert and goes BACKUP", *current, t));
-        }
-      } else if (e.stale_vip && has(t)) {
-        fb.confidence = std::min(fb.confidence, Confidence::kMedium);
-        fb.reasons.push_back(fmt::format(
-            "the stale VIP stays on {}: keepalived 2.2.7 starting in BACKUP removes only "
-            "addresses it added in this run (unless started with --release-vips or "
-            "--dont-release-vrrp, which viplab does not use) - the split brain goes on",
-            t));
-      }
+      FreshMaster(m, e, p, recover, recovered, owners, when, fb);
       break;
     }
     case ClearKind::kThaw: {
-      if (t != o || !p.new_owner || !has(o)) {
+      if (t != o) {
         fb.reasons.push_back(fmt::format("{}; nothing else changes", recovered));
         break;
       }
-      const std::string& n = *p.new_owner;
-      const int ho = m.healthy(o);
-      const int hn = m.healthy(n);
-      const std::string winner = m.Beats(o, ho, n, hn) ? o : n;
-      owners = {winner};
-      when = e.recover + Span{0, m.advert_ms(o, o)};
-      fb.confidence = std::min(fb.confidence, Confidence::kMedium);
-      fb.reasons.push_back(fmt::format(
-          "{}: {} resumes as MASTER (it never left that state) and advertises {} at once, while "
-          "{} advertises {}; the lower one goes BACKUP within one advert",
-          recovered, o, ho, n, hn));
-      fb.reasons.push_back(
-          fmt::format("{} keeps the VIP{}", winner,
-                      winner == o && m.node(o).nopreempt
-                          ? fmt::format(" (nopreempt does not matter: it only holds back a BACKUP)")
-                          : ""));
+      ThawMaster(m, e, p, recover, recovered, owners, when, fb);
       break;
     }
     case ClearKind::kReconnect: {
@@ -974,11 +1047,11 @@ Failback ClearOf(const Model& m, const Effect& e, const Prediction& p) {
       const std::string& b = owners[1];
       const std::string winner = m.Beats(a, m.healthy(a), b, m.healthy(b)) ? a : b;
       const std::string loser = winner == a ? b : a;
-      when = e.recover + Span{0, m.advert_ms(winner, winner)};
+      when = recover + Span{0, m.advert_ms(winner, winner)};
       fb.reasons.push_back(fmt::format(
           "{}: {} ({}) and {} ({}) hear each other again and {} goes BACKUP within one advert{}",
           recovered, a, m.healthy(a), b, m.healthy(b), loser,
-          winner == o && m.node(o).nopreempt
+          winner == o && m.nopreempt(o)
               ? " (nopreempt does not matter: it only holds back a BACKUP)"
               : ""));
       owners = {winner};
@@ -1083,8 +1156,17 @@ InitialOwner PredictInitialOwner(const Scenario& s) {
         "priority's: {} ({}), {}",
         top, m.healthy(top), m.MdiText(top, top)));
     const double gap = m.mdi(second, second) - m.mdi(top, top);
-    if (gap < 50) {
-      if (m.node(top).nopreempt) {
+    if (m.healthy(top) == m.healthy(second)) {
+      // keepalived 2.2.7 vrrp.c, vrrp_backup: a BACKUP accepts adverts of equal priority; the
+      // address tie-break (vrrp_state_master_rx) applies only when both are MASTER at once.
+      io.confidence = Confidence::kLow;
+      io.reasons.push_back(fmt::format(
+          "{} and {} have the same priority {}: whoever starts first becomes MASTER, and the "
+          "other accepts its equal-priority adverts and stays BACKUP; only if both become MASTER "
+          "at once does the higher address ({}) win - a race decided by start-up order",
+          top, second, m.healthy(top), top));
+    } else if (gap < 50) {
+      if (m.nopreempt(top)) {
         io.confidence = Confidence::kLow;
         io.reasons.push_back(fmt::format(
             "{}'s timer runs out only {} ms later: a few ms of start-up order can let {} win, "
@@ -1093,8 +1175,9 @@ InitialOwner PredictInitialOwner(const Scenario& s) {
       } else {
         io.confidence = std::min(io.confidence, Confidence::kMedium);
         io.reasons.push_back(fmt::format(
-            "{}'s timer runs out only {} ms later: if start-up order lets {} win, {} preempts "
-            "it one Master_Down_Interval later",
+            "{}'s timer runs out only {} ms later: if start-up order lets {} win, {} discards "
+            "its lower-priority adverts (its own timer was never restarted by them) and takes "
+            "over when that timer runs out, moments later",
             second, Num(gap), second, top));
       }
     }
@@ -1107,7 +1190,7 @@ InitialOwner PredictInitialOwner(const Scenario& s) {
   std::vector<Taker> takers;
   for (size_t i = 1; i < s.nodes.size(); ++i) {
     const std::string& n = s.nodes[i].name;
-    const Rejoin r = RejoinAsBackup(m, n, first, Span{}, true);
+    const Rejoin r = RejoinAsBackup(m, n, first, Span{}, true, true);
     io.reasons.push_back(fmt::format("{} starts once {} is MASTER: {}", n, first, r.reason));
     if (r.takes_over) takers.push_back({n, r.when});
   }
@@ -1159,13 +1242,30 @@ Prediction PredictFault(const Scenario& s, const FaultSpec& fault,
   p.owner_after = Join(p.owners_after);
   p.vip_moves = p.owners_after.size() == 1 && p.owners_after.front() != owner_before;
   NoteOutage(e, p);
-  if (p.return_ms && *p.return_ms->max > ObservationWindowMs(s)) {
+  const double window = ObservationWindowMs(s);
+  if (p.return_ms && *p.return_ms->max > window) {
     p.confidence = Confidence::kLow;
     p.reasons.push_back("the VIP may come back only after the runner's observation window ends");
   }
-  p.failback = ClearOf(m, e, p);
+  if (p.failover_ms && *p.failover_ms->max > window) {
+    p.confidence = Confidence::kLow;
+    p.reasons.push_back("the VIP may move only after the runner's observation window ends");
+  }
+  p.failback = ClearOf(m, e, p, 0);
   return p;
 }
+
+namespace {
+
+// The fail-back of `p` (fault `fault`) when the clear comes at least `since_ms` after it.
+Failback FailbackAfter(const Scenario& s, const FaultSpec& fault, const Prediction& p,
+                       double since_ms) {
+  const Model m(s);
+  const Effect e = Analyze(m, fault, p.target, p.target == p.owner_before);
+  return ClearOf(m, e, p, since_ms);
+}
+
+}  // namespace
 
 ScenarioPrediction PredictScenario(const Scenario& s) {
   ScenarioPrediction out;
@@ -1178,9 +1278,14 @@ ScenarioPrediction PredictScenario(const Scenario& s) {
   }
   std::string owner = out.initial.owner;
   Confidence carried = out.initial.confidence;
-  bool active = false;  // an injected fault has not been cleared yet
+  bool active = false;      // an injected fault has not been cleared yet
+  double since_inject = 0;  // the least time since the last inject (its holds)
+  const FaultSpec* injected = nullptr;
   for (const Step& step : s.steps) {
+    if (step.kind == Step::Kind::kHold) since_inject += step.hold_ms;
     if (step.kind == Step::Kind::kInject) {
+      since_inject = 0;
+      injected = &step.fault;
       Prediction p = PredictFault(s, step.fault, owner);
       if (active) {
         p.confidence = Confidence::kLow;
@@ -1199,6 +1304,9 @@ ScenarioPrediction PredictScenario(const Scenario& s) {
     } else if (step.kind == Step::Kind::kClear && active && !out.faults.empty()) {
       Prediction& last = out.faults.back();
       last.cleared = true;
+      // The clear's timing matters when keepalived must first finish a graceful stop.
+      if (last.failback && injected)
+        last.failback = FailbackAfter(s, *injected, last, since_inject);
       if (last.failback) {
         const Failback& fb = *last.failback;
         owner = fb.owner.find('+') == std::string::npos ? fb.owner : last.owner_before;
@@ -1208,6 +1316,15 @@ ScenarioPrediction PredictScenario(const Scenario& s) {
     }
   }
   return out;
+}
+
+double LatestPredictedMs(const ScenarioPrediction& sp) {
+  double latest = 0;
+  for (const Prediction& p : sp.faults) {
+    if (p.failover_ms && p.failover_ms->max) latest = std::max(latest, *p.failover_ms->max);
+    if (p.return_ms && p.return_ms->max) latest = std::max(latest, *p.return_ms->max);
+  }
+  return latest;
 }
 
 Expectation ExpectationFromPrediction(const Prediction& p) {

@@ -303,20 +303,28 @@ Span RecheckSpan(const CheckSpec& c) {
   return {0, kTol.process_event_ms};
 }
 
+// What a service fault does to haproxy on `t`, in words.
+std::string ServiceWords(const FaultSpec& f, const std::string& t) {
+  if (f.kind == FaultKind::kServiceKill) {
+    return fmt::format("haproxy on {} is killed (SIG{})", t, f.signal);
+  }
+  if (f.kind == FaultKind::kServiceFreeze) {
+    return fmt::format(
+        "haproxy on {} hangs (SIGSTOP: connections are accepted by the kernel but never "
+        "answered)",
+        t);
+  }
+  return fmt::format("haproxy on {} keeps running but {}", t,
+                     f.degrade == "503" ? "answers 503" : "refuses connections");
+}
+
 void AnalyzeService(const Model& m, const FaultSpec& f, const std::string& t, Effect& e) {
   const NodeSpec& n = m.node(t);
   const CheckSpec& c = n.check;
   const bool kill = f.kind == FaultKind::kServiceKill;
   const bool freeze = f.kind == FaultKind::kServiceFreeze;
   e.service = kill ? "dead" : freeze ? "hung" : "degraded";
-  const std::string what =
-      kill     ? fmt::format("haproxy on {} is killed (SIG{})", t, f.signal)
-      : freeze ? fmt::format(
-                     "haproxy on {} hangs (SIGSTOP: connections are accepted by the "
-                     "kernel but never answered)",
-                     t)
-               : fmt::format("haproxy on {} keeps running but {}", t,
-                             f.degrade == "503" ? "answers 503" : "refuses connections");
+  const std::string what = ServiceWords(f, t);
   Span detect;
   switch (c.type) {
     case CheckType::kNone:
@@ -385,14 +393,9 @@ void AnalyzeService(const Model& m, const FaultSpec& f, const std::string& t, Ef
                    : fmt::format("weight {} is subtracted while it fails", c.weight)));
 }
 
-Effect Analyze(const Model& m, const FaultSpec& f, const std::string& t, bool on_master) {
-  Effect e;
+// keepalived faults: stop, crash, freeze, restart.
+void AnalyzeKeepalived(const FaultSpec& f, const std::string& t, Effect& e) {
   switch (f.kind) {
-    case FaultKind::kServiceKill:
-    case FaultKind::kServiceFreeze:
-    case FaultKind::kServiceDegrade:
-      AnalyzeService(m, f, t, e);
-      break;
     case FaultKind::kKeepalivedStop:
       e.vrrp = Vrrp::kRelease;
       e.at = {0, kTol.signal_ms};
@@ -442,6 +445,14 @@ Effect Analyze(const Model& m, const FaultSpec& f, const std::string& t, bool on
           "exits, keepalived 2.2.7 vrrp_daemon.c; then the start, a lab estimate)",
           t, SpanText(e.restart)));
       break;
+    default:
+      break;
+  }
+}
+
+// Faults of the whole node or its link: freeze (pause), crash (power-off), link down.
+void AnalyzeNode(const FaultSpec& f, const std::string& t, Effect& e) {
+  switch (f.kind) {
     case FaultKind::kNodeFreeze:
       e.vrrp = Vrrp::kSilent;
       e.clear = ClearKind::kThaw;
@@ -499,6 +510,14 @@ Effect Analyze(const Model& m, const FaultSpec& f, const std::string& t, bool on
                             "downed link",
                             t));
       break;
+    default:
+      break;
+  }
+}
+
+// Network faults: packet loss, partition, delayed adverts.
+void AnalyzeNetwork(const FaultSpec& f, const std::string& t, bool on_master, Effect& e) {
+  switch (f.kind) {
     case FaultKind::kPacketLoss: {
       const double q = f.percent / 100;
       const bool egress = f.direction == "egress";
@@ -567,6 +586,35 @@ Effect Analyze(const Model& m, const FaultSpec& f, const std::string& t, bool on
                         "backups send no adverts: nothing changes",
                         t, Num(f.delay_ms)));
       }
+      break;
+    default:
+      break;
+  }
+}
+
+Effect Analyze(const Model& m, const FaultSpec& f, const std::string& t, bool on_master) {
+  Effect e;
+  switch (f.kind) {
+    case FaultKind::kServiceKill:
+    case FaultKind::kServiceFreeze:
+    case FaultKind::kServiceDegrade:
+      AnalyzeService(m, f, t, e);
+      break;
+    case FaultKind::kKeepalivedStop:
+    case FaultKind::kKeepalivedCrash:
+    case FaultKind::kKeepalivedFreeze:
+    case FaultKind::kKeepalivedRestart:
+      AnalyzeKeepalived(f, t, e);
+      break;
+    case FaultKind::kNodeFreeze:
+    case FaultKind::kNodeCrash:
+    case FaultKind::kLinkDown:
+      AnalyzeNode(f, t, e);
+      break;
+    case FaultKind::kPacketLoss:
+    case FaultKind::kPartition:
+    case FaultKind::kVrrpDelay:
+      AnalyzeNetwork(f, t, on_master, e);
       break;
   }
   return e;
@@ -689,6 +737,90 @@ void PlayDelay(const Model& m, const Effect& e, Prediction& p) {
       o, m.healthy(o), m.healthy(n), n, SpanText({e.delay_ms, advert + e.delay_ms}), n));
 }
 
+// Fault lowered the master's priority to `prio_o`: the backups that now preempt it.
+void PriorityTakers(const Model& m, const Effect& e, int prio_o, Prediction& p,
+                    std::vector<Taker>& takers) {
+  const std::string& o = p.owner_before;
+  for (const std::string& b : m.Others(o)) {
+    const int hb = m.healthy(b);
+    if (hb < prio_o) {
+      p.reasons.push_back(
+          fmt::format("{}'s {} is still below {}'s {}: it keeps accepting {}'s "
+                      "adverts",
+                      b, hb, o, prio_o, o));
+    } else if (hb == prio_o) {
+      p.reasons.push_back(
+          fmt::format("{}'s {} equals {}'s {}: a backup accepts adverts of "
+                      "equal priority, so no takeover",
+                      b, hb, o, prio_o));
+    } else if (m.nopreempt(b)) {
+      p.reasons.push_back(
+          fmt::format("{} would have {} > {}'s {}, but {} has nopreempt: no "
+                      "takeover (a nopreempt backup never displaces a live "
+                      "master)",
+                      b, hb, o, prio_o, b));
+    } else {
+      takers.push_back({b, PreemptWindow(m, b, o, e.at, false)});
+    }
+  }
+}
+
+// Why `n` takes over from the master: priority-0 advert, silence, or preemption.
+std::string TakeoverReason(const Model& m, const Prediction& p, const std::string& n, int prio_o,
+                           bool graceful, bool silent) {
+  const std::string& o = p.owner_before;
+  const int hn = m.healthy(n);
+  if (graceful) {
+    return fmt::format("{} takes over {} after {}'s priority-0 advert{}", n, m.SkewText(n, o), o,
+                       m.nopreempt(n) ? " (nopreempt does not matter: the "
+                                        "master gave up)"
+                                      : "");
+  }
+  if (silent) {
+    return fmt::format(
+        "{}'s down timer is no longer restarted by {}'s adverts: {} "
+        "becomes MASTER (MDI - advert, MDI] after the last advert "
+        "it heard, {}",
+        n, o, n, m.MdiText(n, o));
+  }
+  return fmt::format(
+      "{} ({} > {}) discards {}'s lower-priority adverts and becomes MASTER when its down "
+      "timer runs out{}: {} after the last higher advert it accepted, i.e. (MDI - advert, "
+      "MDI] after the drop",
+      n, hn, prio_o, o, DelayText(m, n), m.MdiText(n, o));
+}
+
+// The old master, still holding the VIP, once `n` is MASTER too: it yields or split brain.
+void OldMasterReacts(const Model& m, const Effect& e, const std::string& n, int prio_o,
+                     Prediction& p, std::set<std::string>& owners) {
+  const std::string& o = p.owner_before;
+  const int hn = m.healthy(n);
+  if (e.vrrp == Vrrp::kSilent) {
+    p.split_brain = true;
+    p.reasons.push_back(
+        fmt::format("{} keeps the VIP ({}): {} and {} both own it - split "
+                    "brain until the fault is cleared",
+                    o, e.dead ? "nothing is left running to remove it" : "it is frozen", o, n));
+  } else if (e.hears_peers && m.Beats(n, hn, o, prio_o)) {
+    owners.erase(o);
+    p.release_ms = p.failover_ms;
+    p.reasons.push_back(
+        fmt::format("{} hears {}'s higher-priority advert ({} > {}) and goes "
+                    "BACKUP, removing the VIP",
+                    o, n, hn, prio_o));
+  } else {
+    p.split_brain = true;
+    p.reasons.push_back(
+        e.hears_peers
+            ? fmt::format("{} hears {}'s adverts, but {} is not above its own {}: {} stays "
+                          "MASTER and keeps the VIP - split brain",
+                          o, n, hn, prio_o, o)
+            : fmt::format("{} no longer hears {}: it stays MASTER and keeps the VIP - split "
+                          "brain until the partition heals",
+                          o, n));
+  }
+}
+
 // The fault hits the VIP owner.
 void PlayOnMaster(const Model& m, const Effect& e, Prediction& p) {
   const std::string& o = p.owner_before;
@@ -719,28 +851,7 @@ void PlayOnMaster(const Model& m, const Effect& e, Prediction& p) {
       takers.push_back({b, DownTimerExpiry(m, b, o, e.at)});
     }
   } else if (e.vrrp == Vrrp::kPriority) {
-    for (const std::string& b : backups) {
-      const int hb = m.healthy(b);
-      if (hb < prio_o) {
-        p.reasons.push_back(
-            fmt::format("{}'s {} is still below {}'s {}: it keeps accepting {}'s "
-                        "adverts",
-                        b, hb, o, prio_o, o));
-      } else if (hb == prio_o) {
-        p.reasons.push_back(
-            fmt::format("{}'s {} equals {}'s {}: a backup accepts adverts of "
-                        "equal priority, so no takeover",
-                        b, hb, o, prio_o));
-      } else if (m.nopreempt(b)) {
-        p.reasons.push_back(
-            fmt::format("{} would have {} > {}'s {}, but {} has nopreempt: no "
-                        "takeover (a nopreempt backup never displaces a live "
-                        "master)",
-                        b, hb, o, prio_o, b));
-      } else {
-        takers.push_back({b, PreemptWindow(m, b, o, e.at, false)});
-      }
-    }
+    PriorityTakers(m, e, prio_o, p, takers);
   } else {
     p.owners_after = {o};
     p.reasons.push_back(
@@ -763,56 +874,12 @@ void PlayOnMaster(const Model& m, const Effect& e, Prediction& p) {
     }
   } else {
     const std::string& n = first->node;
-    const int hn = m.healthy(n);
     p.new_owner = n;
     p.failover_ms = ToBound(first->when);
     owners.insert(n);
-    if (graceful) {
-      p.reasons.push_back(fmt::format("{} takes over {} after {}'s priority-0 advert{}", n,
-                                      m.SkewText(n, o), o,
-                                      m.nopreempt(n) ? " (nopreempt does not matter: the "
-                                                       "master gave up)"
-                                                     : ""));
-    } else if (silent) {
-      p.reasons.push_back(
-          fmt::format("{}'s down timer is no longer restarted by {}'s adverts: {} "
-                      "becomes MASTER (MDI - advert, MDI] after the last advert "
-                      "it heard, {}",
-                      n, o, n, m.MdiText(n, o)));
-    } else {
-      p.reasons.push_back(fmt::format(
-          "{} ({} > {}) discards {}'s lower-priority adverts and becomes MASTER when its down "
-          "timer runs out{}: {} after the last higher advert it accepted, i.e. (MDI - advert, "
-          "MDI] after the drop",
-          n, hn, prio_o, o, DelayText(m, n), m.MdiText(n, o)));
-    }
+    p.reasons.push_back(TakeoverReason(m, p, n, prio_o, graceful, silent));
     ExplainRivals(m, takers, n, p.reasons);
-    if (!released) {
-      if (e.vrrp == Vrrp::kSilent) {
-        p.split_brain = true;
-        p.reasons.push_back(
-            fmt::format("{} keeps the VIP ({}): {} and {} both own it - split "
-                        "brain until the fault is cleared",
-                        o, e.dead ? "nothing is left running to remove it" : "it is frozen", o, n));
-      } else if (e.hears_peers && m.Beats(n, hn, o, prio_o)) {
-        owners.erase(o);
-        p.release_ms = p.failover_ms;
-        p.reasons.push_back(
-            fmt::format("{} hears {}'s higher-priority advert ({} > {}) and goes "
-                        "BACKUP, removing the VIP",
-                        o, n, hn, prio_o));
-      } else {
-        p.split_brain = true;
-        p.reasons.push_back(
-            e.hears_peers
-                ? fmt::format("{} hears {}'s adverts, but {} is not above its own {}: {} stays "
-                              "MASTER and keeps the VIP - split brain",
-                              o, n, hn, prio_o, o)
-                : fmt::format("{} no longer hears {}: it stays MASTER and keeps the VIP - split "
-                              "brain until the partition heals",
-                              o, n));
-      }
-    }
+    if (!released) OldMasterReacts(m, e, n, prio_o, p, owners);
   }
   if (e.vrrp == Vrrp::kRestart) {
     const Rejoin r = RejoinAsBackup(m, o, p.new_owner, e.restart, true, true);
@@ -977,6 +1044,28 @@ void ThawMaster(const Model& m, const Effect& e, const Prediction& p, Span recov
                                        : ""));
 }
 
+// kReconnect: adverts flow again; of two masters the lower goes BACKUP within one advert.
+void ReconnectOwners(const Model& m, const Prediction& p, Span recover,
+                     const std::string& recovered, std::vector<std::string>& owners,
+                     std::optional<Span>& when, Failback& fb) {
+  const std::string& o = p.owner_before;
+  if (owners.size() < 2) {
+    fb.reasons.push_back(fmt::format("{}; {} keeps the VIP", recovered, Join(owners)));
+    return;
+  }
+  const std::string& a = owners[0];
+  const std::string& b = owners[1];
+  const std::string winner = m.Beats(a, m.healthy(a), b, m.healthy(b)) ? a : b;
+  const std::string loser = winner == a ? b : a;
+  when = recover + Span{0, m.advert_ms(winner, winner)};
+  fb.reasons.push_back(fmt::format(
+      "{}: {} ({}) and {} ({}) hear each other again and {} goes BACKUP within one advert{}",
+      recovered, a, m.healthy(a), b, m.healthy(b), loser,
+      winner == o && m.nopreempt(o) ? " (nopreempt does not matter: it only holds back a BACKUP)"
+                                    : ""));
+  owners = {winner};
+}
+
 // What a clear does; it comes `since_ms` after the fault (0: at once, the worst case).
 Failback ClearOf(const Model& m, const Effect& e, const Prediction& p, double since_ms) {
   Failback fb;
@@ -1038,25 +1127,9 @@ Failback ClearOf(const Model& m, const Effect& e, const Prediction& p, double si
       ThawMaster(m, e, p, recover, recovered, owners, when, fb);
       break;
     }
-    case ClearKind::kReconnect: {
-      if (owners.size() < 2) {
-        fb.reasons.push_back(fmt::format("{}; {} keeps the VIP", recovered, Join(owners)));
-        break;
-      }
-      const std::string& a = owners[0];
-      const std::string& b = owners[1];
-      const std::string winner = m.Beats(a, m.healthy(a), b, m.healthy(b)) ? a : b;
-      const std::string loser = winner == a ? b : a;
-      when = recover + Span{0, m.advert_ms(winner, winner)};
-      fb.reasons.push_back(fmt::format(
-          "{}: {} ({}) and {} ({}) hear each other again and {} goes BACKUP within one advert{}",
-          recovered, a, m.healthy(a), b, m.healthy(b), loser,
-          winner == o && m.nopreempt(o)
-              ? " (nopreempt does not matter: it only holds back a BACKUP)"
-              : ""));
-      owners = {winner};
+    case ClearKind::kReconnect:
+      ReconnectOwners(m, p, recover, recovered, owners, when, fb);
       break;
-    }
   }
   std::sort(owners.begin(), owners.end());
   fb.owner = Join(owners);
@@ -1121,6 +1194,49 @@ double ProbabilityOfLossRun(double loss, int run, int trials) {
   return hit;
 }
 
+// All nodes start at once as BACKUP: the first down timer to run out wins, with the races
+// keepalived leaves open.
+void SimultaneousOwner(const Model& m, const Scenario& s, InitialOwner& io) {
+  std::vector<std::string> order;
+  for (const NodeSpec& n : s.nodes) order.push_back(n.name);
+  std::sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) {
+    return m.Beats(a, m.healthy(a), b, m.healthy(b));
+  });
+  const std::string& top = order[0];
+  const std::string& second = order[1];
+  io.owner = top;
+  io.reasons.push_back(fmt::format(
+      "all nodes start at once as BACKUP; the first down timer to run out is the highest "
+      "priority's: {} ({}), {}",
+      top, m.healthy(top), m.MdiText(top, top)));
+  const double gap = m.mdi(second, second) - m.mdi(top, top);
+  if (m.healthy(top) == m.healthy(second)) {
+    // keepalived 2.2.7 vrrp.c, vrrp_backup: a BACKUP accepts adverts of equal priority; the
+    // address tie-break (vrrp_state_master_rx) applies only when both are MASTER at once.
+    io.confidence = Confidence::kLow;
+    io.reasons.push_back(fmt::format(
+        "{} and {} have the same priority {}: whoever starts first becomes MASTER, and the "
+        "other accepts its equal-priority adverts and stays BACKUP; only if both become MASTER "
+        "at once does the higher address ({}) win - a race decided by start-up order",
+        top, second, m.healthy(top), top));
+  } else if (gap < 50) {
+    if (m.nopreempt(top)) {
+      io.confidence = Confidence::kLow;
+      io.reasons.push_back(fmt::format(
+          "{}'s timer runs out only {} ms later: a few ms of start-up order can let {} win, "
+          "and {}'s nopreempt would then leave the VIP there - a race",
+          second, Num(gap), second, top));
+    } else {
+      io.confidence = std::min(io.confidence, Confidence::kMedium);
+      io.reasons.push_back(fmt::format(
+          "{}'s timer runs out only {} ms later: if start-up order lets {} win, {} discards "
+          "its lower-priority adverts (its own timer was never restarted by them) and takes "
+          "over when that timer runs out, moments later",
+          second, Num(gap), second, top));
+    }
+  }
+}
+
 InitialOwner PredictInitialOwner(const Scenario& s) {
   const Model m(s);
   InitialOwner io;
@@ -1143,44 +1259,7 @@ InitialOwner PredictInitialOwner(const Scenario& s) {
     return io;
   }
   if (s.startup == Startup::kSimultaneous) {
-    std::vector<std::string> order;
-    for (const NodeSpec& n : s.nodes) order.push_back(n.name);
-    std::sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) {
-      return m.Beats(a, m.healthy(a), b, m.healthy(b));
-    });
-    const std::string& top = order[0];
-    const std::string& second = order[1];
-    io.owner = top;
-    io.reasons.push_back(fmt::format(
-        "all nodes start at once as BACKUP; the first down timer to run out is the highest "
-        "priority's: {} ({}), {}",
-        top, m.healthy(top), m.MdiText(top, top)));
-    const double gap = m.mdi(second, second) - m.mdi(top, top);
-    if (m.healthy(top) == m.healthy(second)) {
-      // keepalived 2.2.7 vrrp.c, vrrp_backup: a BACKUP accepts adverts of equal priority; the
-      // address tie-break (vrrp_state_master_rx) applies only when both are MASTER at once.
-      io.confidence = Confidence::kLow;
-      io.reasons.push_back(fmt::format(
-          "{} and {} have the same priority {}: whoever starts first becomes MASTER, and the "
-          "other accepts its equal-priority adverts and stays BACKUP; only if both become MASTER "
-          "at once does the higher address ({}) win - a race decided by start-up order",
-          top, second, m.healthy(top), top));
-    } else if (gap < 50) {
-      if (m.nopreempt(top)) {
-        io.confidence = Confidence::kLow;
-        io.reasons.push_back(fmt::format(
-            "{}'s timer runs out only {} ms later: a few ms of start-up order can let {} win, "
-            "and {}'s nopreempt would then leave the VIP there - a race",
-            second, Num(gap), second, top));
-      } else {
-        io.confidence = std::min(io.confidence, Confidence::kMedium);
-        io.reasons.push_back(fmt::format(
-            "{}'s timer runs out only {} ms later: if start-up order lets {} win, {} discards "
-            "its lower-priority adverts (its own timer was never restarted by them) and takes "
-            "over when that timer runs out, moments later",
-            second, Num(gap), second, top));
-      }
-    }
+    SimultaneousOwner(m, s, io);
     return io;
   }
   io.reasons.push_back(

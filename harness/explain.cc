@@ -120,8 +120,11 @@ void AppendReasons(std::string& out, const std::vector<std::string>& reasons) {
   for (const std::string& r : reasons) out += kIndent + r + "\n";
 }
 
-void AppendComparison(std::string& out, const Expectation& expect, const Prediction& p) {
+void AppendComparison(ExplainResult& r, const Expectation& expect, const Prediction& p) {
+  std::string& out = r.text;
   const ExpectComparison c = CompareWithExpect(expect, p);
+  ++r.compared;
+  r.agrees = r.agrees && c.agrees;
   for (size_t i = 0; i < c.lines.size(); ++i) {
     out += fmt::format("  {:<10} {}\n", i == 0 ? "expect" : "", c.lines[i]);
   }
@@ -181,8 +184,8 @@ ExpectComparison CompareWithExpect(const Expectation& x, const Prediction& p) {
                                BoundText(*expected), BoundText(*predicted)));
         break;
       case Fit::kOverlaps:
-        line(true, fmt::format("{} {}: overlaps (predicted {} reaches outside it)", field,
-                               BoundText(*expected), BoundText(*predicted)));
+        line(false, fmt::format("{} {}: DIFFERS (predicted {} reaches outside it)", field,
+                                BoundText(*expected), BoundText(*predicted)));
         break;
       case Fit::kOutside:
         line(false, fmt::format("{} {}: DIFFERS (predicted {})", field, BoundText(*expected),
@@ -202,9 +205,13 @@ ExpectComparison CompareWithExpect(const Expectation& x, const Prediction& p) {
   return c;
 }
 
-std::string ExplainScenario(const Scenario& s) {
+std::string ExplainScenario(const Scenario& s) { return ExplainScenarioResult(s).text; }
+
+ExplainResult ExplainScenarioResult(const Scenario& s) {
   const ScenarioPrediction sp = PredictScenario(s);
-  std::string out = fmt::format("{}  ({})\n", s.name, s.file.string());
+  ExplainResult r;
+  std::string& out = r.text;
+  out = fmt::format("{}  ({})\n", s.name, s.file.string());
   out += fmt::format("  {:<10} {}\n", "setup", SetupText(s));
   out += fmt::format("  {:<10} {} owns the VIP  [confidence {}]\n", "before", sp.initial.owner,
                      ToString(sp.initial.confidence));
@@ -239,10 +246,10 @@ std::string ExplainScenario(const Scenario& s) {
         out += fmt::format("  {:<10} none in the file; from the oracle: {}\n", "expect",
                            ExpectText(ExpectationFromPrediction(p)));
       } else {
-        AppendComparison(out, s.expect, p);
+        AppendComparison(r, s.expect, p);
       }
     }
-    for (const Expectation& x : fault_expects[i]) AppendComparison(out, x, p);
+    for (const Expectation& x : fault_expects[i]) AppendComparison(r, x, p);
     if (p.failback) {
       const Failback& fb = *p.failback;
       std::string head = p.cleared ? "after the clear: " : "if cleared (this scenario does not): ";
@@ -254,23 +261,30 @@ std::string ExplainScenario(const Scenario& s) {
       out += fmt::format("  {:<10} {}\n", "clear", head);
       AppendReasons(out, fb.reasons);
       if (p.cleared) {
-        for (const Expectation& x : clear_expects[i]) AppendComparison(out, x, AfterClear(p));
+        for (const Expectation& x : clear_expects[i]) AppendComparison(r, x, AfterClear(p));
       }
     }
   }
-  return out;
+  return r;
 }
 
 int ExplainCommand(const std::vector<std::string>& inputs, std::ostream& out) {
   const std::vector<std::filesystem::path> paths(inputs.begin(), inputs.end());
   const std::vector<Scenario> scenarios = LoadScenarios(paths);
   std::string text;
+  int disagree = 0;
   for (const Scenario& s : scenarios) {
     if (!text.empty()) text += "\n";
-    text += ExplainScenario(s);
+    const ExplainResult r = ExplainScenarioResult(s);
+    text += r.text;
+    if (!r.agrees) ++disagree;
+  }
+  if (disagree > 0) {
+    text += fmt::format("\n{} of {} scenario{} DISAGREE with the oracle\n", disagree,
+                        scenarios.size(), scenarios.size() == 1 ? "" : "s");
   }
   out << text << std::flush;
-  return 0;
+  return disagree > 0 ? 1 : 0;
 }
 
 }  // namespace viplab

@@ -8,990 +8,26 @@
 #include <set>
 #include <stdexcept>
 
-#include "harness/runner.h"
+#include "harness/oracle_model.h"
 #include "harness/vrrp_timing.h"
 
 namespace viplab {
+
+using oracle_internal::Analyze;
+using oracle_internal::ClearOf;
+using oracle_internal::Effect;
+using oracle_internal::Join;
+using oracle_internal::Model;
+using oracle_internal::Num;
+using oracle_internal::PlayOnBackup;
+using oracle_internal::PlayOnMaster;
+using oracle_internal::Rejoin;
+using oracle_internal::RejoinAsBackup;
+using oracle_internal::Span;
+using oracle_internal::SpanText;
+using oracle_internal::Taker;
+
 namespace {
-
-// Durations of the lab's own actions, as upper bounds on the 2-core CI machine. They are not VRRP
-// timers; they widen the windows where a fault or a clear needs a process to act first.
-constexpr double kProcessEventMs = 10;   // track_process: kernel process event -> keepalived
-constexpr double kFastFailMs = 50;       // check of a dead / refusing / 503 service: spawn +
-                                         // connect + answer
-constexpr double kSignalMs = 20;         // a signal delivered and acted on (SIGTERM -> priority-0)
-constexpr double kNetlinkMs = 10;        // link change -> keepalived's netlink event
-constexpr double kServiceStartMs = 300;  // a killed service started again by the clear
-constexpr double kKeepalivedStartMs = 500;  // keepalived start -> instance in BACKUP (config,
-                                            // netlink dump, first check result)
-constexpr double kKeepalivedStopMs = 1000;  // graceful stop -> process gone (restart waits)
-// Below this probability of a 3-advert loss run in the observation window, partial loss is
-// predicted not to move the VIP.
-constexpr double kLossRunThreshold = 0.05;
-// A backup's down timer this close to the gap a delayed advert opens is a coin toss.
-constexpr double kDelayRaceMs = 25;
-
-// A time window [lo, hi] in ms, before the oracle's margins are applied.
-struct Span {
-  double lo = 0;
-  double hi = 0;
-};
-Span operator+(Span a, Span b) { return {a.lo + b.lo, a.hi + b.hi}; }
-Span operator+(Span a, double d) { return {a.lo + d, a.hi + d}; }
-
-Bound ToBound(Span s) {
-  Bound b;
-  b.min = std::max(0.0, s.lo - kOracleMarginMinMs);
-  b.max = s.hi + kOracleMarginMaxMs;
-  return b;
-}
-
-// 609.375 -> "609.4", 3000 -> "3000": whole numbers stay whole.
-std::string Num(double v) {
-  return std::abs(v - std::round(v)) < 0.05 ? fmt::format("{:.0f}", v) : fmt::format("{:.1f}", v);
-}
-std::string SpanText(Span s) {
-  return Num(s.lo) == Num(s.hi) ? fmt::format("{} ms", Num(s.lo))
-                                : fmt::format("{}..{} ms", Num(s.lo), Num(s.hi));
-}
-
-std::string Join(const std::vector<std::string>& owners) {
-  return owners.empty() ? std::string("none") : fmt::format("{}", fmt::join(owners, "+"));
-}
-
-// The scenario's nodes with keepalived's numbers: effective priorities and timers.
-class Model {
- public:
-  explicit Model(const Scenario& s) : s_(s) {}
-
-  const Scenario& scenario() const { return s_; }
-  const NodeSpec& node(const std::string& name) const {
-    const NodeSpec* n = s_.FindNode(name);
-    if (n == nullptr) throw std::invalid_argument(fmt::format("no node '{}' in {}", name, s_.name));
-    return *n;
-  }
-  size_t index(const std::string& name) const {
-    for (size_t i = 0; i < s_.nodes.size(); ++i) {
-      if (s_.nodes[i].name == name) return i;
-    }
-    throw std::invalid_argument(fmt::format("no node '{}' in {}", name, s_.name));
-  }
-  bool has(const std::string& name) const { return s_.FindNode(name) != nullptr; }
-  int healthy(const std::string& name) const { return EffectivePriority(node(name), true); }
-  int failing(const std::string& name) const { return EffectivePriority(node(name), false); }
-
-  // The advert interval backup `b` times master `m` by: VRRPv3 backups learn the master's
-  // interval from its adverts; VRRPv2 requires every node to use the same one, so b's own.
-  double advert_s(const std::string& b, const std::string& m) const {
-    return s_.vrrp_version == 3 ? node(m).advert_int : node(b).advert_int;
-  }
-  double advert_ms(const std::string& b, const std::string& m) const {
-    return advert_s(b, m) * 1000;
-  }
-  double skew(const std::string& b, const std::string& m) const {
-    return SkewMs(healthy(b), advert_s(b, m), s_.vrrp_version);
-  }
-  double mdi(const std::string& b, const std::string& m) const {
-    return MasterDownMs(healthy(b), advert_s(b, m), s_.vrrp_version);
-  }
-
-  // RFC 3768/5798 6.4.3: the higher priority wins, on a tie the higher primary address. Nodes
-  // get .11, .12, ... in list order, so the later node has the higher address.
-  bool Beats(const std::string& a, int pa, const std::string& b, int pb) const {
-    return pa > pb || (pa == pb && index(a) > index(b));
-  }
-
-  std::vector<std::string> Others(const std::string& name) const {
-    std::vector<std::string> out;
-    for (const NodeSpec& n : s_.nodes) {
-      if (n.name != name) out.push_back(n.name);
-    }
-    return out;
-  }
-
-  std::string SkewText(const std::string& b, const std::string& m) const {
-    const int p = healthy(b);
-    if (s_.vrrp_version == 2) {
-      return fmt::format("Skew_Time = (256 - {})/256 s = {} ms", p, Num(skew(b, m)));
-    }
-    return fmt::format("Skew_Time = (256 - {}) x {} s/256 = {} ms", p, Num(advert_s(b, m)),
-                       Num(skew(b, m)));
-  }
-  std::string MdiText(const std::string& b, const std::string& m) const {
-    return fmt::format("Master_Down_Interval = 3 x {} s + {} ms = {} ms", Num(advert_s(b, m)),
-                       Num(skew(b, m)), Num(mdi(b, m)));
-  }
-
- private:
-  const Scenario& s_;
-};
-
-// What the fault does to keepalived on the target node, as the other nodes see it.
-enum class Vrrp {
-  kNone,      // VRRP carries on (connectivity may still change: see Effect)
-  kPriority,  // keeps advertising, at a new effective priority (a weighted check failed)
-  kRelease,   // leaves MASTER: FAULT or graceful stop; the VIP is removed, a priority-0 advert sent
-  kSilent,    // stops advertising and keeps the VIP configured (crash, freeze)
-  kRestart,   // kRelease, then keepalived starts afresh without a clear
-};
-
-// How a clear brings the target back.
-enum class ClearKind {
-  kNothing,    // nothing to undo
-  kRecheck,    // its check passes again: the priority returns (it stayed BACKUP or MASTER)
-  kFresh,      // keepalived enters BACKUP afresh (started again, or leaving FAULT)
-  kThaw,       // a frozen keepalived resumes as it was (MASTER)
-  kReconnect,  // adverts flow again both ways
-};
-
-struct Effect {
-  Vrrp vrrp = Vrrp::kNone;
-  Span at;                   // when keepalived on the target acts / falls silent
-  int priority = 0;          // kPriority: the target's new effective priority
-  bool dead = false;         // kSilent: killed (true) or frozen (false)
-  bool zero_reaches = true;  // kRelease: the priority-0 advert can leave the node
-  bool peers_hear = true;    // the target's adverts reach the other nodes
-  bool hears_peers = true;   // the target hears the other nodes
-  double partial_loss = 0;   // 0 < p < 1: adverts lost at random (see loss_egress)
-  bool loss_egress = true;
-  double delay_ms = 0;  // adverts leaving the target are delayed
-  Span restart;         // kRestart: when keepalived is back (fresh BACKUP)
-  std::string service;  // service faults: "dead", "hung", "degraded" (for the outage note)
-  ClearKind clear = ClearKind::kNothing;
-  Span recover;             // clear -> the target is back (see ClearKind)
-  std::string recover_why;  // plain words for `recover`
-  bool stale_vip = false;   // after a crash the VIP is still configured on the target
-  Confidence confidence = Confidence::kHigh;
-  std::vector<std::string> reasons;
-};
-
-// A backup's takeover window: its timer's expiry after the event that started it.
-struct Taker {
-  std::string node;
-  Span when;
-};
-
-// The backup whose timer expires first; on a tie the higher priority, then the higher address.
-std::optional<Taker> First(const Model& m, const std::vector<Taker>& takers) {
-  if (takers.empty()) return std::nullopt;
-  return *std::min_element(takers.begin(), takers.end(), [&](const Taker& a, const Taker& b) {
-    if (a.when.hi != b.when.hi) return a.when.hi < b.when.hi;
-    if (m.healthy(a.node) != m.healthy(b.node)) return m.healthy(a.node) > m.healthy(b.node);
-    return m.index(a.node) > m.index(b.node);
-  });
-}
-
-// When preempting backup `b` takes over from `owner` whose priority fell below b's at `change`.
-// Not fresh: b's down timer was restarted by the last higher advert it accepted, within one advert
-// before the change, so (change - advert + MDI, change + MDI]. Fresh (b just started or left
-// FAULT): the timer runs from the start and every advert is discarded, so change + MDI.
-// preempt_delay d: b keeps accepting adverts until d after the first lower one (which comes within
-// one advert), then discards them: (change + d - advert + MDI, change + advert + d + MDI].
-Span PreemptWindow(const Model& m, const std::string& b, const std::string& owner, Span change,
-                   bool fresh) {
-  const double advert = m.advert_ms(b, owner);
-  const double mdi = m.mdi(b, owner);
-  const double delay = m.node(b).preempt_delay.value_or(0) * 1000;
-  if (delay > 0) return {change.lo + delay - advert + mdi, change.hi + advert + delay + mdi};
-  if (fresh) return change + m.mdi(b, b);
-  return {change.lo - advert + mdi, change.hi + mdi};
-}
-
-std::string DelayText(const Model& m, const std::string& b) {
-  const double delay = m.node(b).preempt_delay.value_or(0);
-  return delay > 0 ? fmt::format(" (held off by preempt_delay {} s)", Num(delay)) : "";
-}
-
-// Node `t` (re)joins as BACKUP at `start` — keepalived started, leaving FAULT (fresh), or its
-// priority restored (not fresh) — while `owner` (if any) is MASTER.
-struct Rejoin {
-  bool takes_over = false;
-  Span when;
-  std::string reason;
-};
-
-Rejoin RejoinAsBackup(const Model& m, const std::string& t, const std::optional<std::string>& owner,
-                      Span start, bool fresh) {
-  Rejoin r;
-  const NodeSpec& n = m.node(t);
-  const int ht = m.healthy(t);
-  if (fresh && n.state == "MASTER" && n.priority == 255) {
-    r.takes_over = true;
-    r.when = start;
-    r.reason = fmt::format(
-        "{} is `state MASTER` with priority 255 (address owner): it becomes "
-        "MASTER at once",
-        t);
-    return r;
-  }
-  if (!owner) {
-    r.takes_over = true;
-    r.when = start + m.mdi(t, t);
-    r.reason = fmt::format(
-        "no node owns the VIP: {}'s down timer ({}) runs out and it becomes "
-        "MASTER",
-        t, m.MdiText(t, t));
-    return r;
-  }
-  const int ho = m.healthy(*owner);
-  if (ht < ho) {
-    r.reason = fmt::format("{} ({}) is below {}'s {}: it stays BACKUP and {} keeps the VIP", t, ht,
-                           *owner, ho, *owner);
-    return r;
-  }
-  if (ht == ho) {
-    r.reason = fmt::format(
-        "{} and {} both have priority {}: a backup accepts adverts of equal "
-        "priority, so {} stays BACKUP and {} keeps the VIP",
-        t, *owner, ht, t, *owner);
-    return r;
-  }
-  if (n.nopreempt) {
-    r.reason = fmt::format(
-        "{} has nopreempt: it stays BACKUP although its {} is above {}'s {}; {} "
-        "keeps the VIP",
-        t, ht, *owner, ho, *owner);
-    return r;
-  }
-  r.takes_over = true;
-  r.when = PreemptWindow(m, t, *owner, start, fresh);
-  if (fresh) {
-    r.reason = fmt::format(
-        "{} starts as BACKUP with a fresh down timer ({}), discards {}'s "
-        "lower-priority adverts ({} < {}) and becomes MASTER when it runs "
-        "out{}",
-        t, m.MdiText(t, t), *owner, ho, ht, DelayText(m, t));
-  } else {
-    r.reason = fmt::format(
-        "{} ({}) now discards {}'s lower-priority adverts ({}) and becomes "
-        "MASTER when its down timer runs out{} ({}, restarted by the last "
-        "advert it accepted)",
-        t, ht, *owner, ho, DelayText(m, t), m.MdiText(t, *owner));
-  }
-  return r;
-}
-
-std::string CheckWords(const CheckSpec& c) {
-  switch (c.type) {
-    case CheckType::kScript:
-      return fmt::format("track_script (interval {} s, fall {}, rise {}, weight {})",
-                         Num(c.interval), c.fall, c.rise, c.weight);
-    case CheckType::kProcess:
-      return fmt::format("track_process (weight {})", c.weight);
-    case CheckType::kNone:
-      break;
-  }
-  return "no check";
-}
-
-// How long after the service comes back the check passes again (rise successes in a row).
-Span RecheckSpan(const CheckSpec& c) {
-  if (c.type == CheckType::kScript) {
-    return {(c.rise - 1) * c.interval * 1000, c.rise * c.interval * 1000 + kFastFailMs};
-  }
-  return {0, kProcessEventMs};
-}
-
-void AnalyzeService(const Model& m, const FaultSpec& f, const std::string& t, Effect& e) {
-  const NodeSpec& n = m.node(t);
-  const CheckSpec& c = n.check;
-  const bool kill = f.kind == FaultKind::kServiceKill;
-  const bool freeze = f.kind == FaultKind::kServiceFreeze;
-  e.service = kill ? "dead" : freeze ? "hung" : "degraded";
-  const std::string what =
-      kill     ? fmt::format("haproxy on {} is killed (SIG{})", t, f.signal)
-      : freeze ? fmt::format(
-                     "haproxy on {} hangs (SIGSTOP: connections are accepted by the "
-                     "kernel but never answered)",
-                     t)
-               : fmt::format("haproxy on {} keeps running but {}", t,
-                             f.degrade == "503" ? "answers 503" : "refuses connections");
-  Span detect;
-  switch (c.type) {
-    case CheckType::kNone:
-      e.reasons.push_back(what + ", but no check watches it: keepalived does not notice");
-      return;
-    case CheckType::kProcess:
-      if (!kill) {
-        e.reasons.push_back(what +
-                            ", but track_process only checks that the process exists: "
-                            "keepalived does not notice");
-        return;
-      }
-      detect = {0, kProcessEventMs};
-      e.reasons.push_back(
-          fmt::format("{}; track_process learns of the exit at once from the "
-                      "kernel's process connector (no polling; allow {} ms)",
-                      what, Num(kProcessEventMs)));
-      break;
-    case CheckType::kScript: {
-      const double run = freeze ? ScriptProbeTimeoutMs(c) : kFastFailMs;
-      detect = {CheckDetectionMinMs(c), CheckDetectionMaxMs(c) + run};
-      e.reasons.push_back(fmt::format(
-          "{}; the {} fails within {}: keepalived runs the script every {} s at its own phase and "
-          "needs {} failing run{} in a row ((fall - 1) x interval .. fall x interval), plus the "
-          "probe's run time ({})",
-          what, CheckWords(c), SpanText(detect), Num(c.interval), c.fall, c.fall > 1 ? "s" : "",
-          freeze ? fmt::format("up to its {} ms timeout, since the hung service never answers",
-                               Num(run))
-                 : fmt::format("up to {} ms: a refused connection or a 503 fails at once",
-                               Num(kFastFailMs))));
-      break;
-    }
-  }
-  e.recover = Span{0, kill ? kServiceStartMs : kSignalMs} + RecheckSpan(c);
-  e.recover_why = fmt::format(
-      "{} and {} passes again", kill ? "haproxy is started again" : "haproxy recovers",
-      c.type == CheckType::kScript
-          ? fmt::format("the script ({} success{} in a row)", c.rise, c.rise > 1 ? "es" : "")
-          : std::string("track_process"));
-  if (c.weight == 0) {
-    e.vrrp = Vrrp::kRelease;
-    e.at = detect;
-    e.clear = ClearKind::kFresh;
-    e.reasons.push_back(
-        fmt::format("weight 0: {} goes FAULT, sends a priority-0 advert and "
-                    "removes the VIP",
-                    t));
-    return;
-  }
-  const int before = m.healthy(t);
-  const int after = m.failing(t);
-  if (after == before) {
-    e.reasons.push_back(
-        fmt::format("{} has priority 255 (address owner): keepalived ignores "
-                    "check weights, so its priority stays 255",
-                    t));
-    return;
-  }
-  e.vrrp = Vrrp::kPriority;
-  e.at = detect;
-  e.priority = after;
-  e.clear = ClearKind::kRecheck;
-  e.reasons.push_back(fmt::format(
-      "{}'s effective priority drops {} → {} when its check fails ({})", t, before, after,
-      c.weight > 0 ? fmt::format("weight +{} is only added while the check succeeds", c.weight)
-                   : fmt::format("weight {} is subtracted while it fails", c.weight)));
-}
-
-Effect Analyze(const Model& m, const FaultSpec& f, const std::string& t, bool on_master) {
-  Effect e;
-  switch (f.kind) {
-    case FaultKind::kServiceKill:
-    case FaultKind::kServiceFreeze:
-    case FaultKind::kServiceDegrade:
-      AnalyzeService(m, f, t, e);
-      break;
-    case FaultKind::kKeepalivedStop:
-      e.vrrp = Vrrp::kRelease;
-      e.at = {0, kSignalMs};
-      e.clear = ClearKind::kFresh;
-      e.recover = {0, kKeepalivedStartMs};
-      e.recover_why = "keepalived is started again";
-      e.reasons.push_back(
-          fmt::format("SIGTERM: keepalived on {} stops gracefully, sending a "
-                      "priority-0 advert and removing the VIP",
-                      t));
-      break;
-    case FaultKind::kKeepalivedCrash:
-      e.vrrp = Vrrp::kSilent;
-      e.dead = true;
-      e.clear = ClearKind::kFresh;
-      e.stale_vip = true;
-      e.recover = {0, kKeepalivedStartMs};
-      e.recover_why = "keepalived is started again";
-      e.reasons.push_back(
-          fmt::format("keepalived's VRRP child and parent on {} are SIGKILLed: "
-                      "no priority-0 advert, and nothing removes the VIP from {}",
-                      t, t));
-      break;
-    case FaultKind::kKeepalivedFreeze:
-      e.vrrp = Vrrp::kSilent;
-      e.clear = ClearKind::kThaw;
-      e.recover = {0, kSignalMs};
-      e.recover_why = "keepalived is resumed (SIGCONT)";
-      e.reasons.push_back(
-          fmt::format("keepalived's VRRP child on {} is stopped (SIGSTOP): it "
-                      "sends no adverts and the VIP stays configured",
-                      t));
-      break;
-    case FaultKind::kKeepalivedRestart:
-      e.vrrp = Vrrp::kRestart;
-      e.at = {0, kSignalMs};
-      e.restart = {0, kKeepalivedStopMs + kKeepalivedStartMs};
-      e.confidence = Confidence::kMedium;
-      e.reasons.push_back(fmt::format(
-          "keepalived on {} restarts: a graceful stop (priority-0 advert, VIP removed), then a "
-          "fresh start in BACKUP within {} ms (stop, wait for the exit, start; a lab estimate)",
-          t, Num(e.restart.hi)));
-      break;
-    case FaultKind::kNodeFreeze:
-      e.vrrp = Vrrp::kSilent;
-      e.clear = ClearKind::kThaw;
-      e.recover = {0, kSignalMs};
-      e.recover_why = "the node is thawed";
-      e.reasons.push_back(
-          fmt::format("every process of {} is frozen (cgroup freezer): keepalived "
-                      "sends no adverts and the VIP stays on {}'s interface",
-                      t, t));
-      break;
-    case FaultKind::kNodeCrash:
-      e.vrrp = Vrrp::kSilent;
-      e.dead = true;
-      e.clear = ClearKind::kFresh;
-      e.stale_vip = true;
-      e.recover = {0, kServiceStartMs + kKeepalivedStartMs};
-      e.recover_why = "haproxy and keepalived are started again";
-      e.reasons.push_back(
-          fmt::format("every process of {} is killed (cgroup.kill), keepalived by "
-                      "SIGKILL: no priority-0 advert, and the VIP stays on {}'s "
-                      "interface",
-                      t, t));
-      break;
-    case FaultKind::kLinkDown:
-      e.vrrp = Vrrp::kRelease;
-      e.at = {0, kNetlinkMs};
-      e.zero_reaches = false;
-      e.peers_hear = false;
-      e.hears_peers = false;
-      e.clear = ClearKind::kFresh;
-      e.recover = {0, kNetlinkMs + kSignalMs};
-      e.recover_why = "the link comes back up and keepalived leaves FAULT";
-      e.confidence = Confidence::kMedium;
-      e.reasons.push_back(
-          f.side == "switch"
-              ? fmt::format("{}'s switch port goes down: the veth peer loses carrier, so {}'s "
-                            "eth0 loses IFF_RUNNING; keepalived 2.2.7 counts an interface as up "
-                            "only with IFF_UP and IFF_RUNNING, so it goes FAULT and removes the "
-                            "VIP, and its priority-0 advert cannot leave a link without carrier",
-                            t, t)
-              : fmt::format("{}'s interface goes down: keepalived sees it over netlink, goes "
-                            "FAULT and removes the VIP; its priority-0 advert cannot leave a "
-                            "downed link",
-                            t));
-      break;
-    case FaultKind::kPacketLoss: {
-      const double q = f.percent / 100;
-      const bool egress = f.direction == "egress";
-      const std::string what =
-          fmt::format("{}% of {}'s {} {} traffic is dropped", Num(f.percent), t,
-                      egress ? "outgoing" : "incoming", f.traffic == "vrrp" ? "VRRP" : "");
-      e.clear = ClearKind::kReconnect;
-      e.recover = {0, kSignalMs};
-      e.recover_why = "the loss stops";
-      if (q <= 0) {
-        e.reasons.push_back(what + ": nothing is lost");
-      } else if (egress && !on_master) {
-        e.reasons.push_back(what + ", but backups send no adverts: VRRP is unaffected");
-      } else if (!egress && on_master) {
-        e.reasons.push_back(what +
-                            ", but a master does not need to hear the backups: it keeps "
-                            "advertising");
-      } else if (q >= 1) {
-        (egress ? e.peers_hear : e.hears_peers) = false;
-        e.reasons.push_back(what + (egress ? ": its adverts no longer reach the other nodes, "
-                                             "while it still hears them"
-                                           : ": it no longer hears the master's adverts"));
-      } else {
-        e.partial_loss = q;
-        e.loss_egress = egress;
-        e.reasons.push_back(what);
-      }
-      if (f.traffic == "all" && q > 0 && on_master) {
-        e.reasons.push_back(fmt::format("clients of the VIP on {} lose that traffic too", t));
-      }
-      break;
-    }
-    case FaultKind::kPartition:
-      e.clear = ClearKind::kReconnect;
-      e.recover = {0, kSignalMs};
-      e.recover_why = "the partition heals";
-      if (f.partition == "one-way") {
-        e.peers_hear = false;
-        e.confidence = Confidence::kMedium;
-        e.reasons.push_back(fmt::format("{} still hears its peers, but they no longer hear it{}", t,
-                                        on_master ? ""
-                                                  : " (backups send no adverts: nothing "
-                                                    "changes)"));
-      } else {
-        e.peers_hear = false;
-        e.hears_peers = false;
-        e.reasons.push_back(
-            f.partition == "isolate"
-                ? fmt::format("{} is cut off from every other host, the client included", t)
-                : fmt::format("{} is cut off from the other nodes in both directions (the "
-                              "client still reaches it)",
-                              t));
-      }
-      break;
-    case FaultKind::kVrrpDelay:
-      e.clear = ClearKind::kReconnect;
-      e.recover = {0, kSignalMs};
-      e.recover_why = "adverts are no longer delayed";
-      if (on_master) {
-        e.delay_ms = f.delay_ms;
-        e.reasons.push_back(
-            fmt::format("VRRP adverts leaving {} are delayed by {} ms", t, Num(f.delay_ms)));
-      } else {
-        e.reasons.push_back(
-            fmt::format("VRRP adverts leaving {} would be delayed by {} ms, but "
-                        "backups send no adverts: nothing changes",
-                        t, Num(f.delay_ms)));
-      }
-      break;
-  }
-  return e;
-}
-
-// Adds the takeover reasons for the winner `n` of `takers`.
-void ExplainRivals(const Model& m, const std::vector<Taker>& takers, const std::string& n,
-                   std::vector<std::string>& reasons) {
-  std::vector<std::string> rivals;
-  for (const Taker& t : takers) {
-    if (t.node != n) rivals.push_back(fmt::format("{} ({})", t.node, m.healthy(t.node)));
-  }
-  if (!rivals.empty()) {
-    reasons.push_back(
-        fmt::format("{} ({}) wins over {}: its timer expires first (the highest "
-                    "priority has the shortest Skew_Time)",
-                    n, m.healthy(n), fmt::join(rivals, ", ")));
-  }
-}
-
-// The VIP owner's adverts reach the backups only partly (egress loss on the master), or a
-// backup hears the master only partly (ingress loss on it). `taker` misses adverts at random.
-void PlayPartialLoss(const Model& m, const Effect& e, const std::string& master,
-                     const std::string& taker, Prediction& p) {
-  const double advert = m.advert_ms(taker, master);
-  const double window = ObservationWindowMs(m.scenario());
-  const int trials = std::max(1, static_cast<int>(window / advert));
-  const double chance = ProbabilityOfLossRun(e.partial_loss, 3, trials);
-  p.reasons.push_back(fmt::format(
-      "{} takes over only when 3 adverts in a row are lost (its down timer is 3 adverts + "
-      "skew); over the {} adverts of the {} s observation window that happens with probability "
-      "{:.2g}%",
-      taker, trials, Num(window / 1000), chance * 100));
-  if (chance < kLossRunThreshold) {
-    p.owners_after = {master};
-    p.confidence = std::min(p.confidence, chance < 0.001 ? Confidence::kHigh : Confidence::kMedium);
-    p.reasons.push_back(fmt::format("so the VIP most likely stays on {}", master));
-    return;
-  }
-  p.confidence = Confidence::kLow;
-  p.new_owner = taker;
-  p.failover_ms = ToBound({m.mdi(taker, master) - advert, window - kOracleMarginMaxMs});
-  p.split_brain = true;
-  if (m.Beats(master, m.healthy(master), taker, m.healthy(taker))) {
-    p.owners_after = {master};
-    p.reasons.push_back(fmt::format(
-        "then {} becomes MASTER while {} still is; {}'s next advert that gets through (priority "
-        "{} > {}) sends {} back to BACKUP: the VIP flaps, with both owning it in between",
-        taker, master, master, m.healthy(master), m.healthy(taker), taker));
-  } else {
-    p.owners_after = {taker};
-    p.reasons.push_back(
-        fmt::format("then {} becomes MASTER, and {} yields to its higher "
-                    "priority",
-                    taker, master));
-  }
-}
-
-// Adverts leaving the master are delayed: the first delayed one opens a gap of advert + delay.
-void PlayDelay(const Model& m, const Effect& e, Prediction& p) {
-  const std::string& o = p.owner_before;
-  std::vector<Taker> takers;
-  double closest = 1e18;
-  std::string closest_node;
-  for (const std::string& b : m.Others(o)) {
-    const double advert = m.advert_ms(b, o);
-    const double gap = advert + e.delay_ms;
-    const double mdi = m.mdi(b, o);
-    if (std::abs(gap - mdi) < closest) {
-      closest = std::abs(gap - mdi);
-      closest_node = b;
-    }
-    if (gap > mdi) takers.push_back({b, {mdi - advert, mdi}});
-  }
-  if (closest_node.empty()) {
-    p.owners_after = {o};
-    p.reasons.push_back("no other node: nothing can take over");
-    return;
-  }
-  const double gap = m.advert_ms(closest_node, o) + e.delay_ms;
-  p.reasons.push_back(
-      fmt::format("the first delayed advert arrives {} ms after the last "
-                  "undelayed one (one advert + the delay); later ones keep the "
-                  "normal pace",
-                  Num(gap)));
-  const Confidence c = closest < kDelayRaceMs         ? Confidence::kLow
-                       : closest < kOracleMarginMaxMs ? Confidence::kMedium
-                                                      : Confidence::kHigh;
-  p.confidence = std::min(p.confidence, c);
-  const std::optional<Taker> first = First(m, takers);
-  if (!first) {
-    p.owners_after = {o};
-    p.reasons.push_back(
-        fmt::format("that is shorter than every backup's down timer (the "
-                    "shortest: {}'s {}): no takeover, the VIP stays on {}",
-                    closest_node, m.MdiText(closest_node, o), o));
-    return;
-  }
-  const std::string& n = first->node;
-  p.new_owner = n;
-  p.failover_ms = ToBound(first->when);
-  p.confidence = std::min(p.confidence, Confidence::kMedium);
-  p.reasons.push_back(
-      fmt::format("{}'s down timer ({}) runs out first: {} becomes MASTER "
-                  "(MDI - advert, MDI] after the fault",
-                  n, m.MdiText(n, o), n));
-  if (m.Beats(n, m.healthy(n), o, m.healthy(o))) {
-    p.owners_after = {n};
-    p.release_ms = p.failover_ms;
-    p.reasons.push_back(fmt::format("{} hears {}'s higher-priority advert and goes BACKUP", o, n));
-    return;
-  }
-  const double advert = m.advert_ms(o, o);
-  p.owners_after = {o};
-  p.split_brain = true;
-  p.return_ms = ToBound({e.delay_ms, advert + e.delay_ms});
-  p.reasons.push_back(fmt::format(
-      "{} never stopped being MASTER: its delayed advert ({} > {}) reaches {} {} after the fault "
-      "and {} goes BACKUP again; both own the VIP in between",
-      o, m.healthy(o), m.healthy(n), n, SpanText({e.delay_ms, advert + e.delay_ms}), n));
-}
-
-// The fault hits the VIP owner.
-void PlayOnMaster(const Model& m, const Effect& e, Prediction& p) {
-  const std::string& o = p.owner_before;
-  if (e.delay_ms > 0) return PlayDelay(m, e, p);
-  const std::vector<std::string> backups = m.Others(o);
-  if (e.partial_loss > 0) {
-    // Egress loss on the master: the backup with the shortest down timer is the one to watch.
-    std::vector<Taker> takers;
-    for (const std::string& b : backups) takers.push_back({b, {0, m.mdi(b, o)}});
-    const std::optional<Taker> first = First(m, takers);
-    if (!first) {
-      p.owners_after = {o};
-      return;
-    }
-    return PlayPartialLoss(m, e, o, first->node, p);
-  }
-  const int prio_o = e.vrrp == Vrrp::kPriority ? e.priority : m.healthy(o);
-  const bool released = e.vrrp == Vrrp::kRelease || e.vrrp == Vrrp::kRestart;
-  const bool graceful = released && e.zero_reaches && e.peers_hear;
-  const bool silent = e.vrrp == Vrrp::kSilent || (released && !graceful) || !e.peers_hear;
-
-  std::vector<Taker> takers;
-  if (graceful) {
-    for (const std::string& b : backups) takers.push_back({b, e.at + m.skew(b, o)});
-  } else if (silent) {
-    for (const std::string& b : backups) {
-      takers.push_back({b, {e.at.lo + m.mdi(b, o) - m.advert_ms(b, o), e.at.hi + m.mdi(b, o)}});
-    }
-  } else if (e.vrrp == Vrrp::kPriority) {
-    for (const std::string& b : backups) {
-      const int hb = m.healthy(b);
-      if (hb < prio_o) {
-        p.reasons.push_back(
-            fmt::format("{}'s {} is still below {}'s {}: it keeps accepting {}'s "
-                        "adverts",
-                        b, hb, o, prio_o, o));
-      } else if (hb == prio_o) {
-        p.reasons.push_back(
-            fmt::format("{}'s {} equals {}'s {}: a backup accepts adverts of "
-                        "equal priority, so no takeover",
-                        b, hb, o, prio_o));
-      } else if (m.node(b).nopreempt) {
-        p.reasons.push_back(
-            fmt::format("{} would have {} > {}'s {}, but {} has nopreempt: no "
-                        "takeover (a nopreempt backup never displaces a live "
-                        "master)",
-                        b, hb, o, prio_o, b));
-      } else {
-        takers.push_back({b, PreemptWindow(m, b, o, e.at, false)});
-      }
-    }
-  } else {
-    p.owners_after = {o};
-    p.reasons.push_back(
-        fmt::format("{} keeps advertising priority {}: the VIP stays on {}", o, prio_o, o));
-    return;
-  }
-
-  std::set<std::string> owners;
-  if (released) {
-    p.release_ms = ToBound(e.at);
-  } else {
-    owners.insert(o);
-  }
-  const std::optional<Taker> first = First(m, takers);
-  if (!first) {
-    if (released) {
-      p.reasons.push_back("no other node can take over: nobody owns the VIP");
-    } else {
-      p.reasons.push_back(fmt::format("nobody takes over: the VIP stays on {}", o));
-    }
-  } else {
-    const std::string& n = first->node;
-    const int hn = m.healthy(n);
-    p.new_owner = n;
-    p.failover_ms = ToBound(first->when);
-    owners.insert(n);
-    if (graceful) {
-      p.reasons.push_back(fmt::format("{} takes over {} after {}'s priority-0 advert{}", n,
-                                      m.SkewText(n, o), o,
-                                      m.node(n).nopreempt ? " (nopreempt does not matter: the "
-                                                            "master gave up)"
-                                                          : ""));
-    } else if (silent) {
-      p.reasons.push_back(
-          fmt::format("{}'s down timer is no longer restarted by {}'s adverts: {} "
-                      "becomes MASTER (MDI - advert, MDI] after the last advert "
-                      "it heard, {}",
-                      n, o, n, m.MdiText(n, o)));
-    } else {
-      p.reasons.push_back(fmt::format(
-          "{} ({} > {}) discards {}'s lower-priority adverts and becomes MASTER when its down "
-          "timer runs out{}: {} after the last higher advert it accepted, i.e. (MDI - advert, "
-          "MDI] after the drop",
-          n, hn, prio_o, o, DelayText(m, n), m.MdiText(n, o)));
-    }
-    ExplainRivals(m, takers, n, p.reasons);
-    if (!released) {
-      if (e.vrrp == Vrrp::kSilent) {
-        p.split_brain = true;
-        p.reasons.push_back(
-            fmt::format("{} keeps the VIP ({}): {} and {} both own it - split "
-                        "brain until the fault is cleared",
-                        o, e.dead ? "nothing is left running to remove it" : "it is frozen", o, n));
-      } else if (e.hears_peers && m.Beats(n, hn, o, prio_o)) {
-        owners.erase(o);
-        p.release_ms = p.failover_ms;
-        p.reasons.push_back(
-            fmt::format("{} hears {}'s higher-priority advert ({} > {}) and goes "
-                        "BACKUP, removing the VIP",
-                        o, n, hn, prio_o));
-      } else {
-        p.split_brain = true;
-        p.reasons.push_back(
-            e.hears_peers
-                ? fmt::format("{} hears {}'s adverts, but {} is not above its own {}: {} stays "
-                              "MASTER and keeps the VIP - split brain",
-                              o, n, hn, prio_o, o)
-                : fmt::format("{} no longer hears {}: it stays MASTER and keeps the VIP - split "
-                              "brain until the partition heals",
-                              o, n));
-      }
-    }
-  }
-  if (e.vrrp == Vrrp::kRestart) {
-    const Rejoin r = RejoinAsBackup(m, o, p.new_owner, e.restart, true);
-    p.reasons.push_back(r.reason);
-    if (r.takes_over) {
-      owners = {o};
-      p.return_ms = ToBound(r.when);
-      if (p.new_owner) {
-        p.reasons.push_back(
-            fmt::format("{} hears {}'s higher-priority advert and goes BACKUP: "
-                        "the VIP is back on {}",
-                        *p.new_owner, o, o));
-      }
-    }
-  }
-  p.owners_after.assign(owners.begin(), owners.end());
-}
-
-// The fault hits a backup.
-void PlayOnBackup(const Model& m, const Effect& e, Prediction& p) {
-  const std::string& o = p.owner_before;
-  const std::string& t = p.target;
-  if (e.vrrp == Vrrp::kRestart) {
-    const Rejoin r = RejoinAsBackup(m, t, o, e.restart, true);
-    p.reasons.push_back(r.reason);
-    if (r.takes_over) {
-      p.new_owner = t;
-      p.failover_ms = ToBound(r.when);
-      p.release_ms = p.failover_ms;
-      p.owners_after = {t};
-    } else {
-      p.owners_after = {o};
-    }
-    return;
-  }
-  if (e.partial_loss > 0 && !e.loss_egress) return PlayPartialLoss(m, e, o, t, p);
-  if (e.vrrp == Vrrp::kNone && !e.hears_peers) {
-    const Span when{m.mdi(t, o) - m.advert_ms(t, o), m.mdi(t, o)};
-    p.new_owner = t;
-    p.failover_ms = ToBound(when);
-    p.reasons.push_back(
-        fmt::format("{} no longer hears {}'s adverts: its down timer ({}) runs "
-                    "out and it becomes MASTER, adding the VIP",
-                    t, o, m.MdiText(t, o)));
-    const int ht = m.healthy(t);
-    const int ho = m.healthy(o);
-    if (e.peers_hear && m.Beats(t, ht, o, ho)) {
-      p.owners_after = {t};
-      p.release_ms = p.failover_ms;
-      p.reasons.push_back(
-          fmt::format("{} hears {}'s higher-priority advert ({} > {}) and goes "
-                      "BACKUP",
-                      o, t, ht, ho));
-    } else {
-      p.owners_after = {o, t};
-      p.split_brain = true;
-      p.reasons.push_back(
-          e.peers_hear
-              ? fmt::format("{} hears {}'s lower-priority adverts ({} < {}) and stays MASTER: "
-                            "both own the VIP - split brain",
-                            o, t, ht, ho)
-              : fmt::format("{} does not hear {} either: both are MASTER - split brain until "
-                            "the partition heals",
-                            o, t));
-    }
-    return;
-  }
-  p.owners_after = {o};
-  switch (e.vrrp) {
-    case Vrrp::kPriority:
-      p.reasons.push_back(
-          fmt::format("{} is a backup: a lower priority changes nothing while {} "
-                      "is master; the VIP stays on {}",
-                      t, o, o));
-      break;
-    case Vrrp::kRelease:
-      p.reasons.push_back(
-          fmt::format("{} is a backup: it goes FAULT/stops, {} keeps the VIP", t, o));
-      break;
-    case Vrrp::kSilent:
-      p.reasons.push_back(
-          fmt::format("{} is a backup and backups send no adverts: {} keeps the "
-                      "VIP",
-                      t, o));
-      break;
-    default:
-      p.reasons.push_back(fmt::format("the VIP stays on {}", o));
-      break;
-  }
-}
-
-Failback ClearOf(const Model& m, const Effect& e, const Prediction& p) {
-  Failback fb;
-  fb.confidence = e.confidence;
-  const std::string& o = p.owner_before;
-  const std::string& t = p.target;
-  std::vector<std::string> owners = p.owners_after;
-  std::optional<Span> when;
-  auto has = [&](const std::string& n) {
-    return std::find(owners.begin(), owners.end(), n) != owners.end();
-  };
-  const std::string recovered =
-      fmt::format("{} {} after the clear", e.recover_why, SpanText(e.recover));
-  switch (e.clear) {
-    case ClearKind::kNothing:
-      fb.reasons.push_back(e.vrrp == Vrrp::kRestart
-                               ? "the restart is already over: clearing changes nothing"
-                               : "nothing to undo for VRRP: the owner stays as it is");
-      break;
-    case ClearKind::kRecheck: {
-      if (t != o || !p.new_owner || has(o)) {
-        fb.reasons.push_back(
-            fmt::format("{}; {}'s priority returns to {} and nothing else "
-                        "changes",
-                        recovered, t, m.healthy(t)));
-        break;
-      }
-      fb.reasons.push_back(
-          fmt::format("{}: {}'s priority returns to {}", recovered, t, m.healthy(t)));
-      const Rejoin r = RejoinAsBackup(m, t, p.new_owner, e.recover, false);
-      fb.reasons.push_back(r.reason);
-      if (r.takes_over) {
-        owners = {t};
-        when = r.when;
-      }
-      break;
-    }
-    case ClearKind::kFresh: {
-      if (t != o) {
-        const Rejoin r = RejoinAsBackup(m, t, o, e.recover, true);
-        fb.reasons.push_back(fmt::format("{}; {}", recovered, r.reason));
-        if (r.takes_over) {
-          owners = {t};
-          when = r.when;
-        }
-        break;
-      }
-      // The VIP's other owner, if the fault let one take over.
-      std::optional<std::string> current = p.new_owner;
-      if (current && !has(*current)) current.reset();
-      const Rejoin r = RejoinAsBackup(m, t, current, e.recover, true);
-      fb.reasons.push_back(fmt::format("{}; {}", recovered, r.reason));
-      if (r.takes_over) {
-        owners = {t};
-        when = r.when;
-        if (current) {
-          fb.reasons.push_back(
-              fmt::format("{} hears {}'s higher-priority advert and goes BACKUP", *current, t));
-        }
-      } else if (e.stale_vip && has(t)) {
-        fb.confidence = std::min(fb.confidence, Confidence::kMedium);
-        fb.reasons.push_back(fmt::format(
-            "the stale VIP stays on {}: keepalived 2.2.7 starting in BACKUP removes only "
-            "addresses it added in this run (unless started with --release-vips or "
-            "--dont-release-vrrp, which viplab does not use) - the split brain goes on",
-            t));
-      }
-      break;
-    }
-    case ClearKind::kThaw: {
-      if (t != o || !p.new_owner || !has(o)) {
-        fb.reasons.push_back(fmt::format("{}; nothing else changes", recovered));
-        break;
-      }
-      const std::string& n = *p.new_owner;
-      const int ho = m.healthy(o);
-      const int hn = m.healthy(n);
-      const std::string winner = m.Beats(o, ho, n, hn) ? o : n;
-      owners = {winner};
-      when = e.recover + Span{0, m.advert_ms(o, o)};
-      fb.confidence = std::min(fb.confidence, Confidence::kMedium);
-      fb.reasons.push_back(fmt::format(
-          "{}: {} resumes as MASTER (it never left that state) and advertises {} at once, while "
-          "{} advertises {}; the lower one goes BACKUP within one advert",
-          recovered, o, ho, n, hn));
-      fb.reasons.push_back(
-          fmt::format("{} keeps the VIP{}", winner,
-                      winner == o && m.node(o).nopreempt
-                          ? fmt::format(" (nopreempt does not matter: it only holds back a BACKUP)")
-                          : ""));
-      break;
-    }
-    case ClearKind::kReconnect: {
-      if (owners.size() < 2) {
-        fb.reasons.push_back(fmt::format("{}; {} keeps the VIP", recovered, Join(owners)));
-        break;
-      }
-      const std::string& a = owners[0];
-      const std::string& b = owners[1];
-      const std::string winner = m.Beats(a, m.healthy(a), b, m.healthy(b)) ? a : b;
-      const std::string loser = winner == a ? b : a;
-      when = e.recover + Span{0, m.advert_ms(winner, winner)};
-      fb.reasons.push_back(fmt::format(
-          "{}: {} ({}) and {} ({}) hear each other again and {} goes BACKUP within one advert{}",
-          recovered, a, m.healthy(a), b, m.healthy(b), loser,
-          winner == o && m.node(o).nopreempt
-              ? " (nopreempt does not matter: it only holds back a BACKUP)"
-              : ""));
-      owners = {winner};
-      break;
-    }
-  }
-  std::sort(owners.begin(), owners.end());
-  fb.owner = Join(owners);
-  fb.changes = owners != p.owners_after;
-  fb.returns = owners == std::vector<std::string>{o} && p.owners_after != owners;
-  if (fb.changes && when) fb.window_ms = ToBound(*when);
-  return fb;
-}
 
 // Adds the "clients fail" note when the VIP stays on a node whose service the fault broke.
 void NoteOutage(const Effect& e, Prediction& p) {
@@ -1048,6 +84,49 @@ double ProbabilityOfLossRun(double loss, int run, int trials) {
   return hit;
 }
 
+// All nodes start at once as BACKUP: the first down timer to run out wins, with the races
+// keepalived leaves open.
+void SimultaneousOwner(const Model& m, const Scenario& s, InitialOwner& io) {
+  std::vector<std::string> order;
+  for (const NodeSpec& n : s.nodes) order.push_back(n.name);
+  std::sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) {
+    return m.Beats(a, m.healthy(a), b, m.healthy(b));
+  });
+  const std::string& top = order[0];
+  const std::string& second = order[1];
+  io.owner = top;
+  io.reasons.push_back(fmt::format(
+      "all nodes start at once as BACKUP; the first down timer to run out is the highest "
+      "priority's: {} ({}), {}",
+      top, m.healthy(top), m.MdiText(top, top)));
+  const double gap = m.mdi(second, second) - m.mdi(top, top);
+  if (m.healthy(top) == m.healthy(second)) {
+    // keepalived 2.2.7 vrrp.c, vrrp_backup: a BACKUP accepts adverts of equal priority; the
+    // address tie-break (vrrp_state_master_rx) applies only when both are MASTER at once.
+    io.confidence = Confidence::kLow;
+    io.reasons.push_back(fmt::format(
+        "{} and {} have the same priority {}: whoever starts first becomes MASTER, and the "
+        "other accepts its equal-priority adverts and stays BACKUP; only if both become MASTER "
+        "at once does the higher address ({}) win - a race decided by start-up order",
+        top, second, m.healthy(top), top));
+  } else if (gap < 50) {
+    if (m.nopreempt(top)) {
+      io.confidence = Confidence::kLow;
+      io.reasons.push_back(fmt::format(
+          "{}'s timer runs out only {} ms later: a few ms of start-up order can let {} win, "
+          "and {}'s nopreempt would then leave the VIP there - a race",
+          second, Num(gap), second, top));
+    } else {
+      io.confidence = std::min(io.confidence, Confidence::kMedium);
+      io.reasons.push_back(fmt::format(
+          "{}'s timer runs out only {} ms later: if start-up order lets {} win, {} discards "
+          "its lower-priority adverts (its own timer was never restarted by them) and takes "
+          "over when that timer runs out, moments later",
+          second, Num(gap), second, top));
+    }
+  }
+}
+
 InitialOwner PredictInitialOwner(const Scenario& s) {
   const Model m(s);
   InitialOwner io;
@@ -1070,34 +149,7 @@ InitialOwner PredictInitialOwner(const Scenario& s) {
     return io;
   }
   if (s.startup == Startup::kSimultaneous) {
-    std::vector<std::string> order;
-    for (const NodeSpec& n : s.nodes) order.push_back(n.name);
-    std::sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) {
-      return m.Beats(a, m.healthy(a), b, m.healthy(b));
-    });
-    const std::string& top = order[0];
-    const std::string& second = order[1];
-    io.owner = top;
-    io.reasons.push_back(fmt::format(
-        "all nodes start at once as BACKUP; the first down timer to run out is the highest "
-        "priority's: {} ({}), {}",
-        top, m.healthy(top), m.MdiText(top, top)));
-    const double gap = m.mdi(second, second) - m.mdi(top, top);
-    if (gap < 50) {
-      if (m.node(top).nopreempt) {
-        io.confidence = Confidence::kLow;
-        io.reasons.push_back(fmt::format(
-            "{}'s timer runs out only {} ms later: a few ms of start-up order can let {} win, "
-            "and {}'s nopreempt would then leave the VIP there - a race",
-            second, Num(gap), second, top));
-      } else {
-        io.confidence = std::min(io.confidence, Confidence::kMedium);
-        io.reasons.push_back(fmt::format(
-            "{}'s timer runs out only {} ms later: if start-up order lets {} win, {} preempts "
-            "it one Master_Down_Interval later",
-            second, Num(gap), second, top));
-      }
-    }
+    SimultaneousOwner(m, s, io);
     return io;
   }
   io.reasons.push_back(
@@ -1107,7 +159,7 @@ InitialOwner PredictInitialOwner(const Scenario& s) {
   std::vector<Taker> takers;
   for (size_t i = 1; i < s.nodes.size(); ++i) {
     const std::string& n = s.nodes[i].name;
-    const Rejoin r = RejoinAsBackup(m, n, first, Span{}, true);
+    const Rejoin r = RejoinAsBackup(m, n, first, Span{}, true, true);
     io.reasons.push_back(fmt::format("{} starts once {} is MASTER: {}", n, first, r.reason));
     if (r.takes_over) takers.push_back({n, r.when});
   }
@@ -1159,13 +211,30 @@ Prediction PredictFault(const Scenario& s, const FaultSpec& fault,
   p.owner_after = Join(p.owners_after);
   p.vip_moves = p.owners_after.size() == 1 && p.owners_after.front() != owner_before;
   NoteOutage(e, p);
-  if (p.return_ms && *p.return_ms->max > ObservationWindowMs(s)) {
+  const double window = ObservationWindowMs(s);
+  if (p.return_ms && *p.return_ms->max > window) {
     p.confidence = Confidence::kLow;
     p.reasons.push_back("the VIP may come back only after the runner's observation window ends");
   }
-  p.failback = ClearOf(m, e, p);
+  if (p.failover_ms && *p.failover_ms->max > window) {
+    p.confidence = Confidence::kLow;
+    p.reasons.push_back("the VIP may move only after the runner's observation window ends");
+  }
+  p.failback = ClearOf(m, e, p, 0);
   return p;
 }
+
+namespace {
+
+// The fail-back of `p` (fault `fault`) when the clear comes at least `since_ms` after it.
+Failback FailbackAfter(const Scenario& s, const FaultSpec& fault, const Prediction& p,
+                       double since_ms) {
+  const Model m(s);
+  const Effect e = Analyze(m, fault, p.target, p.target == p.owner_before);
+  return ClearOf(m, e, p, since_ms);
+}
+
+}  // namespace
 
 ScenarioPrediction PredictScenario(const Scenario& s) {
   ScenarioPrediction out;
@@ -1178,9 +247,14 @@ ScenarioPrediction PredictScenario(const Scenario& s) {
   }
   std::string owner = out.initial.owner;
   Confidence carried = out.initial.confidence;
-  bool active = false;  // an injected fault has not been cleared yet
+  bool active = false;      // an injected fault has not been cleared yet
+  double since_inject = 0;  // the least time since the last inject (its holds)
+  const FaultSpec* injected = nullptr;
   for (const Step& step : s.steps) {
+    if (step.kind == Step::Kind::kHold) since_inject += step.hold_ms;
     if (step.kind == Step::Kind::kInject) {
+      since_inject = 0;
+      injected = &step.fault;
       Prediction p = PredictFault(s, step.fault, owner);
       if (active) {
         p.confidence = Confidence::kLow;
@@ -1199,6 +273,9 @@ ScenarioPrediction PredictScenario(const Scenario& s) {
     } else if (step.kind == Step::Kind::kClear && active && !out.faults.empty()) {
       Prediction& last = out.faults.back();
       last.cleared = true;
+      // The clear's timing matters when keepalived must first finish a graceful stop.
+      if (last.failback && injected)
+        last.failback = FailbackAfter(s, *injected, last, since_inject);
       if (last.failback) {
         const Failback& fb = *last.failback;
         owner = fb.owner.find('+') == std::string::npos ? fb.owner : last.owner_before;
@@ -1208,6 +285,15 @@ ScenarioPrediction PredictScenario(const Scenario& s) {
     }
   }
   return out;
+}
+
+double LatestPredictedMs(const ScenarioPrediction& sp) {
+  double latest = 0;
+  for (const Prediction& p : sp.faults) {
+    if (p.failover_ms && p.failover_ms->max) latest = std::max(latest, *p.failover_ms->max);
+    if (p.return_ms && p.return_ms->max) latest = std::max(latest, *p.return_ms->max);
+  }
+  return latest;
 }
 
 Expectation ExpectationFromPrediction(const Prediction& p) {

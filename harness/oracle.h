@@ -1,7 +1,7 @@
 // The outcome oracle: predicts from a Scenario alone — without building a lab — who owns the VIP
 // before a fault, who owns it afterwards, whether there is split brain, when the VIP moves and
 // what a clear does, with the reasoning in plain words. The rules are the RFC 3768/5798 timers as
-// keepalived 2.2.7 applies them (../shared/vrrp-timing.md):
+// keepalived 2.2.7 applies them (docs/vrrp-timing.md):
 //   Skew_Time = (256 - p) / 256 s (v2) or (256 - p) * advert / 256 (v3);
 //   Master_Down_Interval (MDI) = 3 * advert + Skew_Time, with the backup's effective priority;
 //   a priority-0 advert (graceful stop, FAULT) -> the best backup takes over after its Skew_Time;
@@ -11,25 +11,26 @@
 //   master; preempt_delay holds the takeover off for that long after the first lower advert;
 //   a master that hears a higher-priority (or equal priority, higher address) advert yields;
 //   keepalived starting afresh (start, restart, leaving FAULT) waits a full MDI as BACKUP, unless
-//   it is `state MASTER` with priority 255.
+//   a process start of `state MASTER` with priority 255; starting, it removes a VIP a crash left
+//   behind; `state MASTER` clears nopreempt and preempt_delay; a graceful stop ends 1 s after
+//   SIGTERM; a powered-off (node crash) or paused (node freeze) node owns nothing.
 // Every window is widened by kOracleMarginMinMs below and kOracleMarginMaxMs above (process
-// scheduling, netlink delivery, timer slack on a loaded 2-core machine).
+// scheduling, netlink delivery, timer slack on a loaded 2-core machine); the lab's own actions
+// take the times of LabTolerances (lab_tolerances.h).
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "harness/lab_tolerances.h"
 #include "harness/scenario.h"
 
 namespace viplab {
 
-// Subtracted from every predicted minimum (floored at 0): keepalived's timers and the fault's
-// t = 0 stamp are taken on different threads, so an event can be stamped a few ms "early".
-inline constexpr double kOracleMarginMinMs = 5;
-// Added to every predicted maximum: process scheduling, netlink event delivery and the client's
-// view of the change on a loaded 2-core CI machine.
-inline constexpr double kOracleMarginMaxMs = 100;
+// The margins of kLabTolerances (lab_tolerances.h), kept under their old names.
+inline constexpr double kOracleMarginMinMs = kLabTolerances.margin_min_ms;
+inline constexpr double kOracleMarginMaxMs = kLabTolerances.margin_max_ms;
 
 // How sure the oracle is. kHigh: deterministic timer paths (graceful release, FAULT, priority
 // change, nopreempt, crash). kMedium: depends on kernel or keepalived behaviour the timers do not
@@ -114,5 +115,10 @@ Expectation FailbackExpectation(const Prediction& prediction);
 // adverts each lost with probability `loss` (0..1). A backup's down timer (3 adverts + skew)
 // expires when 3 adverts in a row are lost.
 double ProbabilityOfLossRun(double loss, int run, int trials);
+
+// The latest time (ms after its fault) any fault of `prediction` is predicted to change the VIP:
+// the largest failover_ms.max or return_ms.max; 0 when none. The runner observes at least this
+// long (ObservationWindowMs).
+double LatestPredictedMs(const ScenarioPrediction& prediction);
 
 }  // namespace viplab

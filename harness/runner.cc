@@ -26,20 +26,6 @@ using std::chrono::milliseconds;
 
 milliseconds Ms(double ms) { return milliseconds(static_cast<long long>(ms)); }
 
-double MaxAdvertMs(const Scenario& s) {
-  double advert = 0;
-  for (const NodeSpec& n : s.nodes) advert = std::max(advert, n.advert_int * 1000);
-  return advert;
-}
-
-double LargestMasterDownMs(const Scenario& s) {
-  double mdi = 0;
-  for (const NodeSpec& n : s.nodes) {
-    mdi = std::max(mdi, MasterDownMs(EffectivePriority(n, false), n.advert_int, s.vrrp_version));
-  }
-  return mdi;
-}
-
 // What the scenario says should happen to the VIP, if anything.
 enum class Outcome { kUnknown, kMoves, kStays };
 
@@ -130,30 +116,16 @@ std::optional<std::filesystem::path> StopCapture(WireObserver& wire, const Lab& 
 
 }  // namespace
 
-double ObservationWindowMs(const Scenario& s) {
-  double detection = 0;
-  for (const NodeSpec& n : s.nodes) {
-    // A failing script run can take up to its probe timeout (500 ms at most) on top.
-    const double extra = n.check.type == CheckType::kScript ? 500 : 0;
-    detection = std::max(detection, CheckDetectionMaxMs(n.check) + extra);
-  }
-  double window = detection + 2 * LargestMasterDownMs(s) + MaxAdvertMs(s) + 1000;
-  if (s.expect.failover_ms && s.expect.failover_ms->max) {
-    window = std::max(window, *s.expect.failover_ms->max + 1000);
-  }
-  return window;
-}
-
 ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) {
   ScenarioResult result;
   result.name = scenario.name;
   result.file = scenario.file.string();
-  result.window_ms = ObservationWindowMs(scenario);
   result.split_brain_tolerance_ms =
       scenario.split_brain_tolerance_ms.value_or(options.split_brain_tolerance_ms);
   // The oracle's prediction is reported beside every measurement; a single-fault scenario
-  // without `expect` is judged against it.
+  // without `expect` is judged against it. The window covers its latest predicted change.
   const ScenarioPrediction prediction = PredictScenario(scenario);
+  result.window_ms = ObservationWindowMs(scenario, LatestPredictedMs(prediction));
   if (!prediction.faults.empty()) result.prediction = prediction.faults.front();
   result.expected = scenario.expect;
   result.judged_by = "expect";
@@ -227,17 +199,8 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
     // advert interval (so it has heard the master and made its preemption decision), and the
     // client served by the owner.
     const double max_advert_ms = MaxAdvertMs(scenario);
-    // How long a backup must have been BACKUP before the lab counts as settled: one advert (it
-    // has heard the master), or — when it preempts and outranks the owner — its whole down
-    // timer, since a preempting backup takes over only when that runs out.
-    auto BackupSettleMs = [&](const NodeSpec& n, const std::string& owner) {
-      const NodeSpec* owner_spec = scenario.FindNode(owner);
-      const int mine = EffectivePriority(n, true);
-      if (owner_spec && !n.nopreempt && mine > EffectivePriority(*owner_spec, true)) {
-        return MasterDownMs(mine, n.advert_int, scenario.vrrp_version) + max_advert_ms;
-      }
-      return max_advert_ms;
-    };
+    // How long a backup must have been BACKUP before the lab counts as settled: BackupSettleMs
+    // (vrrp_timing.h).
     auto ready = [&](const LabState& s, TimePoint now) {
       if (s.vip_owners.size() != 1) return false;
       const std::string& owner = *s.vip_owners.begin();
@@ -248,7 +211,8 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
         if (n.name == owner) continue;
         auto it = s.vrrp_state.find(n.name);
         if (it == s.vrrp_state.end() || it->second != "BACKUP") return false;
-        if (now - s.vrrp_state_since.at(n.name) < Ms(BackupSettleMs(n, owner))) return false;
+        if (now - s.vrrp_state_since.at(n.name) < Ms(BackupSettleMs(scenario, n, owner)))
+          return false;
       }
       return s.client_served_by == owner;
     };
@@ -258,7 +222,7 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
       for (const auto& [node, since] : s.vrrp_state_since) {
         const NodeSpec* spec = scenario.FindNode(node);
         const double settle = spec && !owner.empty() && node != owner
-                                  ? BackupSettleMs(*spec, owner)
+                                  ? BackupSettleMs(scenario, *spec, owner)
                                   : std::max(advert_ms[node], max_advert_ms);
         const TimePoint at = since + Ms(settle);
         if (!latest || at > *latest) latest = at;
@@ -372,16 +336,6 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
   result.wall_ms = MillisBetween(lab_start, Now());
   result.protocol_floor_ms = ProtocolFloorMs(scenario, result.measured.observed_ms);
   return result;
-}
-
-double ProtocolFloorMs(const Scenario& s, double observed_ms) {
-  // The first node starts alone in BACKUP and becomes MASTER when its down timer runs out; the
-  // lab is ready one advert later (two when other nodes must settle as BACKUP).
-  const NodeSpec& first = s.nodes.front();
-  const double election =
-      MasterDownMs(EffectivePriority(first, true), first.advert_int, s.vrrp_version);
-  const double settle = (s.nodes.size() > 1 ? 2 : 1) * MaxAdvertMs(s);
-  return election + settle + observed_ms;
 }
 
 }  // namespace viplab

@@ -21,6 +21,7 @@
 #include "harness/step_runner.h"
 #include "harness/timeline.h"
 #include "harness/verdict.h"
+#include "harness/vrrp_timing.h"
 
 namespace viplab {
 
@@ -76,14 +77,5 @@ struct ScenarioResult {
 };
 
 ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options);
-
-// The least time a run of `scenario` can take with instant infrastructure: the first election
-// (the first node's Master_Down_Interval), one or two adverts to settle, and the observation
-// after the fault (`observed_ms`, itself set by detection, failover and hold times).
-double ProtocolFloorMs(const Scenario& scenario, double observed_ms);
-
-// Observation window after the fault: the longest check detection + 2 x the largest
-// Master_Down_Interval + one advert + 1 s margin (and at least failover_ms.max + 1 s).
-double ObservationWindowMs(const Scenario& scenario);
 
 }  // namespace viplab

@@ -1,5 +1,6 @@
-// VRRP timer arithmetic from RFC 3768 (v2) and RFC 5798 (v3), as keepalived applies it (with the
-// effective priority, weights included). All results in milliseconds.
+// VRRP timer arithmetic from RFC 3768 (v2) and RFC 5798 (v3), as keepalived 2.2.7 applies it (with
+// the effective priority, weights included; docs/vrrp-timing.md), and the run lengths derived from
+// it that both the oracle and the runner use. All results in milliseconds.
 #pragma once
 
 #include "harness/scenario.h"
@@ -27,5 +28,36 @@ double CheckDetectionMinMs(const CheckSpec& check);
 // The probe timeout viplab gives its HTTP check script: half the interval, within 50..500 ms, so
 // a hung service fails the check well inside one interval (see keepalived_setup.cc).
 double ScriptProbeTimeoutMs(const CheckSpec& check);
+
+// nopreempt as keepalived 2.2.7 runs it: cleared with priority 255 and with `state MASTER`
+// (vrrp.c, vrrp_complete_instance: "nopreempt will not work with initial state MASTER -
+// clearing").
+bool EffectiveNopreempt(const NodeSpec& node);
+// preempt_delay in ms as keepalived 2.2.7 runs it: cleared with `state MASTER` and with nopreempt
+// (vrrp.c, vrrp_complete_instance: "preempt delay will not work with initial state MASTER -
+// clearing", "preempt_delay is incompatible with nopreempt mode - resetting"); 0 when unset.
+double EffectivePreemptDelayMs(const NodeSpec& node);
+
+// The longest advert interval of any node.
+double MaxAdvertMs(const Scenario& scenario);
+// The largest Master_Down_Interval of any node, at its failing (lowest) effective priority.
+double LargestMasterDownMs(const Scenario& scenario);
+
+// Observation window after the fault: the longest check detection (with the script probe's
+// timeout) + the longest preempt_delay + 2 x the largest Master_Down_Interval + one advert + 1 s
+// margin; at least the file's failover_ms.max + 1 s, and at least `predicted_max_ms` (the
+// oracle's latest predicted failover or return) + one advert.
+double ObservationWindowMs(const Scenario& scenario, double predicted_max_ms = 0);
+
+// The least time a run of `scenario` can take with instant infrastructure: the first election
+// (the first node's Master_Down_Interval), one or two adverts to settle, and the observation
+// after the fault (`observed_ms`, itself set by detection, failover and hold times).
+double ProtocolFloorMs(const Scenario& scenario, double observed_ms);
+
+// How long backup `node` must have been BACKUP before the lab counts as settled while `owner`
+// is MASTER: one (longest) advert, so it has heard the master; or, when it preempts and outranks
+// the owner, its whole down timer plus its preempt_delay plus one advert, since a preempting
+// backup takes over only when those run out.
+double BackupSettleMs(const Scenario& scenario, const NodeSpec& node, const std::string& owner);
 
 }  // namespace viplab

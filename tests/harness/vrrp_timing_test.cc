@@ -5,7 +5,7 @@
 namespace viplab {
 namespace {
 
-// The table of ../shared/vrrp-timing.md (advert 1 s, VRRPv2).
+// The table of docs/vrrp-timing.md (advert 1 s, VRRPv2).
 TEST(VrrpTiming, SkewAndMasterDownMatchTheReferenceTable) {
   EXPECT_NEAR(SkewMs(254, 1, 2), 7.8, 0.05);
   EXPECT_NEAR(SkewMs(251, 1, 2), 19.5, 0.05);

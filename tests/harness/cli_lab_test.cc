@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -124,6 +125,85 @@ TEST(CliLab, CleanRemovesWhatASigkilledRunLeft) {
   EXPECT_EQ(clean.Wait(), 0) << clean.output();
   EXPECT_THAT(clean.output(), HasSubstr("removed lab " + prefix.substr(0, prefix.size() - 1)));
   EXPECT_THAT(testing::LabLeftovers(prefix), IsEmpty());
+}
+
+// Processes whose command line mentions the lab (keepalived's config path, the stand-in's --lab).
+std::vector<std::string> LabProcesses(const std::string& prefix) {
+  std::vector<std::string> found;
+  const std::string lab = prefix.substr(0, prefix.size() - 1);  // "vl-7-" -> "vl-7"
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    std::ifstream in(entry.path() / "cmdline");
+    std::string cmdline(std::istreambuf_iterator<char>(in), {});
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    if (cmdline.find("/" + lab + "/") != std::string::npos ||
+        cmdline.find(prefix) != std::string::npos) {
+      found.push_back(entry.path().filename().string() + ": " + cmdline);
+    }
+  }
+  return found;
+}
+
+// `viplab run -v 2>&1 | head -c 200`: the reader goes away while the lab runs. viplab must not
+// die of SIGPIPE (leaving the lab behind) but stop printing, finish, tear down and exit normally.
+TEST(CliLab, AClosedOutputPipeStopsPrintingNotTheRun) {
+  const std::string host_before = testing::HostNetworkSnapshot();
+  CliProcess cli(
+      {"run", kCases + "d-track-process.json", "--verbose"}, {},
+      {"bash", "-c", R"("$0" "$@" 2>&1 | head -c 200; echo; echo "viplab exit ${PIPESTATUS[0]}")"});
+  EXPECT_EQ(cli.Wait(), 0) << cli.output();
+  const std::string prefix = PrefixFromOutput(cli.output());
+  ASSERT_FALSE(prefix.empty()) << cli.output();
+  EXPECT_THAT(cli.output(), HasSubstr("viplab exit 0"));  // passed: it ran to the end
+  EXPECT_THAT(testing::LabLeftovers(prefix), IsEmpty());
+  EXPECT_THAT(LabProcesses(prefix), IsEmpty());
+  EXPECT_EQ(testing::HostNetworkSnapshot(), host_before);
+}
+
+// The report is rewritten after every scenario: SIGKILL after the first of three leaves a valid
+// report of exactly that one, marked partial, which `viplab report` renders and calls partial.
+TEST(CliLab, SigkillMidBatchLeavesAPartialReport) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("viplab-partial-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::vector<std::string> args = {"run"};
+  for (int i = 1; i <= 3; ++i) {
+    nlohmann::json scenario = nlohmann::json::parse(std::ifstream(kCases + "d-track-process.json"));
+    scenario["name"] = "batch/d" + std::to_string(i);
+    const auto file = dir / ("d" + std::to_string(i) + ".json");
+    std::ofstream(file) << scenario.dump(2);
+    args.push_back(file.string());
+  }
+  const std::string report_file = (dir / "r.json").string();
+  args.insert(args.end(), {"--json", report_file, "--verbose"});
+  CliProcess cli(args);
+  // The PASS line is printed once the report holding it is on disk.
+  ASSERT_TRUE(cli.WaitForLine("PASS  batch/d1", seconds(120))) << cli.output();
+  ASSERT_TRUE(cli.WaitForLine("[batch/d2] lab vl-", seconds(60))) << cli.output();
+  ASSERT_TRUE(cli.WaitForLine("built", seconds(60))) << cli.output();
+  std::smatch m;
+  const std::string out = cli.output();
+  ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(\[batch/d2\] lab (vl-\d+-) built)")));
+  const std::string running = m[1].str();
+  cli.Signal(SIGKILL);
+  EXPECT_EQ(cli.Wait(), 128 + SIGKILL);
+
+  const nlohmann::json report = nlohmann::json::parse(std::ifstream(report_file));
+  EXPECT_EQ(report["partial"], true);
+  EXPECT_EQ(report["scenarios_planned"], 3);
+  ASSERT_EQ(report["scenarios"].size(), 1u);
+  EXPECT_EQ(report["scenarios"][0]["name"], "batch/d1");
+  EXPECT_EQ(report["scenarios"][0]["passed"], true);
+  CliProcess render({"report", report_file, "--junit", (dir / "junit.xml").string()});
+  EXPECT_EQ(render.Wait(), 0) << render.output();
+  EXPECT_THAT(render.output(), HasSubstr("partial report: 1 of 3 scenarios finished"));
+
+  CliProcess clean({"clean"});
+  EXPECT_EQ(clean.Wait(), 0) << clean.output();
+  EXPECT_THAT(testing::LabLeftovers(running), IsEmpty());
+  EXPECT_THAT(LabProcesses(running), IsEmpty());
+  std::filesystem::remove_all(dir);
 }
 
 TEST(CliLab, MissingKeepalivedNamesThePackage) {

@@ -30,6 +30,10 @@ ScenarioResult ErrorResult(const Scenario& scenario, const std::string& message)
   result.file = scenario.file.string();
   result.passed = false;
   result.error = message.empty() ? "the run failed" : message;
+  result.expected = scenario.expect;
+  result.judged_by = "expect";
+  // `service` stays empty: only the runner knows it (RunScenario builds its own error results
+  // and throws nothing but Interrupted; this is the fallback for any other runner).
   return result;
 }
 

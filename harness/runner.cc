@@ -147,7 +147,31 @@ double ObservationWindowMs(const Scenario& s) {
   return window;
 }
 
+namespace {
+ScenarioResult RunScenarioOrThrow(const Scenario& scenario, const RunOptions& options);
+}  // namespace
+
 ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) {
+  try {
+    return RunScenarioOrThrow(scenario, options);
+  } catch (const Interrupted&) {
+    throw;
+  } catch (const std::exception& e) {
+    // The lab is gone (RAII unwound it); the batch goes on with this scenario as an error.
+    ScenarioResult result;
+    result.name = scenario.name;
+    result.file = scenario.file.string();
+    result.service = options.lab.service == ServiceKind::kHaproxy ? "haproxy" : "standin";
+    result.expected = scenario.expect;
+    result.judged_by = "expect";
+    result.window_ms = ObservationWindowMs(scenario);
+    result.error = e.what();
+    return result;
+  }
+}
+
+namespace {
+ScenarioResult RunScenarioOrThrow(const Scenario& scenario, const RunOptions& options) {
   ScenarioResult result;
   result.name = scenario.name;
   result.file = scenario.file.string();
@@ -374,6 +398,7 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
   result.protocol_floor_ms = ProtocolFloorMs(scenario, result.measured.observed_ms);
   return result;
 }
+}  // namespace
 
 double ProtocolFloorMs(const Scenario& s, double observed_ms) {
   // The first node starts alone in BACKUP and becomes MASTER when its down timer runs out; the

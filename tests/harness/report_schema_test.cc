@@ -328,6 +328,8 @@ TEST(ReportSchema, PartialReportOfTheFinishedScenarios) {
     ScenarioResult r;
     r.name = s["name"];
     r.passed = true;
+    r.service = "standin";
+    r.judged_by = "expect";
     results.push_back(r);
     if (results.size() == 2) break;
   }

@@ -150,7 +150,8 @@ TEST(CliLab, AClosedOutputPipeStopsPrintingNotTheRun) {
   const std::string host_before = testing::HostNetworkSnapshot();
   CliProcess cli(
       {"run", kCases + "d-track-process.json", "--verbose"}, {},
-      {"bash", "-c", R"("$0" "$@" 2>&1 | head -c 200; echo; echo "viplab exit ${PIPESTATUS[0]}")"});
+      {"bash", "-c",
+       R"("$0" "$@" 2>&1 | head -c 200; s=${PIPESTATUS[0]}; echo; echo "viplab exit $s")"});
   EXPECT_EQ(cli.Wait(), 0) << cli.output();
   const std::string prefix = PrefixFromOutput(cli.output());
   ASSERT_FALSE(prefix.empty()) << cli.output();

@@ -207,6 +207,29 @@ TEST(CliLab, SigkillMidBatchLeavesAPartialReport) {
   std::filesystem::remove_all(dir);
 }
 
+// A sequence step whose inject throws fails that scenario with the message; the batch goes on
+// and the report has both. (The degrade fault refuses real haproxy at injection time: see
+// harness/faults/service_faults.cc.)
+TEST(CliLab, AStepThatThrowsFailsItsScenarioAndTheBatchGoesOn) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("viplab-steps-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string report_file = (dir / "r.json").string();
+  CliProcess cli({"run", std::string(VIPLAB_SOURCE_DIR) + "/cases/catalog/service-degrade-503.json",
+                  kCases + "b-no-weight-fault.json", "--service", "haproxy", "--json",
+                  report_file});
+  EXPECT_EQ(cli.Wait(), 1) << cli.output();
+  const nlohmann::json report = nlohmann::json::parse(std::ifstream(report_file));
+  EXPECT_EQ(report["partial"], false);
+  ASSERT_EQ(report["scenarios"].size(), 2u) << cli.output();
+  const auto& failed = report["scenarios"][0];
+  EXPECT_EQ(failed["passed"], false);
+  ASSERT_TRUE(failed["error"].is_string()) << failed.dump(2);
+  EXPECT_THAT(failed["error"].get<std::string>(), HasSubstr("step 1 (inject): could not inject"));
+  EXPECT_EQ(report["scenarios"][1]["passed"], true) << cli.output();
+  std::filesystem::remove_all(dir);
+}
+
 TEST(CliLab, MissingKeepalivedNamesThePackage) {
   const auto before = testing::LabNamespaces();
   CliProcess cli({"run", kCases}, {{"VIPLAB_KEEPALIVED", "/nonexistent/keepalived"}});

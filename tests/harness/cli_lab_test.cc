@@ -1,5 +1,6 @@
 // The viplab CLI as users and CI run it: reports, signals, leftovers, `viplab clean`, and clear
 // errors with exit code 2 for a bad environment.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -161,11 +162,13 @@ TEST(CliLab, AClosedOutputPipeStopsPrintingNotTheRun) {
   EXPECT_EQ(testing::HostNetworkSnapshot(), host_before);
 }
 
-// The report is rewritten after every scenario: SIGKILL after the first of three leaves a valid
-// report of exactly that one, marked partial, which `viplab report` renders and calls partial.
-TEST(CliLab, SigkillMidBatchLeavesAPartialReport) {
+// The report is rewritten after every scenario: `signo` (SIGKILL, SIGINT, SIGTERM) after the
+// first of three leaves a valid report of exactly that one, marked partial, which `viplab report`
+// renders and calls partial. SIGKILL leaves the running lab to `viplab clean`; the others tear it
+// down themselves.
+void SignalMidBatch(int signo) {
   const auto dir =
-      std::filesystem::temp_directory_path() / ("viplab-partial-" + std::to_string(getpid()));
+      std::filesystem::temp_directory_path() / fmt::format("viplab-partial-{}-{}", getpid(), signo);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   std::vector<std::string> args = {"run"};
@@ -187,8 +190,8 @@ TEST(CliLab, SigkillMidBatchLeavesAPartialReport) {
   const std::string out = cli.output();
   ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(\[batch/d2\] lab (vl-\d+-) built)")));
   const std::string running = m[1].str();
-  cli.Signal(SIGKILL);
-  EXPECT_EQ(cli.Wait(), 128 + SIGKILL);
+  cli.Signal(signo);
+  EXPECT_EQ(cli.Wait(), signo == SIGKILL ? 128 + SIGKILL : 130) << cli.output();
 
   const nlohmann::json report = nlohmann::json::parse(std::ifstream(report_file));
   EXPECT_EQ(report["partial"], true);
@@ -200,12 +203,17 @@ TEST(CliLab, SigkillMidBatchLeavesAPartialReport) {
   EXPECT_EQ(render.Wait(), 0) << render.output();
   EXPECT_THAT(render.output(), HasSubstr("partial report: 1 of 3 scenarios finished"));
 
-  CliProcess clean({"clean"});
-  EXPECT_EQ(clean.Wait(), 0) << clean.output();
+  if (signo == SIGKILL) {
+    CliProcess clean({"clean"});
+    EXPECT_EQ(clean.Wait(), 0) << clean.output();
+  }
   EXPECT_THAT(testing::LabLeftovers(running), IsEmpty());
   EXPECT_THAT(LabProcesses(running), IsEmpty());
   std::filesystem::remove_all(dir);
 }
+
+TEST(CliLab, SigkillMidBatchLeavesAPartialReport) { SignalMidBatch(SIGKILL); }
+TEST(CliLab, SigintMidBatchLeavesAPartialReport) { SignalMidBatch(SIGINT); }
 
 // A sequence step whose inject throws fails that scenario with the message; the batch goes on
 // and the report has both. (The degrade fault refuses real haproxy at injection time: see

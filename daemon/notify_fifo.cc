@@ -112,7 +112,13 @@ void NotifyFifo::OnReadable() {
   while (true) {
     const ssize_t n = ::read(fd_.get(), buf, sizeof(buf));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // EAGAIN: drained
+    if (n < 0 && errno != EAGAIN) {
+      // Thrown out of the loop callback: the loop stops and its owner learns that this node's
+      // VRRP states are no longer observed (EventLoop::last_error), instead of a silent gap.
+      throw SystemError::FromErrno(errno,
+                                   fmt::format("could not read notify fifo {}", path_.string()));
+    }
+    if (n <= 0) return;  // EAGAIN: drained (0 cannot happen: we hold a writer end ourselves)
     const TimePoint received = Now();
     buffer_.append(buf, static_cast<size_t>(n));
     size_t newline;

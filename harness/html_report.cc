@@ -116,6 +116,16 @@ std::string Outage(const json& s, bool unit = false) {
   return out;
 }
 
+// " · PARTIAL: 3 of 189 scenarios finished ..." for a batch cut short (or still running).
+std::string PartialNote(const json& report) {
+  if (!report.value("partial", false)) return "";
+  const size_t done = report.contains("scenarios") ? report["scenarios"].size() : 0;
+  return fmt::format(
+      " · PARTIAL: {} of {} scenarios finished (the batch was cut short or is "
+      "still running)",
+      done, Num(report, "scenarios_planned").value_or(static_cast<double>(done)));
+}
+
 void RenderHeader(std::string& out, const json& report, const json& scenarios, bool latency) {
   size_t passed = 0, failed = 0, errors = 0, inconclusive = 0;
   for (const json& s : scenarios) {
@@ -130,6 +140,7 @@ void RenderHeader(std::string& out, const json& report, const json& scenarios, b
     meta += fmt::format(" · wall time {:.1f} s", *wall / 1000);
   }
   if (std::optional<double> jobs = Num(report, "jobs")) meta += fmt::format(" · jobs {}", *jobs);
+  meta += PartialNote(report);
   out += EscapeHtml(meta) + "</p><div class=\"totals\">";
   out += fmt::format(R"(<div class="total"><b>{}</b>scenarios</div>)", scenarios.size());
   out += fmt::format(R"(<div class="total pass"><b>{}</b>passed</div>)", passed);

@@ -164,6 +164,17 @@ void Lab::StartKeepalived(const std::vector<std::string>& node_names) {
 void Lab::Shutdown() noexcept {
   if (shut_down_) return;
   shut_down_ = true;
+  // Nothing here may throw out (noexcept: std::terminate would leak the whole lab): each step
+  // that can throw is guarded, recorded in teardown_errors(), and the teardown goes on.
+  auto guard = [this](const std::string& what, auto&& step) noexcept {
+    try {
+      step();
+    } catch (const std::exception& e) {
+      RecordTeardownError(what + ": " + e.what());
+    } catch (...) {
+      RecordTeardownError(what + ": unknown exception");
+    }
+  };
   for (auto& node : nodes_) {
     if (node->power != Node::Power::kPaused) continue;
     try {
@@ -174,8 +185,12 @@ void Lab::Shutdown() noexcept {
   }
   // Terminate first (all at once, so nodes stop in parallel), then kill what is left.
   for (auto& node : nodes_) {
-    if (node->keepalived) node->keepalived->process().Signal(SIGTERM);
-    if (node->service) node->service->Signal(SIGTERM);
+    guard("SIGTERM to keepalived on " + node->name, [&] {
+      if (node->keepalived) node->keepalived->process().Signal(SIGTERM);
+    });
+    guard("SIGTERM to the service on " + node->name, [&] {
+      if (node->service) node->service->Signal(SIGTERM);
+    });
   }
   for (auto& node : nodes_) {
     if (node->keepalived) node->keepalived->Stop(std::chrono::seconds(3));
@@ -184,9 +199,20 @@ void Lab::Shutdown() noexcept {
     node->keepalived.reset();
     node->service.reset();
   }
+  if (topology_) {
+    for (std::string& problem : topology_->Remove()) RecordTeardownError(std::move(problem));
+  }
   topology_.reset();
   lab_cgroup_.Remove();
   // nodes_ stays: its directories (logs, configs) live until the LabDirectory goes.
+}
+
+void Lab::RecordTeardownError(std::string problem) noexcept {
+  try {
+    teardown_errors_.push_back(std::move(problem));
+  } catch (...) {
+    // Out of memory while tearing down: the problem goes unrecorded, the teardown goes on.
+  }
 }
 
 void Lab::CopyLogsTo(const std::filesystem::path& dest) const {

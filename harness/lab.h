@@ -98,8 +98,14 @@ class Lab {
   // runner adds it to the timeline as event_kind::kPower.
   std::function<void(const std::string&, const std::string&, TimePoint)> on_power;
 
+  // Called (from any thread) when a background worker a fault runs dies (e.g. a VRRP delayer's
+  // thread): the run can no longer be judged. The runner fails its timeline with the reason.
+  std::function<void(const std::string& reason)> on_worker_failure;
   // Thaws paused nodes first, so that stopping them is not a wait on frozen processes.
   void Shutdown() noexcept;
+  // What Shutdown() could not do (a signal refused, a namespace that would not go), in order;
+  // it carried on regardless. `viplab clean` removes what is left.
+  const std::vector<std::string>& teardown_errors() const { return teardown_errors_; }
 
   const Scenario& scenario() const { return scenario_; }
   const LabOptions& options() const { return options_; }
@@ -119,7 +125,9 @@ class Lab {
   Cgroup lab_cgroup_;
   std::unique_ptr<Topology> topology_;
   std::vector<std::unique_ptr<Node>> nodes_;
+  void RecordTeardownError(std::string problem) noexcept;
   bool shut_down_ = false;
+  std::vector<std::string> teardown_errors_;
 };
 
 }  // namespace viplab

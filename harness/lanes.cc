@@ -23,6 +23,20 @@ bool IsInterrupted(const std::exception_ptr& error) {
   }
 }
 
+// A scenario whose run threw: failed, with the message as its error; the batch goes on.
+ScenarioResult ErrorResult(const Scenario& scenario, const std::string& message) {
+  ScenarioResult result;
+  result.name = scenario.name;
+  result.file = scenario.file.string();
+  result.passed = false;
+  result.error = message.empty() ? "the run failed" : message;
+  result.expected = scenario.expect;
+  result.judged_by = "expect";
+  // `service` stays empty: only the runner knows it (RunScenario builds its own error results
+  // and throws nothing but Interrupted; this is the fallback for any other runner).
+  return result;
+}
+
 // Shared by the workers; every member is guarded by `mutex`.
 class LaneState {
  public:
@@ -43,8 +57,12 @@ class LaneState {
       try {
         if (options_.on_start) options_.on_start(*index);
         result = run_(scenarios_[*index]);
-      } catch (...) {
+      } catch (const Interrupted&) {
         error = std::current_exception();
+      } catch (const std::exception& e) {
+        result = ErrorResult(scenarios_[*index], e.what());
+      } catch (...) {
+        result = ErrorResult(scenarios_[*index], "unknown exception");
       }
       Finish(*index, std::move(result), error);
     }

@@ -28,18 +28,19 @@ struct LaneOptions {
   // (A running scenario is stopped by its own means: RunScenario watches the interrupt eventfd.)
   std::function<bool()> interrupted;
   // Called once per scenario, in input order, as soon as it and all scenarios before it have
-  // finished; never concurrently with itself. Not called for a scenario that threw, nor for
-  // any after it. May be empty.
+  // finished; never concurrently with itself. Not called once the lanes were interrupted (for
+  // the interrupted scenario nor any after it). May be empty.
   std::function<void(size_t index, const ScenarioResult& result)> on_result;
   // Called from the lane's thread as a scenario starts (concurrently across lanes). May be empty.
   std::function<void(size_t index)> on_start;
 };
 
 // Runs `scenarios` with up to `options.jobs` at once and returns their results in input order.
-// When the runner throws, no further scenario starts, the running ones finish, and the
-// exception of the earliest scenario is rethrown (as a serial loop would have). Throws
-// Interrupted when interrupted() became true or a runner threw Interrupted, after every
-// running scenario has returned (and so torn its lab down).
+// A runner that throws (anything but Interrupted) fails only its scenario: the result has the
+// scenario's name and file, passed = false and the message as `error`; the batch goes on. Throws
+// Interrupted when interrupted() became true or a runner threw Interrupted, after every running
+// scenario has returned (and so torn its lab down): no further scenario starts. When on_result
+// throws, no further scenario starts either and that exception is rethrown.
 std::vector<ScenarioResult> RunLanes(const std::vector<Scenario>& scenarios,
                                      const ScenarioRunner& run, const LaneOptions& options);
 

@@ -1,7 +1,7 @@
 // viplab: the command line. `viplab run` runs scenarios and prints one line each; `viplab clean`
 // removes what killed runs left behind. Exit codes: 0 nothing failed (inconclusive scenarios do
-// not fail unless --strict), 1 an expectation failed, 2 bad input or environment, 130
-// interrupted.
+// not fail unless --strict), 1 an expectation failed (or a scenario could not be judged), 2 bad input or environment, 3 internal error (an unexpected
+// exception, after the labs were torn down), 130 interrupted (SIGINT, SIGTERM, SIGHUP).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -28,7 +28,13 @@ using namespace viplab;
 constexpr int kExitPassed = 0;
 constexpr int kExitFailed = 1;
 constexpr int kExitBadInput = 2;
+constexpr int kExitInternal = 3;
 constexpr int kExitInterrupted = 130;
+constexpr const char* kExitCodes =
+    "Exit codes: 0 nothing failed (inconclusive scenarios too, unless --strict), 1 a scenario "
+    "failed or could not be judged, 2 bad "
+    "input or environment, 3 internal error (after the labs were torn down), 130 interrupted "
+    "(SIGINT, SIGTERM, SIGHUP; a second signal ends viplab at once: then run `viplab clean`).";
 
 int RunCommand(const std::vector<std::string>& inputs, const BatchOptions& options) {
   std::vector<std::filesystem::path> paths(inputs.begin(), inputs.end());
@@ -55,6 +61,8 @@ int CleanCommand(bool force) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // `viplab run ... | head`: EPIPE (printing stops) instead of death by SIGPIPE mid-lab.
+  IgnoreSigpipe();
   CLI::App app{"viplab: prove what happens to a keepalived VIP when something breaks"};
   app.require_subcommand(1);
   app.set_version_flag("--version", VIPLAB_VERSION);
@@ -76,9 +84,9 @@ int main(int argc, char** argv) {
   AddPcapOption(*run, batch.pcap_dir);
   AddVerdictOptions(*run, batch);
   run->footer(
-      "Example:\n  viplab run cases/issue-2599 --json report.json --logs viplab-logs\n"
-      "Exit codes: 0 nothing failed (inconclusive scenarios too, unless --strict), 1 a "
-      "scenario failed or could not be judged, 2 bad input or environment.");
+      std::string(
+          "Example:\n  viplab run cases/issue-2599 --json report.json --logs viplab-logs\n") +
+      kExitCodes);
 
   std::vector<std::string> explain_inputs;
   CLI::App* explain = app.add_subcommand(
@@ -121,6 +129,13 @@ int main(int argc, char** argv) {
   } catch (const SystemError& e) {
     std::cerr << "viplab: " << e.what() << "\n";
     return kExitBadInput;
+  } catch (const std::exception& e) {
+    // Anything else is a bug; the stack has unwound, so every lab was torn down (RAII).
+    std::cerr << "viplab: internal error: " << e.what() << "\n";
+    return kExitInternal;
+  } catch (...) {
+    std::cerr << "viplab: internal error: unknown exception\n";
+    return kExitInternal;
   }
   return kExitBadInput;
 }

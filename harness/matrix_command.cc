@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdio>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -44,11 +45,22 @@ std::vector<Scenario> SelectScenarios(const Matrix& matrix, const MatrixCommandO
   return shard ? SelectShard(selected, *shard) : selected;
 }
 
+// WriteJunit into a temporary file beside `path`, then rename: never a torn file.
+void WriteJunitAtomically(const std::string& path, const nlohmann::json& report) {
+  const std::string temp = fmt::format("{}.tmp.{}", path, ::getpid());
+  WriteJunit(temp, report);
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(temp.c_str());
+    throw SystemError::FromErrno(err, fmt::format("could not rename '{}' to '{}'", temp, path));
+  }
+}
+
 }  // namespace
 
 int RunBatch(const std::vector<Scenario>& scenarios, const BatchOptions& options) {
+  InstallInterruptHandlers();  // first: before any thread starts (see signals.h)
   const Environment env = CheckEnvironment({}, options.service);
-  InstallInterruptHandlers();
 
   // One lock for everything printed while lanes run, so lines never interleave.
   std::mutex output;
@@ -75,22 +87,33 @@ int RunBatch(const std::vector<Scenario>& scenarios, const BatchOptions& options
   ProgressPrinter printer(std::cout, scenarios.size(),
                           {ShouldColor(STDOUT_FILENO), options.quiet});
   lanes.on_start = [&](size_t index) { printer.Started(index, scenarios[index].name); };
-  lanes.on_result = [&output, &printer](size_t index, const ScenarioResult& result) {
-    std::lock_guard lock(output);
-    printer.Finished(index, result);
-  };
   const std::string started_at = UtcNow();
   const TimePoint started = Now();
+  // The reports are rewritten after every scenario (atomically), so a batch cut short by a
+  // signal, SIGKILL or a crash still leaves the finished scenarios, marked partial.
+  std::vector<ScenarioResult> finished;
+  auto write_reports = [&](const std::vector<ScenarioResult>& results, bool partial) {
+    if (options.json_out.empty() && options.junit_out.empty()) return;
+    BatchTiming timing;
+    timing.started_at = started_at;
+    timing.wall_ms = MillisBetween(started, Now());
+    timing.jobs = options.jobs;
+    timing.partial = partial;
+    timing.planned = scenarios.size();
+    const nlohmann::json report = BuildReport(results, scenarios, timing);
+    if (!options.json_out.empty()) WriteReport(options.json_out, report);
+    if (!options.junit_out.empty()) WriteJunitAtomically(options.junit_out, report);
+  };
+  lanes.on_result = [&](size_t index, const ScenarioResult& result) {
+    std::lock_guard lock(output);
+    finished.push_back(result);  // on_result comes in input order: a prefix of `scenarios`
+    write_reports(finished, finished.size() < scenarios.size());  // on disk before it is shown
+    printer.Finished(index, result);
+  };
   const std::vector<ScenarioResult> results = RunLanes(
       scenarios, [&run](const Scenario& s) { return RunScenario(s, run); }, lanes);
   const double wall_ms = MillisBetween(started, Now());
-
-  if (!options.json_out.empty() || !options.junit_out.empty()) {
-    const nlohmann::json report =
-        BuildReport(results, scenarios, {started_at, wall_ms, options.jobs});
-    if (!options.json_out.empty()) WriteReport(options.json_out, report);
-    if (!options.junit_out.empty()) WriteJunit(options.junit_out, report);
-  }
+  write_reports(results, false);
   const VerdictCounts counts = CountVerdicts(results);
   std::cout << TotalsLine(counts, options.strict) << "\n";
   if (results.size() > 1) {
@@ -178,7 +201,9 @@ CLI::App* AddMatrixSubcommand(CLI::App& app, MatrixCommandOptions& options) {
       "Example:\n  viplab matrix cases/matrix.json --filter 'nopreempt/*' --jobs 2 --json "
       "report.json\n  viplab matrix cases/matrix.json --list | wc -l\n"
       "Exit codes: 0 nothing failed (inconclusive scenarios too, unless --strict), 1 a scenario "
-      "failed or could not be judged, 2 bad input or environment, 130 interrupted.");
+      "failed or could not be judged, 2 bad input or environment, 3 internal error (after the "
+      "labs were torn down), 130 interrupted (SIGINT, SIGTERM, SIGHUP; a second signal ends "
+      "viplab at once: then run `viplab clean`).");
   return matrix;
 }
 

@@ -9,7 +9,13 @@
 namespace viplab {
 
 Observer::Observer(Timeline& timeline, Ipv4Prefix vip, std::string interface)
-    : timeline_(timeline), vip_(vip), interface_(std::move(interface)) {}
+    : timeline_(timeline), vip_(vip), interface_(std::move(interface)) {
+  // A netlink monitor or notify fifo that fails throws out of its callback, which stops the one
+  // loop every observation runs on: from then on the timeline would freeze, so it fails instead.
+  loop_.OnError([this](std::exception_ptr error) {
+    timeline_.Fail("the observer stopped: " + ExceptionMessage(error));
+  });
+}
 
 Observer::~Observer() { Stop(); }
 
@@ -69,6 +75,8 @@ void Observer::WatchInterrupt(int event_fd) {
   loop_.Add(
       event_fd, [this](uint32_t) { timeline_.Interrupt(); }, EPOLLIN | EPOLLET);
 }
+
+std::string Observer::error() const { return ExceptionMessage(loop_.last_error()); }
 
 void Observer::Start() {
   for (auto& [node, monitor] : monitors_) monitor->Start();

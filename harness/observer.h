@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -39,6 +40,11 @@ class Observer {
 
   void Start();
   void Stop();
+  // Why observing stopped early (a callback threw: netlink monitor, notify fifo read, ...), or
+  // empty. The timeline is failed with the same reason as it happens (Timeline::Fail).
+  std::string error() const;
+  // For tests: runs `fn` on the observer's loop thread, as a watched source's callback would.
+  void PostForTest(std::function<void()> fn) { loop_.Post(std::move(fn)); }
 
  private:
   Timeline& timeline_;

@@ -1,7 +1,10 @@
 #include "harness/report.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <ctime>
 #include <fstream>
 
@@ -169,16 +172,36 @@ json BuildReport(const std::vector<ScenarioResult>& results, const std::vector<S
           {"started_at", timing.started_at},
           {"wall_ms", Round(timing.wall_ms)},
           {"jobs", timing.jobs},
+          {"partial", timing.partial},
+          {"scenarios_planned", std::max(timing.planned, results.size())},
           {"passed", all_passed},
           {"scenarios", list}};
 }
 
 void WriteReport(const std::filesystem::path& path, const json& report) {
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-  std::ofstream out(path);
-  // Log lines may hold invalid UTF-8: replace it rather than throw.
-  out << report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-  if (!out) throw SystemError::FromErrno(errno, fmt::format("could not write '{}'", path.string()));
+  // Same directory: rename(2) is atomic only within one filesystem.
+  std::filesystem::path temp = path;
+  temp += fmt::format(".tmp.{}", ::getpid());
+  {
+    std::ofstream out(temp);
+    // Log lines may hold invalid UTF-8: replace it rather than throw.
+    out << report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    out.close();
+    if (!out) {
+      const int err = errno;
+      std::error_code ignored;
+      std::filesystem::remove(temp, ignored);
+      throw SystemError::FromErrno(err, fmt::format("could not write '{}'", temp.string()));
+    }
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    std::error_code ignored;
+    std::filesystem::remove(temp, ignored);
+    throw SystemError::FromErrno(
+        err, fmt::format("could not rename '{}' to '{}'", temp.string(), path.string()));
+  }
 }
 
 }  // namespace viplab

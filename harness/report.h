@@ -22,16 +22,22 @@ namespace viplab {
 
 nlohmann::json ExpectationToJson(const Expectation& expect);
 nlohmann::json ScenarioResultToJson(const ScenarioResult& result, const Scenario& scenario);
-// `timing`: when the batch started (UTC, ISO 8601), its wall time and its parallelism.
+// `timing`: when the batch started (UTC, ISO 8601), its wall time and its parallelism; whether
+// the batch is still running or was cut short (`partial`: `results` are the first k of
+// `planned` scenarios), written as "partial" and "scenarios_planned".
 struct BatchTiming {
   std::string started_at;
   double wall_ms = 0;
   int jobs = 1;
+  bool partial = false;
+  size_t planned = 0;  // scenarios in the batch; 0: as many as `results`
 };
 nlohmann::json BuildReport(const std::vector<ScenarioResult>& results,
                            const std::vector<Scenario>& scenarios, const BatchTiming& timing);
 // Now, as "2026-11-25T21:34:27Z".
 std::string UtcNow();
+// Writes `report` to a temporary file beside `path` and renames it into place, so a reader (or
+// a run killed at any moment) sees the previous report or the new one, never a torn file.
 void WriteReport(const std::filesystem::path& path, const nlohmann::json& report);
 
 }  // namespace viplab

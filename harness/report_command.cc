@@ -21,7 +21,8 @@ CLI::App* AddReportSubcommand(CLI::App& app, ReportCommandOptions& options) {
   report->footer(
       "Example:\n  viplab report report.json --html report.html --junit junit.xml\n"
       "Exit codes: 0 written, 2 bad input (unreadable or malformed report, schema_version other "
-      "than 1, no output requested).");
+      "than 1, no output requested). A partial report (a batch cut short) is rendered too, "
+      "and said to be partial.");
   return report;
 }
 
@@ -33,6 +34,12 @@ int ReportCommand(const ReportCommandOptions& options) {
     throw InputError("report: only one of --html and --junit can write to stdout ('-')");
   }
   const nlohmann::json report = LoadReport(options.input);
+  if (report.value("partial", false)) {
+    std::cerr << "viplab: " << options.input
+              << " is a partial report: " << report["scenarios"].size() << " of "
+              << report.value("scenarios_planned", report["scenarios"].size())
+              << " scenarios finished (the batch was cut short or is still running)\n";
+  }
   if (options.html_out == "-") {
     std::cout << RenderHtml(report) << std::flush;
   } else if (!options.html_out.empty()) {

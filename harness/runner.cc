@@ -81,7 +81,11 @@ std::unique_ptr<WireObserver> StartCapture(const Scenario& scenario, Lab& lab, T
 std::optional<std::filesystem::path> StopCapture(WireObserver& wire, const Lab& lab,
                                                  const std::string& scenario_name, bool passed,
                                                  const RunOptions& options, Timeline& timeline) {
-  wire.Stop();
+  try {
+    wire.Stop();  // rethrows what decoding the last frames threw
+  } catch (const std::exception& e) {
+    timeline.Add("lab", event_kind::kNote, fmt::format("wire capture: {}", e.what()));
+  }
   if (const std::string error = wire.error(); !error.empty()) {
     timeline.Add("lab", event_kind::kNote, "wire capture: " + error);
   }
@@ -116,7 +120,31 @@ std::optional<std::filesystem::path> StopCapture(WireObserver& wire, const Lab& 
 
 }  // namespace
 
+namespace {
+ScenarioResult RunScenarioOrThrow(const Scenario& scenario, const RunOptions& options);
+}  // namespace
+
 ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) {
+  try {
+    return RunScenarioOrThrow(scenario, options);
+  } catch (const Interrupted&) {
+    throw;
+  } catch (const std::exception& e) {
+    // The lab is gone (RAII unwound it); the batch goes on with this scenario as an error.
+    ScenarioResult result;
+    result.name = scenario.name;
+    result.file = scenario.file.string();
+    result.service = options.lab.service == ServiceKind::kHaproxy ? "haproxy" : "standin";
+    result.expected = scenario.expect;
+    result.judged_by = "expect";
+    result.window_ms = ObservationWindowMs(scenario);
+    result.error = e.what();
+    return result;
+  }
+}
+
+namespace {
+ScenarioResult RunScenarioOrThrow(const Scenario& scenario, const RunOptions& options) {
   ScenarioResult result;
   result.name = scenario.name;
   result.file = scenario.file.string();
@@ -142,6 +170,7 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
   const TimePoint lab_start = Now();
   std::unique_ptr<Lab> lab = Lab::Create(scenario, options.lab);
   result.lab_prefix = lab->prefix();
+  lab->on_worker_failure = [&timeline](const std::string& why) { timeline.Fail(why); };
   progress(
       fmt::format("lab {} built in {:.1f} ms", lab->prefix(), MillisBetween(lab_start, Now())));
   lab->PrepareNodes();
@@ -250,6 +279,7 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
     t0 = seq.first_inject.value_or(end);
     result.fault = seq.first_fault;
     result.steps = seq.steps;
+    result.error = seq.error;  // an inject or clear the lab refused: no verdict
     probe.Stop();
     result.measured = Measure(timeline.Events(), probe.Samples(), t0, end, seq.owner_before,
                               result.split_brain_tolerance_ms);
@@ -310,6 +340,9 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
                               result.split_brain_tolerance_ms);
     result.verdict = Judge(result.expected, result.measured);
   }
+  // A worker that died (observer loop, netlink monitor, notify fifo, capture, VRRP delayer)
+  // failed the timeline: what was measured is not what happened.
+  if (std::string failure = timeline.failure(); !failure.empty()) result.error = failure;
   probe.Stop();
   observer.Stop();
 
@@ -332,10 +365,16 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
     }
   }
   lab->Shutdown();
+  for (const std::string& problem : lab->teardown_errors()) {  // what `viplab clean` must remove
+    result.events.push_back(
+        {MillisBetween(t0, Now()), "lab", event_kind::kNote, "teardown: " + problem});
+    progress("teardown: " + problem);
+  }
   if (options.logs_dir) lab->CopyLogsTo(*options.logs_dir / LogDirName(scenario.name));
   result.wall_ms = MillisBetween(lab_start, Now());
   result.protocol_floor_ms = ProtocolFloorMs(scenario, result.measured.observed_ms);
   return result;
 }
+}  // namespace
 
 }  // namespace viplab

@@ -3,9 +3,13 @@
 // interval and the client is served by it, inject the fault at t = 0, observe until the outcome
 // is decidable, measure, judge, tear down. Teardown happens on every path (RAII).
 //
-// Throws InputError (e.g. keepalived rejects the rendered config), EnvironmentError,
-// SystemError (lab infrastructure failed) and Interrupted. A lab that never converges, or a
-// fault that cannot be injected, is a failed result with `error` set, not an exception.
+// Throws only Interrupted. Anything else that goes wrong (keepalived rejects the rendered config,
+// lab infrastructure fails, ...) is a failed result with `error` set, after teardown, so a batch
+// goes on. Likewise a lab that never converges, a fault
+// that cannot be injected or cleared (single or sequence step), or a worker that died while the
+// run was observed (the observer's event loop, a netlink monitor, a notify fifo, the wire
+// capture, a VRRP delayer: Timeline::Fail) is a failed result with `error` set, not an exception:
+// never a verdict on a frozen timeline.
 #pragma once
 
 #include <filesystem>

@@ -84,6 +84,7 @@ void StepRunner::MeasurePhases(SequenceResult& seq) const {
 SequenceResult StepRunner::Run(const std::vector<Step>& steps) {
   SequenceResult seq;
   bool aborted = false;
+  std::string why_skipped = "skipped: an earlier wait failed";
   std::vector<TimePoint> starts;
   for (size_t i = 0; i < steps.size(); ++i) {
     const Step& step = steps[i];
@@ -93,7 +94,7 @@ SequenceResult StepRunner::Run(const std::vector<Step>& steps) {
     if (aborted) {
       out.skipped = true;
       out.passed = false;
-      out.description = "skipped: an earlier wait failed";
+      out.description = why_skipped;
       seq.steps.push_back(std::move(out));
       continue;
     }
@@ -102,10 +103,10 @@ SequenceResult StepRunner::Run(const std::vector<Step>& steps) {
     current_step_ = i;
     switch (step.kind) {
       case Step::Kind::kInject:
-        Inject(step, out, seq);
+        aborted = !Inject(step, out, seq);
         break;
       case Step::Kind::kClear:
-        Clear(out);
+        aborted = !Clear(out, seq);
         break;
       case Step::Kind::kWait:
         aborted = !Wait(step.wait, out);
@@ -126,6 +127,7 @@ SequenceResult StepRunner::Run(const std::vector<Step>& steps) {
                             out.duration_ms, out.passed ? "" : " FAILED"));
     }
     seq.steps.push_back(std::move(out));
+    if (aborted && !seq.error.empty()) why_skipped = "skipped: an earlier step could not run";
   }
   // Step times relative to the first inject (t = 0), like the events.
   const TimePoint t0 = seq.first_inject.value_or(starts.empty() ? Now() : starts.front());
@@ -135,7 +137,7 @@ SequenceResult StepRunner::Run(const std::vector<Step>& steps) {
   return seq;
 }
 
-void StepRunner::Inject(const Step& step, StepResult& out, SequenceResult& seq) {
+bool StepRunner::Inject(const Step& step, StepResult& out, SequenceResult& seq) {
   const LabState state = timeline_.State();
   std::string node = step.fault.node;
   if (node == "master") {
@@ -144,7 +146,7 @@ void StepRunner::Inject(const Step& step, StepResult& out, SequenceResult& seq) 
       out.description = fmt::format("{} on the master", DescribeFault(step.fault));
       out.failures.push_back(
           fmt::format("no single VIP owner to inject into (owners: {})", OwnerOf(state)));
-      return;
+      return true;
     }
     node = *state.vip_owners.begin();
   }
@@ -157,24 +159,54 @@ void StepRunner::Inject(const Step& step, StepResult& out, SequenceResult& seq) 
     seq.first_fault = out.description;
     seq.owner_before = phase_owner_;
   }
-  fault->Inject(lab_);
+  bool injected = true;
+  try {
+    fault->Inject(lab_);
+  } catch (const Interrupted&) {
+    throw;
+  } catch (const std::exception& e) {
+    StepFailed(fmt::format("could not inject {}: {}", out.description, e.what()), out, seq);
+    injected = false;
+  }
   timeline_.Add(node, event_kind::kFault, out.description, at);
+  // Even half injected: the destructor's clear (best effort) undoes what it can.
   active_.push_back({node, std::move(fault)});
+  return injected;
 }
 
-void StepRunner::Clear(StepResult& out) {
+void StepRunner::StepFailed(std::string message, StepResult& out, SequenceResult& seq) {
+  out.passed = false;
+  out.failures.push_back(message);
+  if (seq.error.empty()) {
+    seq.error = fmt::format("step {} ({}): {}", out.index + 1, out.kind, message);
+  }
+}
+
+bool StepRunner::Clear(StepResult& out, SequenceResult& seq) {
   std::vector<std::string> cleared;
   const TimePoint at = Now();
   StartPhase(at);
+  bool all = true;
   while (!active_.empty()) {
     ActiveFault active = std::move(active_.back());
     active_.pop_back();
-    active.fault->Clear(lab_);
+    try {
+      active.fault->Clear(lab_);
+    } catch (const Interrupted&) {
+      throw;
+    } catch (const std::exception& e) {
+      // The others are still cleared: teardown should start from as sane a lab as possible.
+      StepFailed(fmt::format("could not clear {}: {}", active.fault->Describe(), e.what()), out,
+                 seq);
+      all = false;
+      continue;
+    }
     cleared.push_back(active.fault->Describe());
     timeline_.Add(active.node, event_kind::kClear, active.fault->Describe());
   }
   out.description =
       cleared.empty() ? "nothing to clear" : fmt::format("cleared {}", fmt::join(cleared, "; "));
+  return all;
 }
 
 bool StepRunner::Wait(const WaitCondition& wait, StepResult& out) {

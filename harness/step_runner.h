@@ -1,8 +1,8 @@
 // StepRunner: executes a scenario's step sequence on a converged lab — inject, wait, hold,
 // expect, clear — timing each step on CLOCK_MONOTONIC. An `expect` step judges the current phase:
 // everything since the last inject or clear, with the VIP owner at that moment as owner_before.
-// A failed wait ends the sequence (later steps would test a lab in an unknown state); a failed
-// expect does not.
+// A failed wait, or an inject or clear that throws, ends the sequence (later steps would test a
+// lab in an unknown state); a failed expect does not.
 #pragma once
 
 #include <functional>
@@ -43,6 +43,9 @@ struct SequenceResult {
   std::string first_fault;                // what the first inject did
   std::string owner_before;               // owner when the first fault was injected
   bool passed = true;
+  // Set when an inject or clear threw (the lab refused): the first such message. The sequence
+  // stops there (later steps are skipped) and the run is an error, not a verdict.
+  std::string error;
 };
 
 class StepRunner {
@@ -59,8 +62,10 @@ class StepRunner {
     std::string node;
     std::unique_ptr<Fault> fault;
   };
-  void Inject(const Step& step, StepResult& out, SequenceResult& seq);
-  void Clear(StepResult& out);
+  // Both return false when the lab threw (recorded in `out` and seq.error); Interrupted passes.
+  bool Inject(const Step& step, StepResult& out, SequenceResult& seq);
+  bool Clear(StepResult& out, SequenceResult& seq);
+  void StepFailed(std::string message, StepResult& out, SequenceResult& seq);
   bool Wait(const WaitCondition& wait, StepResult& out);
   void Expect(const Expectation& expect, StepResult& out);
   void StartPhase(TimePoint at);

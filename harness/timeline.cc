@@ -47,6 +47,7 @@ bool Timeline::WaitUntil(const Condition& condition, TimePoint deadline, const R
   std::unique_lock lock(mutex_);
   while (true) {
     if (state_.interrupted) throw Interrupted();
+    if (!failure_.empty()) return false;
     const TimePoint now = Now();
     if (condition(state_, now)) return true;
     if (now >= deadline) return false;
@@ -64,6 +65,20 @@ void Timeline::Interrupt() {
     state_.interrupted = true;
   }
   changed_.notify_all();
+}
+
+void Timeline::Fail(std::string reason) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!failure_.empty()) return;
+    failure_ = reason.empty() ? "a worker of the run failed" : std::move(reason);
+  }
+  changed_.notify_all();
+}
+
+std::string Timeline::failure() const {
+  std::lock_guard lock(mutex_);
+  return failure_;
 }
 
 LabState Timeline::State() const {

@@ -4,7 +4,8 @@
 // Observers (netlink monitor, notify fifos, pidfds, the client probe, fault injection) Add()
 // events from their own threads; the runner waits for conditions on the derived state with
 // WaitUntil(), which wakes on every new event or at a deadline — event-driven, never polling.
-// Interrupt() (SIGINT/SIGTERM) makes every current and future wait throw Interrupted.
+// Interrupt() (SIGINT/SIGTERM) makes every current and future wait throw Interrupted; Fail() (a
+// dead observer) makes them return false at once.
 #pragma once
 
 #include <condition_variable>
@@ -74,6 +75,12 @@ class Timeline {
   bool WaitUntil(const Condition& condition, TimePoint deadline, const Recheck& recheck = nullptr);
 
   void Interrupt();
+  // A worker the run depends on died (the observer's event loop, the wire capture, a VRRP
+  // delayer): the timeline no longer tells the truth. Every current and future WaitUntil returns
+  // false at once; failure() says why (the first reason wins). The runner turns it into an error
+  // result, never a verdict.
+  void Fail(std::string reason);
+  std::string failure() const;  // empty while every worker is alive
   LabState State() const;
   std::vector<TimelineEvent> Events() const;
 
@@ -84,6 +91,7 @@ class Timeline {
   std::vector<TimelineEvent> events_;
   LabState state_;
   Ownership ownership_;
+  std::string failure_;
 };
 
 }  // namespace viplab

@@ -74,19 +74,37 @@ void Topology::AddMember(Member& m, size_t index, bool is_node) {
 }
 
 Topology::~Topology() {
+  Remove();  // problems were reported to whoever called Remove() first; nobody to tell here
+}
+
+std::vector<std::string> Topology::Remove() noexcept {
   // Sandboxes first (their mounts reference nothing in the network namespaces, but they live in
   // the lab directory that the caller removes after us), then namespaces. Deleting a namespace
-  // deletes its veth ends, and with them the peers in the switch namespace.
-  auto release = [](std::unique_ptr<Member>& m) {
+  // deletes its veth ends, and with them the peers in the switch namespace. A namespace that
+  // will not go (umount2/unlink failed) is recorded and the others are still removed.
+  std::vector<std::string> problems;
+  auto remove_ns = [&problems](std::unique_ptr<NetworkNamespace>& ns) noexcept {
+    if (!ns) return;
+    try {
+      ns->Remove();
+    } catch (const std::exception& e) {
+      try {
+        problems.push_back(e.what());
+      } catch (...) {
+      }
+    }
+  };
+  auto release = [&](std::unique_ptr<Member>& m) noexcept {
     if (!m) return;
     m->sandbox.reset();
     m->socket.reset();
-    if (m->ns) m->ns->Remove();
+    remove_ns(m->ns);
   };
   release(client_);
   for (auto& m : nodes_) release(m);
   switch_socket_.reset();
-  if (switch_ns_) switch_ns_->Remove();
+  remove_ns(switch_ns_);
+  return problems;
 }
 
 Topology::Member& Topology::node(const std::string& name) {

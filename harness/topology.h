@@ -49,7 +49,10 @@ class Topology {
   };
 
   static std::unique_ptr<Topology> Build(const TopologySpec& spec);
-  ~Topology();
+  ~Topology();  // Remove(), ignoring its problems
+  // Removes the sandboxes and namespaces now (idempotent) and returns what could not be removed
+  // (one message per namespace); never throws. The topology is unusable afterwards.
+  std::vector<std::string> Remove() noexcept;
   Topology(const Topology&) = delete;
   Topology& operator=(const Topology&) = delete;
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "netns/error.h"
 #include "netns/network_namespace.h"
 
 namespace viplab {
@@ -32,8 +33,14 @@ void WireObserver::Start(const NetworkNamespace& ns, const std::string& interfac
   options.interface = interface;
   options.file = file;
   capture_.emplace(PacketCapture::Open(ns, options));
-  capture_->Start(loop_,
-                  [this](const CapturedPacket& packet) { OnFrame(packet.bytes, packet.received); });
+  // A capture that stops early (a read error, or OnFrame throwing, which stops the loop) leaves
+  // the timeline without the wire's events: the run cannot be judged on it.
+  loop_.OnError([this](std::exception_ptr error) {
+    timeline_.Fail("the wire capture stopped: " + ExceptionMessage(error));
+  });
+  capture_->Start(
+      loop_, [this](const CapturedPacket& packet) { OnFrame(packet.bytes, packet.received); },
+      [this](const std::string& why) { timeline_.Fail("the wire capture stopped: " + why); });
   loop_.Start();
 }
 
@@ -69,6 +76,11 @@ void WireObserver::OnFrame(std::span<const uint8_t> frame, TimePoint at) {
 
 CaptureStats WireObserver::stats() const { return capture_ ? capture_->stats() : CaptureStats{}; }
 
-std::string WireObserver::error() const { return capture_ ? capture_->error() : std::string(); }
+std::string WireObserver::error() const {
+  if (std::string loop_error = ExceptionMessage(loop_.last_error()); !loop_error.empty()) {
+    return loop_error;
+  }
+  return capture_ ? capture_->error() : std::string();
+}
 
 }  // namespace viplab

@@ -53,7 +53,9 @@ class WireObserver {
   void OnFrame(std::span<const uint8_t> frame, TimePoint at);
 
   CaptureStats stats() const;  // zero before Start()
-  std::string error() const;   // why the capture ended early; empty if it did not
+  // Why the capture ended early (read error, or OnFrame threw on the loop thread); empty if it
+  // did not. Each also fails the timeline as it happens (Timeline::Fail).
+  std::string error() const;
 
  private:
   std::string NodeOf(Ipv4Address address) const;

@@ -28,4 +28,19 @@ long CheckErrno(long result, std::string_view context) {
   return result;
 }
 
+std::string ExceptionMessage(const std::exception_ptr& error) noexcept {
+  if (!error) return {};
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    try {
+      return e.what();
+    } catch (...) {
+      return {};
+    }
+  } catch (...) {
+  }
+  return "unknown error";
+}
+
 }  // namespace viplab

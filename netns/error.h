@@ -11,6 +11,7 @@
 // Also exit code 2. The message says how to fix it (e.g. which Debian package to install).
 #pragma once
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -57,5 +58,9 @@ class Interrupted : public std::runtime_error {
 
 // Throws SystemError::FromErrno(errno, context) when `result` is negative; returns it otherwise.
 long CheckErrno(long result, std::string_view context);
+
+// The message of a captured exception (what() for std::exception, "unknown error" otherwise, ""
+// for null). Never throws.
+std::string ExceptionMessage(const std::exception_ptr& error) noexcept;
 
 }  // namespace viplab

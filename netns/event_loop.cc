@@ -125,10 +125,37 @@ void EventLoop::Wake() {
   [[maybe_unused]] ssize_t n = ::write(wake_fd_.get(), &one, sizeof(one));
 }
 
+void EventLoop::OnError(std::function<void(std::exception_ptr)> handler) {
+  std::exception_ptr already;
+  {
+    std::lock_guard lock(mutex_);
+    if (!error_) {
+      on_error_ = std::move(handler);
+      return;
+    }
+    already = error_;
+  }
+  try {
+    if (handler) handler(already);
+  } catch (...) {
+    // See the header: a throwing handler has nobody to report to.
+  }
+}
+
 void EventLoop::Fail(std::exception_ptr error) {
-  std::lock_guard lock(mutex_);
-  if (!error_) error_ = std::move(error);
-  stopping_ = true;
+  std::function<void(std::exception_ptr)> handler;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    if (error_) return;
+    error_ = error;
+    handler = std::move(on_error_);
+  }
+  try {
+    if (handler) handler(std::move(error));
+  } catch (...) {
+    // See the header: a throwing handler has nobody to report to.
+  }
 }
 
 void EventLoop::RunLoop() {

@@ -44,6 +44,10 @@ class EventLoop {
   void Stop();   // wakes and joins it; idempotent
   // First exception a callback threw (the loop stops on it), or null.
   std::exception_ptr last_error() const;
+  // `handler` is called once with that first error: on the loop thread as the loop stops, or at
+  // once on the caller's thread if the loop has already failed. Thread-safe; replaces an earlier
+  // handler. The handler must not throw (what it throws is dropped) nor Stop() this loop.
+  void OnError(std::function<void(std::exception_ptr)> handler);
 
  private:
   void RunLoop();
@@ -61,6 +65,7 @@ class EventLoop {
   std::condition_variable callback_done_;
   std::vector<std::function<void()>> posted_;
   std::exception_ptr error_;
+  std::function<void(std::exception_ptr)> on_error_;
   bool stopping_ = false;
   std::mutex lifecycle_mutex_;  // serializes Start/Stop (and the join)
   std::thread::id loop_thread_id_;

@@ -54,6 +54,7 @@
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -176,6 +177,9 @@ class VrrpDelay {
   // The error that stopped the delay thread early, or null. After one, VRRP packets stay queued
   // in the kernel unreleased until Remove(); callers that run long should check it.
   std::exception_ptr last_error() const;
+  // Calls `handler` once with that error's message when it happens (on the delay thread), or at
+  // once if it already happened. Thread-safe; the handler must not throw.
+  void OnError(std::function<void(const std::string&)> handler);
 
  private:
   struct Impl;

@@ -52,6 +52,11 @@ struct PacketCapture::State {
   std::string error;
   uint64_t kernel_drops = 0;
 
+  std::string ErrorCopy() const {
+    std::lock_guard lock(mutex);
+    return error;
+  }
+
   void SetError(std::string message) {
     std::lock_guard lock(mutex);
     if (error.empty()) error = std::move(message);
@@ -186,15 +191,18 @@ PacketCapture PacketCapture::Open(const NetworkNamespace& ns, const CaptureOptio
   return PacketCapture(std::move(state));
 }
 
-void PacketCapture::Start(EventLoop& loop, Handler handler) {
+void PacketCapture::Start(EventLoop& loop, Handler handler,
+                          std::function<void(const std::string&)> on_end) {
   State& s = *state_;
   if (s.loop || !s.handle) {
     throw SystemError::Plain(fmt::format("the capture on {} was already started", s.where));
   }
   s.handler = std::move(handler);
   s.loop = &loop;
-  loop.Add(s.fd, [&s](uint32_t) {
-    if (!s.ReadAvailable()) s.loop->Remove(s.fd);  // e.g. the interface is gone
+  loop.Add(s.fd, [&s, on_end = std::move(on_end)](uint32_t) {
+    if (s.ReadAvailable()) return;
+    s.loop->Remove(s.fd);  // e.g. the interface is gone
+    if (on_end) on_end(s.ErrorCopy());
   });
 }
 

@@ -74,7 +74,10 @@ class PacketCapture {
   ~PacketCapture();  // Stop(); never throws
 
   // Starts reading on `loop` (which must outlive Stop()); `handler` may be empty. Once only.
-  void Start(EventLoop& loop, Handler handler);
+  // `on_end` (may be empty) is called on the loop thread with error() when a read error ends the
+  // capture early.
+  void Start(EventLoop& loop, Handler handler,
+             std::function<void(const std::string&)> on_end = nullptr);
   // See the file comment. Closes the handle and the file; idempotent. Not from the handler.
   void Stop();
 

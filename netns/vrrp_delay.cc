@@ -214,4 +214,12 @@ uint64_t VrrpDelay::packets_released() const {
 uint64_t VrrpDelay::packets_lost() const { return impl_->lost.load(); }
 std::exception_ptr VrrpDelay::last_error() const { return impl_->loop.last_error(); }
 
+void VrrpDelay::OnError(std::function<void(const std::string&)> handler) {
+  impl_->loop.OnError([handler = std::move(handler), ns = impl_->ns_name](std::exception_ptr e) {
+    if (handler) {
+      handler(fmt::format("the VRRP delay in namespace '{}' stopped: {}", ns, ExceptionMessage(e)));
+    }
+  });
+}
+
 }  // namespace viplab

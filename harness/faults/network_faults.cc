@@ -125,6 +125,8 @@ class Delay : public Fault {
   void Inject(Lab& lab) override {
     delay_ = std::make_unique<VrrpDelay>(
         NamespaceOf(lab, node_), std::chrono::milliseconds(static_cast<int64_t>(delay_ms_)));
+    // A dead delay thread would silently turn the delay into 100 % VRRP loss.
+    if (lab.on_worker_failure) delay_->OnError(lab.on_worker_failure);
   }
   void Clear(Lab&) override {
     if (delay_) delay_->Remove();

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "harness/environment.h"
 #include "harness/runner.h"
@@ -204,6 +205,32 @@ TEST_F(CaptureLabTest, AFailedScenarioKeepsItsPcapUnderLogs) {
   const PcapSummary pcap = ReadPcap(*r.pcap, scenario.vip.address());
   EXPECT_GT(pcap.adverts.size(), 0u);
   EXPECT_TRUE(std::filesystem::exists(dir_ / "logs" / "issue-2599_d-track-process" / "lb1"));
+}
+
+// A run never passes blind: the capture dies (its bridge deleted under it just before the
+// fault) and the run is an error at once, not a PASS of "the VIP stays" on a frozen timeline.
+TEST_F(CaptureLabTest, ACaptureThatDiesMakesTheRunAnError) {
+  const Scenario scenario = LoadScenario(kCases / "issue-2599" / "a-weight2-nopreempt.json");
+  RunOptions options = Options();
+  std::string prefix;
+  options.progress = [&prefix](const std::string& line) {
+    if (const size_t at = line.find("] lab vl-"); at != std::string::npos) {
+      prefix = line.substr(at + 6, line.find(' ', at + 6) - (at + 6));  // "vl-7-"
+    }
+    if (line.find("injecting") != std::string::npos && !prefix.empty()) {
+      const std::string command =
+          fmt::format("ip -n {}sw link del {}br", prefix, prefix);  // the switch's bridge
+      ASSERT_EQ(std::system(command.c_str()), 0) << command;
+    }
+  };
+
+  const ScenarioResult r = RunScenario(scenario, options);
+
+  EXPECT_FALSE(r.passed) << Describe(r);
+  EXPECT_THAT(r.error, HasSubstr("the wire capture stopped")) << Describe(r);
+  // The wait for "the VIP stays" ended with the capture, not with the window.
+  EXPECT_LT(r.measured.observed_ms, r.window_ms / 2) << Describe(r);
+  EXPECT_THAT(testing::LabLeftovers(prefix), ::testing::IsEmpty());
 }
 
 }  // namespace

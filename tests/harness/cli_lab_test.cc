@@ -1,9 +1,11 @@
 // The viplab CLI as users and CI run it: reports, signals, leftovers, `viplab clean`, and clear
 // errors with exit code 2 for a bad environment.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -124,6 +126,116 @@ TEST(CliLab, CleanRemovesWhatASigkilledRunLeft) {
   EXPECT_EQ(clean.Wait(), 0) << clean.output();
   EXPECT_THAT(clean.output(), HasSubstr("removed lab " + prefix.substr(0, prefix.size() - 1)));
   EXPECT_THAT(testing::LabLeftovers(prefix), IsEmpty());
+}
+
+// Processes whose command line mentions the lab (keepalived's config path, the stand-in's --lab).
+std::vector<std::string> LabProcesses(const std::string& prefix) {
+  std::vector<std::string> found;
+  const std::string lab = prefix.substr(0, prefix.size() - 1);  // "vl-7-" -> "vl-7"
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    std::ifstream in(entry.path() / "cmdline");
+    std::string cmdline(std::istreambuf_iterator<char>(in), {});
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    if (cmdline.find("/" + lab + "/") != std::string::npos ||
+        cmdline.find(prefix) != std::string::npos) {
+      found.push_back(entry.path().filename().string() + ": " + cmdline);
+    }
+  }
+  return found;
+}
+
+// `viplab run -v 2>&1 | head -c 200`: the reader goes away while the lab runs. viplab must not
+// die of SIGPIPE (leaving the lab behind) but stop printing, finish, tear down and exit normally.
+TEST(CliLab, AClosedOutputPipeStopsPrintingNotTheRun) {
+  const std::string host_before = testing::HostNetworkSnapshot();
+  CliProcess cli(
+      {"run", kCases + "d-track-process.json", "--verbose"}, {},
+      {"bash", "-c",
+       R"("$0" "$@" 2>&1 | head -c 200; s=${PIPESTATUS[0]}; echo; echo "viplab exit $s")"});
+  EXPECT_EQ(cli.Wait(), 0) << cli.output();
+  const std::string prefix = PrefixFromOutput(cli.output());
+  ASSERT_FALSE(prefix.empty()) << cli.output();
+  EXPECT_THAT(cli.output(), HasSubstr("viplab exit 0"));  // passed: it ran to the end
+  EXPECT_THAT(testing::LabLeftovers(prefix), IsEmpty());
+  EXPECT_THAT(LabProcesses(prefix), IsEmpty());
+  EXPECT_EQ(testing::HostNetworkSnapshot(), host_before);
+}
+
+// The report is rewritten after every scenario: `signo` (SIGKILL, SIGINT, SIGTERM) after the
+// first of three leaves a valid report of exactly that one, marked partial, which `viplab report`
+// renders and calls partial. SIGKILL leaves the running lab to `viplab clean`; the others tear it
+// down themselves.
+void SignalMidBatch(int signo) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / fmt::format("viplab-partial-{}-{}", getpid(), signo);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::vector<std::string> args = {"run"};
+  for (int i = 1; i <= 3; ++i) {
+    nlohmann::json scenario = nlohmann::json::parse(std::ifstream(kCases + "d-track-process.json"));
+    scenario["name"] = "batch/d" + std::to_string(i);
+    const auto file = dir / ("d" + std::to_string(i) + ".json");
+    std::ofstream(file) << scenario.dump(2);
+    args.push_back(file.string());
+  }
+  const std::string report_file = (dir / "r.json").string();
+  args.insert(args.end(), {"--json", report_file, "--verbose"});
+  CliProcess cli(args);
+  // The PASS line is printed once the report holding it is on disk.
+  ASSERT_TRUE(cli.WaitForLine("PASS  batch/d1", seconds(120))) << cli.output();
+  ASSERT_TRUE(cli.WaitForLine("[batch/d2] lab vl-", seconds(60))) << cli.output();
+  ASSERT_TRUE(cli.WaitForLine("built", seconds(60))) << cli.output();
+  std::smatch m;
+  const std::string out = cli.output();
+  ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(\[batch/d2\] lab (vl-\d+-) built)")));
+  const std::string running = m[1].str();
+  cli.Signal(signo);
+  EXPECT_EQ(cli.Wait(), signo == SIGKILL ? 128 + SIGKILL : 130) << cli.output();
+
+  const nlohmann::json report = nlohmann::json::parse(std::ifstream(report_file));
+  EXPECT_EQ(report["partial"], true);
+  EXPECT_EQ(report["scenarios_planned"], 3);
+  ASSERT_EQ(report["scenarios"].size(), 1u);
+  EXPECT_EQ(report["scenarios"][0]["name"], "batch/d1");
+  EXPECT_EQ(report["scenarios"][0]["passed"], true);
+  CliProcess render({"report", report_file, "--junit", (dir / "junit.xml").string()});
+  EXPECT_EQ(render.Wait(), 0) << render.output();
+  EXPECT_THAT(render.output(), HasSubstr("partial report: 1 of 3 scenarios finished"));
+
+  if (signo == SIGKILL) {
+    CliProcess clean({"clean"});
+    EXPECT_EQ(clean.Wait(), 0) << clean.output();
+  }
+  EXPECT_THAT(testing::LabLeftovers(running), IsEmpty());
+  EXPECT_THAT(LabProcesses(running), IsEmpty());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliLab, SigkillMidBatchLeavesAPartialReport) { SignalMidBatch(SIGKILL); }
+TEST(CliLab, SigintMidBatchLeavesAPartialReport) { SignalMidBatch(SIGINT); }
+
+// A sequence step whose inject throws fails that scenario with the message; the batch goes on
+// and the report has both. (The degrade fault refuses real haproxy at injection time: see
+// harness/faults/service_faults.cc.)
+TEST(CliLab, AStepThatThrowsFailsItsScenarioAndTheBatchGoesOn) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("viplab-steps-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string report_file = (dir / "r.json").string();
+  CliProcess cli({"run", std::string(VIPLAB_SOURCE_DIR) + "/cases/catalog/service-degrade-503.json",
+                  kCases + "b-no-weight-fault.json", "--service", "haproxy", "--json",
+                  report_file});
+  EXPECT_EQ(cli.Wait(), 1) << cli.output();
+  const nlohmann::json report = nlohmann::json::parse(std::ifstream(report_file));
+  EXPECT_EQ(report["partial"], false);
+  ASSERT_EQ(report["scenarios"].size(), 2u) << cli.output();
+  const auto& failed = report["scenarios"][0];
+  EXPECT_EQ(failed["passed"], false);
+  ASSERT_TRUE(failed["error"].is_string()) << failed.dump(2);
+  EXPECT_THAT(failed["error"].get<std::string>(), HasSubstr("step 1 (inject): could not inject"));
+  EXPECT_EQ(report["scenarios"][1]["passed"], true) << cli.output();
+  std::filesystem::remove_all(dir);
 }
 
 TEST(CliLab, MissingKeepalivedNamesThePackage) {

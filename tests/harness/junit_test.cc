@@ -396,6 +396,23 @@ TEST_F(ReportCli, BadInputExitsTwo) {
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
+TEST_F(ReportCli, APartialReportIsRenderedAndSaidToBePartial) {
+  json report = Golden();
+  report["partial"] = true;
+  report["scenarios_planned"] = 189;
+  const std::string input = Write("partial.json", report.dump());
+  const std::string html = (dir_ / "partial.html").string();
+  const std::string xml = (dir_ / "partial.xml").string();
+  CliProcess cli({"report", input, "--html", html, "--junit", xml});
+  EXPECT_EQ(cli.Wait(), 0) << cli.output();
+  const std::string planned = std::to_string(report["scenarios"].size()) + " of 189";
+  EXPECT_THAT(cli.output(), HasSubstr("is a partial report: " + planned + " scenarios finished"));
+  EXPECT_THAT(Read(html), HasSubstr("PARTIAL: " + planned + " scenarios finished"));
+  EXPECT_THAT(Read(xml), HasSubstr(R"(<property name="partial" value="true"/>)"));
+  EXPECT_THAT(Read(xml), HasSubstr(R"(<property name="scenarios_planned" value="189"/>)"));
+  EXPECT_TRUE(XsdErrors(Read(xml)).empty());
+}
+
 TEST_F(ReportCli, RunAndMatrixOfferJunit) {
   for (const char* command : {"run", "matrix"}) {
     CliProcess cli({command, "--help"});

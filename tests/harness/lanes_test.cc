@@ -1,5 +1,6 @@
 // Lanes with a fake runner: input order kept whatever the completion order, at most N at once,
-// each scenario on one worker thread, exceptions and interrupts stop further scenarios.
+// each scenario on one worker thread, an exception fails only its scenario, interrupts stop
+// further scenarios.
 #include "harness/lanes.h"
 
 #include <gmock/gmock.h>
@@ -206,8 +207,9 @@ TEST(Lanes, RunnerInterruptedStopsEveryLane) {
   EXPECT_LE(calls.load(), 2);  // s0, and s1 if the second lane took it before s0 threw
 }
 
-TEST(Lanes, EarliestExceptionIsRethrownAndLaterScenariosNotStarted) {
-  const auto scenarios = Scenarios(6);
+TEST(Lanes, AnExceptionFailsOnlyItsScenarioAndTheBatchGoesOn) {
+  auto scenarios = Scenarios(4);
+  scenarios[2].file = "cases/s2.json";
   std::vector<int> calls, emitted;
   LaneOptions options;
   options.on_result = [&](size_t i, const ScenarioResult&) {
@@ -215,38 +217,57 @@ TEST(Lanes, EarliestExceptionIsRethrownAndLaterScenariosNotStarted) {
   };
   auto run = [&](const Scenario& s) -> ScenarioResult {
     calls.push_back(IndexOf(s));
-    if (IndexOf(s) == 2) throw InputError("keepalived rejected s2");
+    if (IndexOf(s) == 2) throw SystemError::Plain("keepalived on lb1 has no VRRP child");
     return ResultFor(s);
   };
-  try {
-    RunLanes(scenarios, run, options);
-    ADD_FAILURE() << "no exception";
-  } catch (const InputError& e) {
-    EXPECT_STREQ(e.what(), "keepalived rejected s2");
-  }
-  EXPECT_THAT(calls, ElementsAre(0, 1, 2));
-  EXPECT_THAT(emitted, ElementsAre(0, 1));
+  const std::vector<ScenarioResult> results = RunLanes(scenarios, run, options);
+  EXPECT_THAT(calls, ElementsAre(0, 1, 2, 3));
+  EXPECT_THAT(emitted, ElementsAre(0, 1, 2, 3));
+  ASSERT_EQ(results.size(), 4u);
+  EXPECT_EQ(results[2].name, "s2");
+  EXPECT_EQ(results[2].file, "cases/s2.json");
+  EXPECT_FALSE(results[2].passed);
+  EXPECT_EQ(results[2].error, "keepalived on lb1 has no VRRP child");
+  EXPECT_EQ(results[3].error, "");
 }
 
-TEST(Lanes, OfTwoExceptionsTheEarlierScenariosWins) {
-  const auto scenarios = Scenarios(2);
+TEST(Lanes, ExceptionsInParallelLanesEachFailTheirOwnScenario) {
+  const auto scenarios = Scenarios(3);
   Signal s1_threw;
   auto run = [&](const Scenario& s) -> ScenarioResult {
     if (IndexOf(s) == 1) {
       s1_threw.Notify(1);
       throw SystemError::Plain("s1 broke");
     }
-    EXPECT_TRUE(s1_threw.WaitFor(1));
-    throw InputError("s0 broke");
+    if (IndexOf(s) == 0) {
+      EXPECT_TRUE(s1_threw.WaitFor(1));
+      throw InputError("s0 broke");
+    }
+    return ResultFor(s);
   };
   LaneOptions options;
   options.jobs = 2;
-  try {
-    RunLanes(scenarios, run, options);
-    ADD_FAILURE() << "no exception";
-  } catch (const InputError& e) {
-    EXPECT_STREQ(e.what(), "s0 broke");
-  }
+  const std::vector<ScenarioResult> results = RunLanes(scenarios, run, options);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].error, "s0 broke");
+  EXPECT_EQ(results[1].error, "s1 broke");
+  EXPECT_EQ(results[2].name, "s2");
+  EXPECT_TRUE(results[2].passed);
+}
+
+TEST(Lanes, AThrowingOnResultStopsTheBatch) {
+  const auto scenarios = Scenarios(4);
+  std::vector<int> calls;
+  LaneOptions options;
+  options.on_result = [&](size_t i, const ScenarioResult&) {
+    if (i == 1) throw SystemError::Plain("could not write the report");
+  };
+  auto run = [&](const Scenario& s) {
+    calls.push_back(IndexOf(s));
+    return ResultFor(s);
+  };
+  EXPECT_THROW(RunLanes(scenarios, run, options), SystemError);
+  EXPECT_THAT(calls, ElementsAre(0, 1));
 }
 
 TEST(Lanes, EdgeCases) {

@@ -10,6 +10,7 @@
 #include <fmt/ranges.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -423,6 +424,53 @@ TEST(ReportSchema, GoldenSampleIsCurrentBuildReportOutput) {
          "key was removed or retyped), then regenerate "
       << kGolden << " with VIPLAB_UPDATE_GOLDEN=1";
   EXPECT_THAT(SchemaErrors(SchemaFile(), ReadJsonFile(kGolden), SchemaMode::kStrict), IsEmpty());
+}
+
+// A batch cut short: the report written after its k-th scenario says so, and validates.
+TEST(ReportSchema, PartialReportOfTheFinishedScenarios) {
+  const json full = SyntheticReport();
+  EXPECT_EQ(full["partial"], false);
+  EXPECT_EQ(full["scenarios_planned"], 4);
+  std::vector<ScenarioResult> results;
+  for (const json& s : full["scenarios"]) {
+    ScenarioResult r;
+    r.name = s["name"];
+    r.passed = true;
+    r.service = "standin";
+    r.judged_by = "expect";
+    results.push_back(r);
+    if (results.size() == 2) break;
+  }
+  BatchTiming timing;
+  timing.started_at = "2026-11-25T21:34:27Z";
+  timing.wall_ms = 100;
+  timing.partial = true;
+  timing.planned = 189;
+  std::vector<Scenario> scenarios = {MakeScenario("a", "first"), MakeScenario("b", "second")};
+  const json report = BuildReport(results, scenarios, timing);
+  EXPECT_EQ(report["partial"], true);
+  EXPECT_EQ(report["scenarios_planned"], 189);
+  EXPECT_EQ(report["scenarios"].size(), 2u);
+  EXPECT_THAT(SchemaErrors(SchemaFile(), report, SchemaMode::kStrict), IsEmpty());
+}
+
+TEST(ReportSchema, WriteReportReplacesTheFileAtomically) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("viplab-atomic-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  const auto file = dir / "out" / "report.json";
+  WriteReport(file, SyntheticReport());
+  json second = SyntheticReport();
+  second["partial"] = true;
+  WriteReport(file, second);
+  EXPECT_EQ(ReadJsonFile(file), second);
+  // Only the report itself: no temporary file left beside it.
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir / "out")) {
+    ++entries;
+  }
+  EXPECT_EQ(entries, 1u);
+  std::filesystem::remove_all(dir);
 }
 
 // --- The validator rejects what the schema forbids ---------------------------------------------

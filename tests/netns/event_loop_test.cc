@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "netns/error.h"
 #include "netns/unique_fd.h"
@@ -202,6 +203,37 @@ TEST(EventLoopTest, ExceptionStopsLoopAndIsReported) {
   } catch (const std::runtime_error& e) {
     EXPECT_STREQ(e.what(), "callback failed");
   }
+}
+
+TEST(EventLoopTest, OnErrorHearsTheFirstFailureOnce) {
+  EventLoop loop;
+  UniqueFd fd = MakeEventFd();
+  std::mutex mutex;
+  std::vector<std::string> heard;
+  Flag called;
+  loop.OnError([&](std::exception_ptr e) {
+    {
+      std::lock_guard lock(mutex);
+      heard.push_back(ExceptionMessage(e));
+    }
+    called.Set();
+  });
+  loop.Add(fd.get(), [&](uint32_t) {
+    Drain(fd.get());
+    throw std::runtime_error("monitor died");
+  });
+  loop.Start();
+  Signal(fd);
+  ASSERT_TRUE(called.Wait());
+  loop.Stop();
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_EQ(heard, std::vector<std::string>{"monitor died"});
+  }
+  // Registered after the failure: told at once, on this thread.
+  std::string late;
+  loop.OnError([&](std::exception_ptr e) { late = ExceptionMessage(e); });
+  EXPECT_EQ(late, "monitor died");
 }
 
 TEST(EventLoopTest, StopIsIdempotentAndLoopRestarts) {

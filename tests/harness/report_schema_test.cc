@@ -430,7 +430,7 @@ TEST(ReportSchema, GoldenSampleIsCurrentBuildReportOutput) {
 TEST(ReportSchema, PartialReportOfTheFinishedScenarios) {
   const json full = SyntheticReport();
   EXPECT_EQ(full["partial"], false);
-  EXPECT_EQ(full["scenarios_planned"], 4);
+  EXPECT_EQ(full["scenarios_planned"], full["scenarios"].size());
   std::vector<ScenarioResult> results;
   for (const json& s : full["scenarios"]) {
     ScenarioResult r;

@@ -506,9 +506,9 @@ std::string DescribeFault(const FaultSpec& f) {
     case FaultKind::kKeepalivedRestart:
       return "keepalived restart";
     case FaultKind::kNodeFreeze:
-      return "whole node frozen (cgroup freezer)";
+      return "node paused like a VM (all its traffic dropped, its processes frozen)";
     case FaultKind::kNodeCrash:
-      return "whole node crashed (cgroup.kill)";
+      return "node powered off (its processes killed, its link down)";
     case FaultKind::kLinkDown:
       return f.side == "switch" ? "switch port down (cable pulled)" : "interface down";
     case FaultKind::kPacketLoss:

@@ -108,6 +108,9 @@ NotifyFifo::~NotifyFifo() {
 
 void NotifyFifo::OnReadable() {
   const std::shared_ptr<Guard> guard = guard_;  // `this` may be destroyed by the handler
+  // So may handler_ itself, with the closure it is running (ASan: heap-use-after-free in
+  // NotifyFifoTest.HandlerMayDestroyTheFifo): call a copy that outlives `this`.
+  const Handler handler = handler_;
   char buf[4096];
   while (true) {
     const ssize_t n = ::read(fd_.get(), buf, sizeof(buf));
@@ -126,7 +129,7 @@ void NotifyFifo::OnReadable() {
       const std::string line = buffer_.substr(0, newline);
       buffer_.erase(0, newline + 1);
       if (auto notification = ParseNotifyLine(line)) {
-        handler_(*notification, received);
+        handler(*notification, received);
         if (!guard->alive) return;
       }
     }

@@ -33,6 +33,10 @@ nlohmann::json ReadJsonFile(const std::filesystem::path& file) {
     if (auto pos = what.find("syntax error"); pos != std::string::npos) what = what.substr(pos);
     throw InputError(
         fmt::format("{}:{}:{}: malformed JSON: {}", file.string(), line, column, what));
+  } catch (const nlohmann::json::exception& e) {
+    // Well-formed text nlohmann cannot represent, e.g. a number out of double's range (1e9999:
+    // out_of_range.406), found by tests/fuzz/scenario_fuzz.cc; it has no byte position.
+    throw InputError(fmt::format("{}: malformed JSON: {}", file.string(), e.what()));
   }
 }
 namespace {

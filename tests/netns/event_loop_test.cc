@@ -23,14 +23,14 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// A one-shot signal with a deadline.
+// A one-shot signal with a deadline. Set() notifies under the lock: a waiter returns only after
+// Set() let go of the lock, so a Flag on the waiter's stack may be destroyed as soon as Wait()
+// returns (notifying after unlocking raced with that destruction; found by ThreadSanitizer).
 class Flag {
  public:
   void Set() {
-    {
-      std::lock_guard lock(mutex_);
-      set_ = true;
-    }
+    std::lock_guard lock(mutex_);
+    set_ = true;
     cv_.notify_all();
   }
   bool Wait(std::chrono::milliseconds timeout = 5s) {

@@ -41,7 +41,10 @@ part() {  # part NAME COMMAND...: runs one timed part; the stage stops at the fi
 configure() {  # configure DIR CMAKE_ARGS...
   local dir=$1
   shift
-  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIPLAB_WERROR=ON "$@" >/dev/null
+  # -O1 -g1 (as the sanitizers' authors advise): readable stacks, and about a third less compile
+  # time than -O2 -g, so a cold stage (no ccache) stays within its 20 minutes on 2 cores.
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIPLAB_WERROR=ON \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" "$@" >/dev/null
 }
 
 asan() {

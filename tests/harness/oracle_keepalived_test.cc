@@ -12,26 +12,14 @@
 #include "harness/matrix.h"
 #include "harness/oracle.h"
 #include "harness/vrrp_timing.h"
+#include "oracle_scenarios.h"
 
 namespace viplab {
 namespace {
 
 using nlohmann::json;
-
-Scenario Make(const json& nodes, const json& fault, const json& extra = json::object()) {
-  json j = {{"name", "oracle-keepalived-test"},
-            {"vip", "10.77.0.200/24"},
-            {"subnet", "10.77.0.0/24"},
-            {"nodes", nodes},
-            {"fault", fault}};
-  for (const auto& [key, value] : extra.items()) j[key] = value;
-  if (j.contains("steps")) j.erase("fault");
-  return ScenarioFromJson(j, "oracle-keepalived-test.json");
-}
-
-json TwoNodes(int p1 = 101, int p2 = 100) {
-  return json::array({{{"name", "lb1"}, {"priority", p1}}, {{"name", "lb2"}, {"priority", p2}}});
-}
+using oracle_scenarios::Make;
+using oracle_scenarios::TwoNodes;
 
 json Nopreempt() {
   return json::array({{{"name", "lb1"}, {"priority", 101}, {"nopreempt", true}},

@@ -14,11 +14,14 @@
 #include "harness/explain.h"
 #include "harness/vrrp_timing.h"
 #include "netns/error.h"
+#include "oracle_scenarios.h"
 
 namespace viplab {
 namespace {
 
 using nlohmann::json;
+using oracle_scenarios::Make;
+using oracle_scenarios::TwoNodes;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -38,22 +41,6 @@ Prediction PredictCase(const std::string& name) {
 bool Contains(const Bound& b, double ms) { return *b.min <= ms && ms <= *b.max; }
 bool Within(const Bound& inner, const Bound& outer) {
   return *inner.min >= *outer.min && *inner.max <= *outer.max;
-}
-
-// A scenario from `nodes` (the first listed starts first) and `fault`, plus `extra` fields.
-Scenario Make(const json& nodes, const json& fault, const json& extra = json::object()) {
-  json j = {{"name", "oracle-test"},
-            {"vip", "10.77.0.200/24"},
-            {"subnet", "10.77.0.0/24"},
-            {"nodes", nodes},
-            {"fault", fault}};
-  for (const auto& [key, value] : extra.items()) j[key] = value;
-  if (j.contains("steps")) j.erase("fault");
-  return ScenarioFromJson(j, "oracle-test.json");
-}
-
-json TwoNodes(int p1 = 101, int p2 = 100) {
-  return json::array({{{"name", "lb1"}, {"priority", p1}}, {{"name", "lb2"}, {"priority", p2}}});
 }
 
 Prediction Predict(const Scenario& s) { return PredictScenario(s).faults.at(0); }

@@ -1,5 +1,5 @@
 // Unit tests (no root, no kernel) of the nft scripts the impairments generate and of their
-// input validation. The lab tests (impairment_lab_test.cc) show the scripts do what they say.
+// input validation. The lab tests (impairment_*lab_test.cc) show the scripts do what they say.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

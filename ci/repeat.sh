@@ -79,14 +79,15 @@ jq -rs '
   [.[].scenarios[]] | group_by(.name)[] |
   (map(select(.failover_ms != null) | .failover_ms) | sort) as $f |
   [ .[0].name,
-    "\(map(select(.passed == true)) | length)/\(length)",
+    "\(map(select((.verdict // (if .passed then "pass" else "fail" end)) == "pass")) | length)/\(length)",
     (if ($f | length) > 0 then $f[(($f | length) - 1) / 2 | floor] | round | tostring else "-" end),
     (if ($f | length) > 0 then $f[-1] | round | tostring else "-" end) ] | @tsv' \
   "${reports[@]}" | (printf 'case\tpasses/runs\tfailover p50 ms\tfailover max ms\n'; cat) |
   awk -F'\t' '{ printf "%-44s %-12s %-16s %s\n", $1, $2, $3, $4 }' | tee "$OUT/table.txt"
 
 runs=$(jq -s '[.[].scenarios[]] | length' "${reports[@]}")
-passes=$(jq -s '[.[].scenarios[] | select(.passed == true)] | length' "${reports[@]}")
+# A pass is verdict "pass": an inconclusive run (passed, but judged nothing) is not one.
+passes=$(jq -s '[.[].scenarios[] | select((.verdict // (if .passed then "pass" else "fail" end)) == "pass")] | length' "${reports[@]}")
 expected_runs=$(($(jq -s '[.[0].scenarios[]] | length' "${reports[@]}") * ROUNDS))
 echo "repeat: $passes/$runs runs passed ($expected_runs expected), $leftovers leftovers"
 ((passes == runs && runs == expected_runs && ${#reports[@]} == ROUNDS && leftovers == 0))

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <cmath>
+#include <iostream>
 #include <ostream>
 
 namespace viplab {
@@ -271,6 +272,7 @@ ExplainResult ExplainScenarioResult(const Scenario& s) {
 int ExplainCommand(const std::vector<std::string>& inputs, std::ostream& out) {
   const std::vector<std::filesystem::path> paths(inputs.begin(), inputs.end());
   const std::vector<Scenario> scenarios = LoadScenarios(paths);
+  PrintWarnings(scenarios, std::cerr);
   std::string text;
   int disagree = 0;
   for (const Scenario& s : scenarios) {

@@ -36,8 +36,9 @@ struct ExpectComparison {
 ExpectComparison CompareWithExpect(const Expectation& expect, const Prediction& prediction);
 
 // The subcommand: loads FILE... (files or directories, like `run`) and prints each explanation
-// to `out`. Returns the exit code: 0 when the oracle agrees with every scenario's expectations,
-// 1 when any scenario disagrees. Bad input throws InputError (exit 2) before anything is printed.
+// to `out`, the scenarios' warnings (PrintWarnings) to stderr. Returns the exit code: 0 when the
+// oracle agrees with every scenario's expectations, 1 when any scenario disagrees. Bad input
+// throws InputError (exit 2) before anything is printed.
 int ExplainCommand(const std::vector<std::string>& inputs, std::ostream& out);
 
 }  // namespace viplab

@@ -43,12 +43,6 @@ int RunCommand(const std::vector<std::string>& inputs, const BatchOptions& optio
   return RunBatch(scenarios, options);
 }
 
-int ExplainWithWarnings(const std::vector<std::string>& inputs) {
-  // ExplainCommand loads the files itself; loading them here first prints their warnings.
-  PrintWarnings(LoadScenarios({inputs.begin(), inputs.end()}), std::cerr);
-  return ExplainCommand(inputs, std::cout);
-}
-
 int CleanCommand(bool force) {
   if (!HasLabCapabilities()) throw EnvironmentError("viplab clean needs root");
   const CleanupSummary summary = CleanStaleLabs(force);
@@ -116,7 +110,7 @@ int main(int argc, char** argv) {
     if (*matrix) return MatrixCommand(matrix_options);
     if (*report) return ReportCommand(report_options);
     if (*clean) return CleanCommand(force);
-    if (*explain) return ExplainWithWarnings(explain_inputs);
+    if (*explain) return ExplainCommand(explain_inputs, std::cout);
   } catch (const InputError& e) {
     std::cerr << "viplab: " << e.what() << "\n";
     return kExitBadInput;

@@ -1,7 +1,8 @@
 // viplab: the command line. `viplab run` runs scenarios and prints one line each; `viplab clean`
 // removes what killed runs left behind. Exit codes: 0 nothing failed (inconclusive scenarios do
-// not fail unless --strict), 1 an expectation failed (or a scenario could not be judged), 2 bad input or environment, 3 internal error (an unexpected
-// exception, after the labs were torn down), 130 interrupted (SIGINT, SIGTERM, SIGHUP).
+// not fail unless --strict), 1 an expectation failed (or a scenario could not be judged), 2 bad
+// input or environment, 3 internal error (an unexpected exception, after the labs were torn
+// down), 130 interrupted (SIGINT, SIGTERM, SIGHUP).
 #include <fmt/format.h>
 #include <unistd.h>
 

@@ -1,9 +1,8 @@
 #include "harness/matrix_command.h"
 
-#include <unistd.h>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -16,11 +15,11 @@
 #include "harness/junit.h"
 #include "harness/lanes.h"
 #include "harness/matrix.h"
+#include "harness/progress.h"
 #include "harness/report.h"
 #include "harness/runner.h"
 #include "harness/sharding.h"
 #include "harness/signals.h"
-#include "harness/progress.h"
 #include "netns/clock.h"
 #include "netns/error.h"
 
@@ -84,8 +83,7 @@ int RunBatch(const std::vector<Scenario>& scenarios, const BatchOptions& options
   LaneOptions lanes;
   lanes.jobs = options.jobs;
   lanes.interrupted = [] { return InterruptSignal() != 0; };
-  ProgressPrinter printer(std::cout, scenarios.size(),
-                          {ShouldColor(STDOUT_FILENO), options.quiet});
+  ProgressPrinter printer(std::cout, scenarios.size(), {ShouldColor(STDOUT_FILENO), options.quiet});
   lanes.on_start = [&](size_t index) { printer.Started(index, scenarios[index].name); };
   const std::string started_at = UtcNow();
   const TimePoint started = Now();

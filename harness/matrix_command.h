@@ -23,7 +23,7 @@ struct BatchOptions {
   std::string logs_dir;  // keep configs and logs per scenario here ("" for none)
   bool verbose = false;  // progress lines on stderr, prefixed "[<scenario name>]"
   ServiceKind service = ServiceKind::kStandin;
-  int jobs = 1;  // scenarios run at once, each in its own lab
+  int jobs = 1;        // scenarios run at once, each in its own lab
   bool quiet = false;  // print failed scenarios and the totals only
   // Keep every scenario's wire capture here ("": only failed scenarios', under logs_dir).
   std::string pcap_dir;

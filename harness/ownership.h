@@ -6,8 +6,9 @@
 // Between a `power` event "off" or "paused" and the next "on" or "resumed" of that node (node
 // crash: a powered-off machine; node freeze: a paused VM) it owns nothing, and a VIP still
 // configured there is *stale*. After "on" a VIP left from before the power-off stays stale until
-// it is removed or added again (a rebooted machine holds no VIP); after "resumed" it counts again. Nothing else changes ownership: an isolated or lossy node, or one
-// whose keepalived crashed, is alive and still owns what it holds.
+// it is removed or added again (a rebooted machine holds no VIP); after "resumed" it counts again.
+// Nothing else changes ownership: an isolated or lossy node, or one whose keepalived crashed, is
+// alive and still owns what it holds.
 //
 // Split brain: an *episode* (a stretch of time with two or more owners, however the owner set
 // changes within it) longer than the handover tolerance. Shorter episodes are handover overlaps:
@@ -38,8 +39,8 @@ class Ownership {
   const std::set<std::string>& stale() const { return stale_; }  // VIP held while off or paused
 
  private:
-  std::set<std::string> holders_;  // the address is configured there
-  std::set<std::string> down_;     // powered off or paused
+  std::set<std::string> holders_;   // the address is configured there
+  std::set<std::string> down_;      // powered off or paused
   std::set<std::string> leftover_;  // powered on again, the old VIP not yet removed or re-added
   std::set<std::string> owners_;
   std::set<std::string> stale_;

@@ -1,12 +1,11 @@
 #include "harness/progress.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "harness/run_verdict.h"
 
@@ -64,8 +63,8 @@ ProgressPrinter::ProgressPrinter(std::ostream& out, size_t total, ProgressStyle 
 std::string ProgressPrinter::Timing(TimePoint now) const {
   const double elapsed = MillisBetween(start_, now);
   if (finished_ == 0 || finished_ >= total_) return "elapsed " + FormatDuration(elapsed);
-  const double eta = elapsed / static_cast<double>(finished_) *
-                     static_cast<double>(total_ - finished_);
+  const double eta =
+      elapsed / static_cast<double>(finished_) * static_cast<double>(total_ - finished_);
   return fmt::format("elapsed {}, ETA {}", FormatDuration(elapsed), FormatDuration(eta));
 }
 
@@ -78,8 +77,8 @@ void ProgressPrinter::DrawStatus(TimePoint now) {
   if (!style_.color || running_.empty()) return;
   std::string names;
   for (const auto& [index, name] : running_) names += (names.empty() ? "" : ", ") + name;
-  std::string line = fmt::format("[{}/{} done] running {}  ({})", finished_, total_, names,
-                                 Timing(now));
+  std::string line =
+      fmt::format("[{}/{} done] running {}  ({})", finished_, total_, names, Timing(now));
   if (line.size() > 150) line = line.substr(0, 147) + "...";
   out_ << kDim << line << kReset << std::flush;
   status_shown_ = true;
@@ -95,9 +94,8 @@ void ProgressPrinter::Started(size_t index, const std::string& name) {
 
 void ProgressPrinter::Finished(size_t, const ScenarioResult& result) {
   std::lock_guard lock(mutex_);
-  const auto running = std::find_if(running_.begin(), running_.end(), [&](const auto& entry) {
-    return entry.second == result.name;
-  });
+  const auto running = std::find_if(running_.begin(), running_.end(),
+                                    [&](const auto& entry) { return entry.second == result.name; });
   if (running != running_.end()) running_.erase(running);
   ++finished_;
   const TimePoint now = Now();

@@ -12,6 +12,7 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/xpath.h>
+#include <stdlib.h>
 
 #include <fstream>
 #include <memory>
@@ -307,9 +308,9 @@ TEST(Junit, EmptyRunIsStillValid) {
 }
 
 TEST(Junit, WriteJunitCreatesDirectories) {
-  const auto dir =
-      std::filesystem::temp_directory_path() /
-      fmt::format("viplab-junit-{}", ::testing::UnitTest::GetInstance()->random_seed());
+  std::string tmpl = std::filesystem::temp_directory_path() / "viplab-junit-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+  const std::filesystem::path dir = tmpl;
   const auto file = dir / "ci" / "junit.xml";
   WriteJunit(file, Golden());
   std::ifstream in(file);

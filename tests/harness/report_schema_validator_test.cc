@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <fstream>
 #include <stdexcept>
@@ -108,10 +109,11 @@ TEST(ReportSchemaValidator, RefusesKeywordsItDoesNotImplement) {
 class LoadReportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ =
-        std::filesystem::temp_directory_path() /
-        fmt::format("viplab-report-schema-{}", ::testing::UnitTest::GetInstance()->random_seed());
-    std::filesystem::create_directories(dir_);
+    // mkdtemp: ctest runs these tests as parallel processes that may start in the same
+    // millisecond, so neither the random seed nor a fixed name is unique.
+    std::string tmpl = (std::filesystem::temp_directory_path() / "viplab-report-schema-XXXXXX");
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string Write(const std::string& name, const std::string& text) {

@@ -1,7 +1,8 @@
 // The outcome oracle: predicts from a Scenario alone — without building a lab — who owns the VIP
 // before a fault, who owns it afterwards, whether there is split brain, when the VIP moves and
-// what a clear does, with the reasoning in plain words. The rules are the RFC 3768/5798 timers as
-// keepalived 2.2.7 applies them (docs/vrrp-timing.md):
+// what a clear does, with its reasoning as data (Reason, reason.h, which ToEnglish puts into
+// words). The rules are the RFC 3768/5798 timers as keepalived 2.2.7 applies them
+// (docs/vrrp-timing.md):
 //   Skew_Time = (256 - p) / 256 s (v2) or (256 - p) * advert / 256 (v3);
 //   Master_Down_Interval (MDI) = 3 * advert + Skew_Time, with the backup's effective priority;
 //   a priority-0 advert (graceful stop, FAULT) -> the best backup takes over after its Skew_Time;
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "harness/lab_tolerances.h"
+#include "harness/reason.h"
 #include "harness/scenario.h"
 
 namespace viplab {
@@ -43,7 +45,7 @@ const char* ToString(Confidence confidence);
 struct InitialOwner {
   std::string owner;
   Confidence confidence = Confidence::kHigh;
-  std::vector<std::string> reasons;
+  std::vector<Reason> reasons;  // the steps of the reasoning (ToEnglish renders them)
 };
 
 // What clearing the fault does (restart what was killed, thaw, restore links and traffic).
@@ -54,7 +56,7 @@ struct Failback {
   bool returns = false;            // the VIP goes back to the fault's owner_before alone
   std::optional<Bound> window_ms;  // clear -> `owner` alone holds the VIP (when it changes)
   Confidence confidence = Confidence::kHigh;
-  std::vector<std::string> reasons;
+  std::vector<Reason> reasons;  // the steps of the reasoning (ToEnglish renders them)
 };
 
 // The predicted outcome of one injected fault. Times are from the fault (t = 0), in ms, with
@@ -77,7 +79,7 @@ struct Prediction {
   std::optional<Failback> failback;       // what a clear of this fault does
   bool cleared = false;                   // the scenario clears this fault (sequence form)
   Confidence confidence = Confidence::kHigh;
-  std::vector<std::string> reasons;  // plain-English steps of the reasoning, in order
+  std::vector<Reason> reasons;  // the steps of the reasoning, in order (ToEnglish renders them)
 };
 
 // The oracle's view of a whole scenario: the initial owner and one prediction per injected

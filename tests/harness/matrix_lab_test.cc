@@ -8,6 +8,7 @@
 
 #include "harness/environment.h"
 #include "harness/matrix.h"
+#include "harness/reason.h"
 #include "harness/run_verdict.h"
 #include "harness/runner.h"
 #include "harness/sharding.h"
@@ -34,7 +35,9 @@ std::string Describe(const ScenarioResult& r) {
   std::string out = fmt::format("error: {}\n", r.error);
   for (const auto& f : r.verdict.failures) out += "failure: " + f + "\n";
   if (r.prediction) {
-    for (const auto& reason : r.prediction->reasons) out += "  oracle: " + reason + "\n";
+    for (const Reason& reason : r.prediction->reasons) {
+      out += "  oracle: " + ToEnglish(reason) + "\n";
+    }
   }
   for (const auto& e : r.events) {
     if (e.kind == "client") continue;

@@ -1,11 +1,9 @@
 #include "harness/oracle.h"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
-#include <set>
 #include <stdexcept>
 
 #include "harness/oracle_model.h"

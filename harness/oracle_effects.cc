@@ -1,9 +1,4 @@
 // The oracle's fault analysis: what each fault of the catalog does to keepalived on its target.
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-
-#include <algorithm>
-#include <cmath>
 
 #include "harness/oracle_model.h"
 

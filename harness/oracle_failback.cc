@@ -1,9 +1,6 @@
 // The oracle's fail-back: what clearing a fault does (restart, power-on, thaw, reconnect).
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <algorithm>
-#include <cmath>
 
 #include "harness/oracle_model.h"
 

@@ -1,7 +1,5 @@
 // The oracle's fault phase: how the other nodes react to what the fault did on the master or on a
 // backup.
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>

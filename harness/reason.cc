@@ -4,8 +4,8 @@
 #include <fmt/args.h>
 #include <fmt/format.h>
 
-#include <array>
 #include <cmath>
+#include <iterator>
 #include <stdexcept>
 
 namespace viplab {

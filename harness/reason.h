@@ -2,7 +2,8 @@
 // names, priorities, times, nested clauses). ToEnglish renders it into the sentence that `viplab
 // explain`, the JSON report, JUnit and HTML print; every English sentence lives in reason.cc, so
 // tests of the oracle assert codes and values, not prose. Depends on the standard library and fmt
-// only.
+// only. A new code needs its row in reason.cc's kEnglish (same order; a static_assert checks) and
+// in tests/harness/reason_test.cc.
 #pragma once
 
 #include <cstddef>

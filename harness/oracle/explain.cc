@@ -7,6 +7,8 @@
 #include <iostream>
 #include <ostream>
 
+#include "harness/result/reason.h"
+
 namespace viplab {
 namespace {
 
@@ -117,8 +119,8 @@ Prediction AfterClear(const Prediction& p) {
   return q;
 }
 
-void AppendReasons(std::string& out, const std::vector<std::string>& reasons) {
-  for (const std::string& r : reasons) out += kIndent + r + "\n";
+void AppendReasons(std::string& out, const std::vector<Reason>& reasons) {
+  for (const Reason& r : reasons) out += kIndent + ToEnglish(r) + "\n";
 }
 
 void AppendComparison(ExplainResult& r, const Expectation& expect, const Prediction& p) {

@@ -16,14 +16,7 @@ Bound ToBound(Span s) {
   return b;
 }
 
-// 609.375 -> "609.4", 3000 -> "3000": whole numbers stay whole.
-std::string Num(double v) {
-  return std::abs(v - std::round(v)) < 0.05 ? fmt::format("{:.0f}", v) : fmt::format("{:.1f}", v);
-}
-std::string SpanText(Span s) {
-  return Num(s.lo) == Num(s.hi) ? fmt::format("{} ms", Num(s.lo))
-                                : fmt::format("{}..{} ms", Num(s.lo), Num(s.hi));
-}
+std::vector<Reason> SpanClause(Span s) { return Clause({ReasonCode::kSpanMs, {s.lo, s.hi}}); }
 
 std::string Join(const std::vector<std::string>& owners) {
   return owners.empty() ? std::string("none") : fmt::format("{}", fmt::join(owners, "+"));
@@ -67,9 +60,9 @@ Span PreemptWindow(const Model& m, const std::string& b, const std::string& owne
   return DownTimerExpiry(m, b, owner, change);
 }
 
-std::string DelayText(const Model& m, const std::string& b) {
+std::vector<Reason> DelayClause(const Model& m, const std::string& b) {
   const double delay = m.delay_ms(b) / 1000;
-  return delay > 0 ? fmt::format(" (held off by preempt_delay {} s)", Num(delay)) : "";
+  return Optional(delay > 0, {ReasonCode::kPreemptDelay, {delay}});
 }
 
 Rejoin RejoinAsBackup(const Model& m, const std::string& t, const std::optional<std::string>& owner,
@@ -82,55 +75,36 @@ Rejoin RejoinAsBackup(const Model& m, const std::string& t, const std::optional<
   if (fresh && started && n.state == "MASTER" && n.priority == 255) {
     r.takes_over = true;
     r.when = start;
-    r.reason = fmt::format(
-        "{} is `state MASTER` with priority 255 (address owner): it becomes "
-        "MASTER at once",
-        t);
+    r.reason = {ReasonCode::kRejoinAddressOwner, {t}};
     return r;
   }
   if (!owner) {
     r.takes_over = true;
     r.when = start + m.mdi(t, t);
-    r.reason = fmt::format(
-        "no node owns the VIP: {}'s down timer ({}) runs out and it becomes "
-        "MASTER",
-        t, m.MdiText(t, t));
+    r.reason = {ReasonCode::kRejoinNoOwner, {t, m.MdiClause(t, t)}};
     return r;
   }
   const int ho = m.healthy(*owner);
   if (ht < ho) {
-    r.reason = fmt::format("{} ({}) is below {}'s {}: it stays BACKUP and {} keeps the VIP", t, ht,
-                           *owner, ho, *owner);
+    r.reason = {ReasonCode::kRejoinBelow, {t, ht, *owner, ho}};
     return r;
   }
   if (ht == ho) {
-    r.reason = fmt::format(
-        "{} and {} both have priority {}: a backup accepts adverts of equal "
-        "priority, so {} stays BACKUP and {} keeps the VIP",
-        t, *owner, ht, t, *owner);
+    r.reason = {ReasonCode::kRejoinEqual, {t, *owner, ht}};
     return r;
   }
   if (m.nopreempt(t)) {
-    r.reason = fmt::format(
-        "{} has nopreempt: it stays BACKUP although its {} is above {}'s {}; {} "
-        "keeps the VIP",
-        t, ht, *owner, ho, *owner);
+    r.reason = {ReasonCode::kRejoinNopreempt, {t, ht, *owner, ho}};
     return r;
   }
   r.takes_over = true;
   r.when = PreemptWindow(m, t, *owner, start, fresh);
   if (fresh) {
-    r.reason = fmt::format(
-        "{} starts as BACKUP with a fresh down timer ({}), discards {}'s "
-        "lower-priority adverts ({} < {}) and becomes MASTER when it runs "
-        "out{}",
-        t, m.MdiText(t, t), *owner, ho, ht, DelayText(m, t));
+    r.reason = {ReasonCode::kRejoinFreshPreempts,
+                {t, m.MdiClause(t, t), *owner, ho, ht, DelayClause(m, t)}};
   } else {
-    r.reason = fmt::format(
-        "{} ({}) now discards {}'s lower-priority adverts ({}) and becomes "
-        "MASTER when its down timer runs out{} ({}, restarted by the last "
-        "advert it accepted)",
-        t, ht, *owner, ho, DelayText(m, t), m.MdiText(t, *owner));
+    r.reason = {ReasonCode::kRejoinPreempts,
+                {t, ht, *owner, ho, DelayClause(m, t), m.MdiClause(t, *owner)}};
   }
   return r;
 }

@@ -19,6 +19,7 @@
 #include "harness/model/scenario.h"
 #include "harness/model/vrrp_timing.h"
 #include "harness/oracle/oracle.h"
+#include "harness/result/reason.h"
 
 namespace viplab::oracle_internal {
 
@@ -34,9 +35,8 @@ inline Span operator+(Span a, double d) { return {a.lo + d, a.hi + d}; }
 
 // The span as a Bound, widened by the margins (kLabTolerances.margin_min_ms / margin_max_ms).
 Bound ToBound(Span s);
-// 609.375 -> "609.4", 3000 -> "3000": whole numbers stay whole.
-std::string Num(double v);
-std::string SpanText(Span s);
+// The span as a clause of a reason: "609.4 ms", "600..1759 ms".
+std::vector<Reason> SpanClause(Span s);
 // "lb1+lb2", or "none" for no owner.
 std::string Join(const std::vector<std::string>& owners);
 
@@ -93,17 +93,13 @@ class Model {
     return out;
   }
 
-  std::string SkewText(const std::string& b, const std::string& m) const {
-    const int p = healthy(b);
-    if (s_.vrrp_version == 2) {
-      return fmt::format("Skew_Time = (256 - {})/256 s = {} ms", p, Num(skew(b, m)));
-    }
-    return fmt::format("Skew_Time = (256 - {}) x {} s/256 = {} ms", p, Num(advert_s(b, m)),
-                       Num(skew(b, m)));
+  // Backup `b`'s Skew_Time and Master_Down_Interval towards master `m`, as clauses of a reason.
+  std::vector<Reason> SkewClause(const std::string& b, const std::string& m) const {
+    if (s_.vrrp_version == 2) return Clause({ReasonCode::kSkewTimeV2, {healthy(b), skew(b, m)}});
+    return Clause({ReasonCode::kSkewTimeV3, {healthy(b), advert_s(b, m), skew(b, m)}});
   }
-  std::string MdiText(const std::string& b, const std::string& m) const {
-    return fmt::format("Master_Down_Interval = 3 x {} s + {} ms = {} ms", Num(advert_s(b, m)),
-                       Num(skew(b, m)), Num(mdi(b, m)));
+  std::vector<Reason> MdiClause(const std::string& b, const std::string& m) const {
+    return Clause({ReasonCode::kMasterDownInterval, {advert_s(b, m), skew(b, m), mdi(b, m)}});
   }
 
  private:
@@ -142,14 +138,14 @@ struct Effect {
   Span restart;         // kRestart: when keepalived is back (fresh BACKUP)
   std::string service;  // service faults: "dead", "hung", "degraded" (for the outage note)
   ClearKind clear = ClearKind::kNothing;
-  Span recover;             // clear -> the target is back (see ClearKind)
-  std::string recover_why;  // plain words for `recover`
-  bool stale_vip = false;   // after a keepalived crash the VIP is still configured on the target
-  bool gone = false;        // powered off or paused: the target owns nothing until the clear
+  Span recover;            // clear -> the target is back (see ClearKind)
+  Reason recover_why;      // what `recover` waits for
+  bool stale_vip = false;  // after a keepalived crash the VIP is still configured on the target
+  bool gone = false;       // powered off or paused: the target owns nothing until the clear
   bool starts_process = false;  // the clear starts keepalived (not: it leaves FAULT)
   bool waits_for_stop = false;  // the clear's start waits for a graceful stop's 1 s exit
   Confidence confidence = Confidence::kHigh;
-  std::vector<std::string> reasons;
+  std::vector<Reason> reasons;
 };
 
 // A backup's takeover window: its timer's expiry after the event that started it.
@@ -170,8 +166,8 @@ Span DownTimerExpiry(const Model& m, const std::string& b, const std::string& o,
 Span PreemptWindow(const Model& m, const std::string& b, const std::string& owner, Span change,
                    bool fresh);
 
-// " (held off by preempt_delay 5 s)" when `b` has one, else "".
-std::string DelayText(const Model& m, const std::string& b);
+// The " (held off by preempt_delay 5 s)" clause when `b` has a preempt_delay, else none.
+std::vector<Reason> DelayClause(const Model& m, const std::string& b);
 
 // Node `t` (re)joins as BACKUP at `start` — keepalived started, leaving FAULT (fresh), or its
 // priority restored (not fresh) — while `owner` (if any) is MASTER. `started`: keepalived itself
@@ -179,7 +175,7 @@ std::string DelayText(const Model& m, const std::string& b);
 struct Rejoin {
   bool takes_over = false;
   Span when;
-  std::string reason;
+  Reason reason;
 };
 
 Rejoin RejoinAsBackup(const Model& m, const std::string& t, const std::optional<std::string>& owner,

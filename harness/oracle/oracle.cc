@@ -1,11 +1,9 @@
 #include "harness/oracle/oracle.h"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
-#include <set>
 #include <stdexcept>
 
 #include "harness/model/vrrp_timing.h"
@@ -18,13 +16,12 @@ using oracle_internal::ClearOf;
 using oracle_internal::Effect;
 using oracle_internal::Join;
 using oracle_internal::Model;
-using oracle_internal::Num;
 using oracle_internal::PlayOnBackup;
 using oracle_internal::PlayOnMaster;
 using oracle_internal::Rejoin;
 using oracle_internal::RejoinAsBackup;
 using oracle_internal::Span;
-using oracle_internal::SpanText;
+using oracle_internal::SpanClause;
 using oracle_internal::Taker;
 
 namespace {
@@ -35,10 +32,7 @@ void NoteOutage(const Effect& e, Prediction& p) {
   if (std::find(p.owners_after.begin(), p.owners_after.end(), p.target) == p.owners_after.end()) {
     return;
   }
-  p.reasons.push_back(
-      fmt::format("the VIP stays on {}, whose haproxy is {}: clients fail until "
-                  "someone fixes it",
-                  p.target, e.service));
+  p.reasons.push_back({ReasonCode::kOutage, {p.target, e.service}});
 }
 
 bool HandoverRace(const Prediction& p) {
@@ -83,34 +77,21 @@ void SimultaneousOwner(const Model& m, const Scenario& s, InitialOwner& io) {
   const std::string& top = order[0];
   const std::string& second = order[1];
   io.owner = top;
-  io.reasons.push_back(fmt::format(
-      "all nodes start at once as BACKUP; the first down timer to run out is the highest "
-      "priority's: {} ({}), {}",
-      top, m.healthy(top), m.MdiText(top, top)));
+  io.reasons.push_back(
+      {ReasonCode::kInitialSimultaneous, {top, m.healthy(top), m.MdiClause(top, top)}});
   const double gap = m.mdi(second, second) - m.mdi(top, top);
   if (m.healthy(top) == m.healthy(second)) {
     // keepalived 2.2.7 vrrp.c, vrrp_backup: a BACKUP accepts adverts of equal priority; the
     // address tie-break (vrrp_state_master_rx) applies only when both are MASTER at once.
     io.confidence = Confidence::kLow;
-    io.reasons.push_back(fmt::format(
-        "{} and {} have the same priority {}: whoever starts first becomes MASTER, and the "
-        "other accepts its equal-priority adverts and stays BACKUP; only if both become MASTER "
-        "at once does the higher address ({}) win - a race decided by start-up order",
-        top, second, m.healthy(top), top));
+    io.reasons.push_back({ReasonCode::kInitialEqualRace, {top, second, m.healthy(top)}});
   } else if (gap < 50) {
     if (m.nopreempt(top)) {
       io.confidence = Confidence::kLow;
-      io.reasons.push_back(fmt::format(
-          "{}'s timer runs out only {} ms later: a few ms of start-up order can let {} win, "
-          "and {}'s nopreempt would then leave the VIP there - a race",
-          second, Num(gap), second, top));
+      io.reasons.push_back({ReasonCode::kInitialCloseRaceNopreempt, {second, gap, top}});
     } else {
       io.confidence = std::min(io.confidence, Confidence::kMedium);
-      io.reasons.push_back(fmt::format(
-          "{}'s timer runs out only {} ms later: if start-up order lets {} win, {} discards "
-          "its lower-priority adverts (its own timer was never restarted by them) and takes "
-          "over when that timer runs out, moments later",
-          second, Num(gap), second, top));
+      io.reasons.push_back({ReasonCode::kInitialCloseRace, {second, gap, top}});
     }
   }
 }
@@ -122,9 +103,7 @@ InitialOwner PredictInitialOwner(const Scenario& s) {
     for (const NodeSpec& n : s.nodes) {
       if (n.advert_int != s.nodes.front().advert_int) {
         io.confidence = Confidence::kLow;
-        io.reasons.push_back(
-            "VRRPv2 needs the same advert_int on every node: keepalived drops "
-            "adverts with another interval, so several nodes may become MASTER");
+        io.reasons.push_back({ReasonCode::kInitialV2AdvertMismatch, {}});
         break;
       }
     }
@@ -132,23 +111,19 @@ InitialOwner PredictInitialOwner(const Scenario& s) {
   const std::string& first = s.nodes.front().name;
   if (s.nodes.size() == 1) {
     io.owner = first;
-    io.reasons.push_back(
-        fmt::format("{} is the only node: it becomes MASTER with nobody to hear", first));
+    io.reasons.push_back({ReasonCode::kInitialOnlyNode, {first}});
     return io;
   }
   if (s.startup == Startup::kSimultaneous) {
     SimultaneousOwner(m, s, io);
     return io;
   }
-  io.reasons.push_back(
-      fmt::format("{} is listed first: with staggered startup it starts alone "
-                  "and becomes MASTER (effective priority {})",
-                  first, m.healthy(first)));
+  io.reasons.push_back({ReasonCode::kInitialListedFirst, {first, m.healthy(first)}});
   std::vector<Taker> takers;
   for (size_t i = 1; i < s.nodes.size(); ++i) {
     const std::string& n = s.nodes[i].name;
     const Rejoin r = RejoinAsBackup(m, n, first, Span{}, true, true);
-    io.reasons.push_back(fmt::format("{} starts once {} is MASTER: {}", n, first, r.reason));
+    io.reasons.push_back({ReasonCode::kInitialStartsLater, {n, first, Clause(r.reason)}});
     if (r.takes_over) takers.push_back({n, r.when});
   }
   if (takers.empty()) {
@@ -164,11 +139,7 @@ InitialOwner PredictInitialOwner(const Scenario& s) {
       });
   io.owner = best.node;
   io.confidence = std::min(io.confidence, Confidence::kMedium);
-  io.reasons.push_back(fmt::format(
-      "{} takes the VIP from {} {} after it starts; the runner calls the lab ready once every "
-      "other node has been BACKUP for one advert, so a fault injected earlier would still find "
-      "{} as owner",
-      best.node, first, SpanText(best.when), first));
+  io.reasons.push_back({ReasonCode::kInitialTakesOver, {best.node, first, SpanClause(best.when)}});
   return io;
 }
 
@@ -183,7 +154,7 @@ Prediction PredictFault(const Scenario& s, const FaultSpec& fault,
     // Nobody owns the VIP (an earlier fault released it): there is no master to hit.
     p.confidence = Confidence::kLow;
     p.owner_after = "none";
-    p.reasons.push_back("no node owns the VIP when this fault comes: the oracle cannot say more");
+    p.reasons.push_back({ReasonCode::kNoOwnerAtFault, {}});
     return p;
   }
   const bool on_master = p.target == owner_before;
@@ -202,11 +173,11 @@ Prediction PredictFault(const Scenario& s, const FaultSpec& fault,
   const double window = ObservationWindowMs(s);
   if (p.return_ms && *p.return_ms->max > window) {
     p.confidence = Confidence::kLow;
-    p.reasons.push_back("the VIP may come back only after the runner's observation window ends");
+    p.reasons.push_back({ReasonCode::kReturnAfterWindow, {}});
   }
   if (p.failover_ms && *p.failover_ms->max > window) {
     p.confidence = Confidence::kLow;
-    p.reasons.push_back("the VIP may move only after the runner's observation window ends");
+    p.reasons.push_back({ReasonCode::kMoveAfterWindow, {}});
   }
   p.failback = ClearOf(m, e, p, 0);
   return p;
@@ -246,9 +217,7 @@ ScenarioPrediction PredictScenario(const Scenario& s) {
       Prediction p = PredictFault(s, step.fault, owner);
       if (active) {
         p.confidence = Confidence::kLow;
-        p.reasons.insert(p.reasons.begin(),
-                         "the previous fault is still active: this one is "
-                         "predicted as if it were alone");
+        p.reasons.insert(p.reasons.begin(), Reason{ReasonCode::kStackedFault, {}});
       }
       p.confidence = std::min(p.confidence, carried);
       // With split brain the old master is still MASTER; the next "master" fault hits it.

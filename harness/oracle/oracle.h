@@ -1,7 +1,8 @@
 // The outcome oracle: predicts from a Scenario alone — without building a lab — who owns the VIP
 // before a fault, who owns it afterwards, whether there is split brain, when the VIP moves and
-// what a clear does, with the reasoning in plain words. The rules are the RFC 3768/5798 timers as
-// keepalived 2.2.7 applies them (docs/vrrp-timing.md):
+// what a clear does, with its reasoning as data (Reason, reason.h, which ToEnglish puts into
+// words). The rules are the RFC 3768/5798 timers as keepalived 2.2.7 applies them
+// (docs/vrrp-timing.md):
 //   Skew_Time = (256 - p) / 256 s (v2) or (256 - p) * advert / 256 (v3);
 //   Master_Down_Interval (MDI) = 3 * advert + Skew_Time, with the backup's effective priority;
 //   a priority-0 advert (graceful stop, FAULT) -> the best backup takes over after its Skew_Time;
@@ -25,7 +26,7 @@
 
 #include "harness/model/lab_tolerances.h"
 #include "harness/model/scenario.h"
-#include "harness/result/prediction.h"
+#include "harness/result/reason.h"
 
 namespace viplab {
 

@@ -1,7 +1,5 @@
 // The oracle's fault phase: how the other nodes react to what the fault did on the master or on a
 // backup.
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -20,17 +18,28 @@ constexpr double kDelayRaceMs = 25;
 
 // Adds the takeover reasons for the winner `n` of `takers`.
 void ExplainRivals(const Model& m, const std::vector<Taker>& takers, const std::string& n,
-                   std::vector<std::string>& reasons) {
-  std::vector<std::string> rivals;
+                   std::vector<Reason>& reasons) {
+  std::vector<Reason> rivals;
   for (const Taker& t : takers) {
-    if (t.node != n) rivals.push_back(fmt::format("{} ({})", t.node, m.healthy(t.node)));
+    if (t.node != n) rivals.push_back({ReasonCode::kRival, {t.node, m.healthy(t.node)}});
   }
   if (!rivals.empty()) {
-    reasons.push_back(
-        fmt::format("{} ({}) wins over {}: its timer expires first (the highest "
-                    "priority has the shortest Skew_Time)",
-                    n, m.healthy(n), fmt::join(rivals, ", ")));
+    reasons.push_back({ReasonCode::kWinsOverRivals, {n, m.healthy(n), std::move(rivals)}});
   }
+}
+
+// The old master (p.owner_before, still MASTER with the VIP, advertising `prio_o`) once `n` has
+// become MASTER too, advertising `hn`: the old master yields (goes BACKUP and removes the VIP when
+// n takes over, p.release_ms) only if it `hears` n and n beats it (RFC 3768/5798 6.4.3); else
+// both keep the VIP (p.split_brain). Returns whether it yields.
+bool OldMasterYields(const Model& m, const std::string& n, int hn, int prio_o, bool hears,
+                     Prediction& p) {
+  if (hears && m.Beats(n, hn, p.owner_before, prio_o)) {
+    p.release_ms = p.failover_ms;
+    return true;
+  }
+  p.split_brain = true;
+  return false;
 }
 
 // The VIP owner's adverts reach the backups only partly (egress loss on the master), or a
@@ -41,15 +50,11 @@ void PlayPartialLoss(const Model& m, const Effect& e, const std::string& master,
   const double window = ObservationWindowMs(m.scenario());
   const int trials = std::max(1, static_cast<int>(window / advert));
   const double chance = ProbabilityOfLossRun(e.partial_loss, 3, trials);
-  p.reasons.push_back(fmt::format(
-      "{} takes over only when 3 adverts in a row are lost (its down timer is 3 adverts + "
-      "skew); over the {} adverts of the {} s observation window that happens with probability "
-      "{:.2g}%",
-      taker, trials, Num(window / 1000), chance * 100));
+  p.reasons.push_back({ReasonCode::kLossRunChance, {taker, trials, window / 1000, chance * 100}});
   if (chance < kLossRunThreshold) {
     p.owners_after = {master};
     p.confidence = std::min(p.confidence, chance < 0.001 ? Confidence::kHigh : Confidence::kMedium);
-    p.reasons.push_back(fmt::format("so the VIP most likely stays on {}", master));
+    p.reasons.push_back({ReasonCode::kLossLikelyStays, {master}});
     return;
   }
   p.confidence = Confidence::kLow;
@@ -58,16 +63,11 @@ void PlayPartialLoss(const Model& m, const Effect& e, const std::string& master,
   p.split_brain = true;
   if (m.Beats(master, m.healthy(master), taker, m.healthy(taker))) {
     p.owners_after = {master};
-    p.reasons.push_back(fmt::format(
-        "then {} becomes MASTER while {} still is; {}'s next advert that gets through (priority "
-        "{} > {}) sends {} back to BACKUP: the VIP flaps, with both owning it in between",
-        taker, master, master, m.healthy(master), m.healthy(taker), taker));
+    p.reasons.push_back(
+        {ReasonCode::kLossFlaps, {taker, master, m.healthy(master), m.healthy(taker)}});
   } else {
     p.owners_after = {taker};
-    p.reasons.push_back(
-        fmt::format("then {} becomes MASTER, and {} yields to its higher "
-                    "priority",
-                    taker, master));
+    p.reasons.push_back({ReasonCode::kLossTakerWins, {taker, master}});
   }
 }
 
@@ -89,15 +89,11 @@ void PlayDelay(const Model& m, const Effect& e, Prediction& p) {
   }
   if (closest_node.empty()) {
     p.owners_after = {o};
-    p.reasons.push_back("no other node: nothing can take over");
+    p.reasons.push_back({ReasonCode::kNoOtherNode, {}});
     return;
   }
   const double gap = m.advert_ms(closest_node, o) + e.delay_ms;
-  p.reasons.push_back(
-      fmt::format("the first delayed advert arrives {} ms after the last "
-                  "undelayed one (one advert + the delay); later ones keep the "
-                  "normal pace",
-                  Num(gap)));
+  p.reasons.push_back({ReasonCode::kDelayGap, {gap}});
   const Confidence c = closest < kDelayRaceMs         ? Confidence::kLow
                        : closest < kOracleMarginMaxMs ? Confidence::kMedium
                                                       : Confidence::kHigh;
@@ -105,34 +101,24 @@ void PlayDelay(const Model& m, const Effect& e, Prediction& p) {
   const std::optional<Taker> first = First(m, takers);
   if (!first) {
     p.owners_after = {o};
-    p.reasons.push_back(
-        fmt::format("that is shorter than every backup's down timer (the "
-                    "shortest: {}'s {}): no takeover, the VIP stays on {}",
-                    closest_node, m.MdiText(closest_node, o), o));
+    p.reasons.push_back({ReasonCode::kDelayShort, {closest_node, m.MdiClause(closest_node, o), o}});
     return;
   }
   const std::string& n = first->node;
   p.new_owner = n;
   p.failover_ms = ToBound(first->when);
   p.confidence = std::min(p.confidence, Confidence::kMedium);
-  p.reasons.push_back(
-      fmt::format("{}'s down timer ({}) runs out first: {} becomes MASTER "
-                  "(MDI - advert, MDI] after the fault",
-                  n, m.MdiText(n, o), n));
-  if (m.Beats(n, m.healthy(n), o, m.healthy(o))) {
+  p.reasons.push_back({ReasonCode::kDelayTakeover, {n, m.MdiClause(n, o)}});
+  if (OldMasterYields(m, n, m.healthy(n), m.healthy(o), true, p)) {
     p.owners_after = {n};
-    p.release_ms = p.failover_ms;
-    p.reasons.push_back(fmt::format("{} hears {}'s higher-priority advert and goes BACKUP", o, n));
+    p.reasons.push_back({ReasonCode::kHearsHigherGoesBackup, {o, n}});
     return;
   }
-  const double advert = m.advert_ms(o, o);
+  const Span back = {e.delay_ms, m.advert_ms(o, o) + e.delay_ms};
   p.owners_after = {o};
-  p.split_brain = true;
-  p.return_ms = ToBound({e.delay_ms, advert + e.delay_ms});
-  p.reasons.push_back(fmt::format(
-      "{} never stopped being MASTER: its delayed advert ({} > {}) reaches {} {} after the fault "
-      "and {} goes BACKUP again; both own the VIP in between",
-      o, m.healthy(o), m.healthy(n), n, SpanText({e.delay_ms, advert + e.delay_ms}), n));
+  p.return_ms = ToBound(back);
+  p.reasons.push_back(
+      {ReasonCode::kDelayedMasterReturns, {o, m.healthy(o), m.healthy(n), n, SpanClause(back)}});
 }
 
 // Fault lowered the master's priority to `prio_o`: the backups that now preempt it.
@@ -142,21 +128,11 @@ void PriorityTakers(const Model& m, const Effect& e, int prio_o, Prediction& p,
   for (const std::string& b : m.Others(o)) {
     const int hb = m.healthy(b);
     if (hb < prio_o) {
-      p.reasons.push_back(
-          fmt::format("{}'s {} is still below {}'s {}: it keeps accepting {}'s "
-                      "adverts",
-                      b, hb, o, prio_o, o));
+      p.reasons.push_back({ReasonCode::kStillBelow, {b, hb, o, prio_o}});
     } else if (hb == prio_o) {
-      p.reasons.push_back(
-          fmt::format("{}'s {} equals {}'s {}: a backup accepts adverts of "
-                      "equal priority, so no takeover",
-                      b, hb, o, prio_o));
+      p.reasons.push_back({ReasonCode::kEqualNoTakeover, {b, hb, o, prio_o}});
     } else if (m.nopreempt(b)) {
-      p.reasons.push_back(
-          fmt::format("{} would have {} > {}'s {}, but {} has nopreempt: no "
-                      "takeover (a nopreempt backup never displaces a live "
-                      "master)",
-                      b, hb, o, prio_o, b));
+      p.reasons.push_back({ReasonCode::kNopreemptNoTakeover, {b, hb, o, prio_o}});
     } else {
       takers.push_back({b, PreemptWindow(m, b, o, e.at, false)});
     }
@@ -164,28 +140,17 @@ void PriorityTakers(const Model& m, const Effect& e, int prio_o, Prediction& p,
 }
 
 // Why `n` takes over from the master: priority-0 advert, silence, or preemption.
-std::string TakeoverReason(const Model& m, const Prediction& p, const std::string& n, int prio_o,
-                           bool graceful, bool silent) {
+Reason TakeoverReason(const Model& m, const Prediction& p, const std::string& n, int prio_o,
+                      bool graceful, bool silent) {
   const std::string& o = p.owner_before;
-  const int hn = m.healthy(n);
   if (graceful) {
-    return fmt::format("{} takes over {} after {}'s priority-0 advert{}", n, m.SkewText(n, o), o,
-                       m.nopreempt(n) ? " (nopreempt does not matter: the "
-                                        "master gave up)"
-                                      : "");
+    return {ReasonCode::kTakeoverGraceful,
+            {n, m.SkewClause(n, o), o,
+             Optional(m.nopreempt(n), {ReasonCode::kNopreemptMasterGaveUp, {}})}};
   }
-  if (silent) {
-    return fmt::format(
-        "{}'s down timer is no longer restarted by {}'s adverts: {} "
-        "becomes MASTER (MDI - advert, MDI] after the last advert "
-        "it heard, {}",
-        n, o, n, m.MdiText(n, o));
-  }
-  return fmt::format(
-      "{} ({} > {}) discards {}'s lower-priority adverts and becomes MASTER when its down "
-      "timer runs out{}: {} after the last higher advert it accepted, i.e. (MDI - advert, "
-      "MDI] after the drop",
-      n, hn, prio_o, o, DelayText(m, n), m.MdiText(n, o));
+  if (silent) return {ReasonCode::kTakeoverSilent, {n, o, m.MdiClause(n, o)}};
+  return {ReasonCode::kTakeoverPreempt,
+          {n, m.healthy(n), prio_o, o, DelayClause(m, n), m.MdiClause(n, o)}};
 }
 
 // The old master, still holding the VIP, once `n` is MASTER too: it yields or split brain.
@@ -196,26 +161,14 @@ void OldMasterReacts(const Model& m, const Effect& e, const std::string& n, int 
   if (e.vrrp == Vrrp::kSilent) {
     p.split_brain = true;
     p.reasons.push_back(
-        fmt::format("{} keeps the VIP ({}): {} and {} both own it - split "
-                    "brain until the fault is cleared",
-                    o, e.dead ? "nothing is left running to remove it" : "it is frozen", o, n));
-  } else if (e.hears_peers && m.Beats(n, hn, o, prio_o)) {
+        {e.dead ? ReasonCode::kSplitBrainDead : ReasonCode::kSplitBrainFrozen, {o, n}});
+  } else if (OldMasterYields(m, n, hn, prio_o, e.hears_peers, p)) {
     owners.erase(o);
-    p.release_ms = p.failover_ms;
-    p.reasons.push_back(
-        fmt::format("{} hears {}'s higher-priority advert ({} > {}) and goes "
-                    "BACKUP, removing the VIP",
-                    o, n, hn, prio_o));
+    p.reasons.push_back({ReasonCode::kMasterYields, {o, n, hn, prio_o}});
+  } else if (e.hears_peers) {
+    p.reasons.push_back({ReasonCode::kMasterNotBelow, {o, n, hn, prio_o}});
   } else {
-    p.split_brain = true;
-    p.reasons.push_back(
-        e.hears_peers
-            ? fmt::format("{} hears {}'s adverts, but {} is not above its own {}: {} stays "
-                          "MASTER and keeps the VIP - split brain",
-                          o, n, hn, prio_o, o)
-            : fmt::format("{} no longer hears {}: it stays MASTER and keeps the VIP - split "
-                          "brain until the partition heals",
-                          o, n));
+    p.reasons.push_back({ReasonCode::kMasterDeaf, {o, n}});
   }
 }
 
@@ -229,7 +182,7 @@ void PlayOnMaster(const Model& m, const Effect& e, Prediction& p) {
   if (e.partial_loss > 0) {
     // Egress loss on the master: the backup with the shortest down timer is the one to watch.
     std::vector<Taker> takers;
-    for (const std::string& b : backups) takers.push_back({b, {0, m.mdi(b, o)}});
+    for (const std::string& b : backups) takers.push_back({b, DownTimerExpiry(m, b, o)});
     const std::optional<Taker> first = First(m, takers);
     if (!first) {
       p.owners_after = {o};
@@ -254,8 +207,7 @@ void PlayOnMaster(const Model& m, const Effect& e, Prediction& p) {
     PriorityTakers(m, e, prio_o, p, takers);
   } else {
     p.owners_after = {o};
-    p.reasons.push_back(
-        fmt::format("{} keeps advertising priority {}: the VIP stays on {}", o, prio_o, o));
+    p.reasons.push_back({ReasonCode::kKeepsAdvertising, {o, prio_o}});
     return;
   }
 
@@ -268,9 +220,9 @@ void PlayOnMaster(const Model& m, const Effect& e, Prediction& p) {
   const std::optional<Taker> first = First(m, takers);
   if (!first) {
     if (released) {
-      p.reasons.push_back("no other node can take over: nobody owns the VIP");
+      p.reasons.push_back({ReasonCode::kNobodyOwns, {}});
     } else {
-      p.reasons.push_back(fmt::format("nobody takes over: the VIP stays on {}", o));
+      p.reasons.push_back({ReasonCode::kNobodyTakesOver, {o}});
     }
   } else {
     const std::string& n = first->node;
@@ -288,10 +240,7 @@ void PlayOnMaster(const Model& m, const Effect& e, Prediction& p) {
       owners = {o};
       p.return_ms = ToBound(r.when);
       if (p.new_owner) {
-        p.reasons.push_back(
-            fmt::format("{} hears {}'s higher-priority advert and goes BACKUP: "
-                        "the VIP is back on {}",
-                        *p.new_owner, o, o));
+        p.reasons.push_back({ReasonCode::kBackAfterRestart, {*p.new_owner, o}});
       }
     }
   }
@@ -320,53 +269,32 @@ void PlayOnBackup(const Model& m, const Effect& e, Prediction& p) {
     const Span when = DownTimerExpiry(m, t, o);
     p.new_owner = t;
     p.failover_ms = ToBound(when);
-    p.reasons.push_back(
-        fmt::format("{} no longer hears {}'s adverts: its down timer ({}) runs "
-                    "out and it becomes MASTER, adding the VIP",
-                    t, o, m.MdiText(t, o)));
+    p.reasons.push_back({ReasonCode::kBackupDeaf, {t, o, m.MdiClause(t, o)}});
     const int ht = m.healthy(t);
     const int ho = m.healthy(o);
-    if (e.peers_hear && m.Beats(t, ht, o, ho)) {
+    if (OldMasterYields(m, t, ht, ho, e.peers_hear, p)) {
       p.owners_after = {t};
-      p.release_ms = p.failover_ms;
-      p.reasons.push_back(
-          fmt::format("{} hears {}'s higher-priority advert ({} > {}) and goes "
-                      "BACKUP",
-                      o, t, ht, ho));
+      p.reasons.push_back({ReasonCode::kMasterYieldsToBackup, {o, t, ht, ho}});
     } else {
       p.owners_after = {o, t};
-      p.split_brain = true;
-      p.reasons.push_back(
-          e.peers_hear
-              ? fmt::format("{} hears {}'s lower-priority adverts ({} < {}) and stays MASTER: "
-                            "both own the VIP - split brain",
-                            o, t, ht, ho)
-              : fmt::format("{} does not hear {} either: both are MASTER - split brain until "
-                            "the partition heals",
-                            o, t));
+      p.reasons.push_back(e.peers_hear ? Reason{ReasonCode::kMasterOutranksBackup, {o, t, ht, ho}}
+                                       : Reason{ReasonCode::kBothDeaf, {o, t}});
     }
     return;
   }
   p.owners_after = {o};
   switch (e.vrrp) {
     case Vrrp::kPriority:
-      p.reasons.push_back(
-          fmt::format("{} is a backup: a lower priority changes nothing while {} "
-                      "is master; the VIP stays on {}",
-                      t, o, o));
+      p.reasons.push_back({ReasonCode::kBackupPriority, {t, o}});
       break;
     case Vrrp::kRelease:
-      p.reasons.push_back(
-          fmt::format("{} is a backup: it goes FAULT/stops, {} keeps the VIP", t, o));
+      p.reasons.push_back({ReasonCode::kBackupReleases, {t, o}});
       break;
     case Vrrp::kSilent:
-      p.reasons.push_back(
-          fmt::format("{} is a backup and backups send no adverts: {} keeps the "
-                      "VIP",
-                      t, o));
+      p.reasons.push_back({ReasonCode::kBackupSilent, {t, o}});
       break;
     default:
-      p.reasons.push_back(fmt::format("the VIP stays on {}", o));
+      p.reasons.push_back({ReasonCode::kVipStays, {o}});
       break;
   }
 }

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <fstream>
 
+#include "harness/result/reason.h"
 #include "harness/result/run_verdict.h"
 #include "netns/error.h"
 
@@ -66,7 +67,7 @@ json PredictionToJson(const Prediction& p) {
           {"failover_ms", p.failover_ms ? BoundToJson(*p.failover_ms) : json(nullptr)},
           {"release_ms", p.release_ms ? BoundToJson(*p.release_ms) : json(nullptr)},
           {"confidence", ToString(p.confidence)},
-          {"reasons", p.reasons}};
+          {"reasons", ToEnglish(p.reasons)}};
 }
 
 json StepToJson(const StepResult& step) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/model/scenario.h"
+#include "harness/result/reason.h"
 
 namespace viplab {
 
@@ -23,7 +24,7 @@ const char* ToString(Confidence confidence);
 struct InitialOwner {
   std::string owner;
   Confidence confidence = Confidence::kHigh;
-  std::vector<std::string> reasons;
+  std::vector<Reason> reasons;  // the steps of the reasoning (ToEnglish renders them)
 };
 
 // What clearing the fault does (restart what was killed, thaw, restore links and traffic).
@@ -34,7 +35,7 @@ struct Failback {
   bool returns = false;            // the VIP goes back to the fault's owner_before alone
   std::optional<Bound> window_ms;  // clear -> `owner` alone holds the VIP (when it changes)
   Confidence confidence = Confidence::kHigh;
-  std::vector<std::string> reasons;
+  std::vector<Reason> reasons;  // the steps of the reasoning (ToEnglish renders them)
 };
 
 // The predicted outcome of one injected fault. Times are from the fault (t = 0), in ms, with
@@ -57,7 +58,7 @@ struct Prediction {
   std::optional<Failback> failback;       // what a clear of this fault does
   bool cleared = false;                   // the scenario clears this fault (sequence form)
   Confidence confidence = Confidence::kHigh;
-  std::vector<std::string> reasons;  // plain-English steps of the reasoning, in order
+  std::vector<Reason> reasons;  // the steps of the reasoning, in order (ToEnglish renders them)
 };
 
 // The oracle's view of a whole scenario: the initial owner and one prediction per injected

@@ -9,6 +9,7 @@
 #include "harness/lab/environment.h"
 #include "harness/model/matrix.h"
 #include "harness/model/sharding.h"
+#include "harness/result/reason.h"
 #include "harness/result/run_verdict.h"
 #include "harness/run/runner.h"
 #include "lab_checks.h"
@@ -34,7 +35,9 @@ std::string Describe(const ScenarioResult& r) {
   std::string out = fmt::format("error: {}\n", r.error);
   for (const auto& f : r.verdict.failures) out += "failure: " + f + "\n";
   if (r.prediction) {
-    for (const auto& reason : r.prediction->reasons) out += "  oracle: " + reason + "\n";
+    for (const Reason& reason : r.prediction->reasons) {
+      out += "  oracle: " + ToEnglish(reason) + "\n";
+    }
   }
   for (const auto& e : r.events) {
     if (e.kind == "client") continue;

@@ -42,8 +42,8 @@ Prediction Cleared(const json& nodes, const json& fault, double hold_ms = 6000,
   return sp.faults.at(0);
 }
 
-std::string Text(const std::vector<std::string>& reasons) {
-  return fmt::format("{}", fmt::join(reasons, "\n"));
+std::string Text(const std::vector<Reason>& reasons) {
+  return fmt::format("{}", fmt::join(ToEnglish(reasons), "\n"));
 }
 
 const json kCrash = {{"target", "keepalived"}, {"action", "crash"}};
@@ -65,7 +65,9 @@ TEST(OracleKeepalived, CrashRestartRemovesTheStaleVipWithNopreempt) {
   ASSERT_TRUE(fb.window_ms);
   // Removed when keepalived has started: within its start time of the clear.
   EXPECT_LE(*fb.window_ms->max, kLabTolerances.keepalived_start_ms + kOracleMarginMaxMs);
-  EXPECT_NE(Text(fb.reasons).find("vrrp_restore_interfaces_startup"), std::string::npos);
+  const Reason* removed = FindReason(fb.reasons, ReasonCode::kStaleVipRemoved);
+  ASSERT_NE(removed, nullptr) << Text(fb.reasons);
+  EXPECT_EQ(*removed, (Reason{ReasonCode::kStaleVipRemoved, {"lb1", "lb2"}}));
 }
 
 TEST(OracleKeepalived, CrashRestartWithPreemptGoesThroughLb2Alone) {
@@ -73,7 +75,11 @@ TEST(OracleKeepalived, CrashRestartWithPreemptGoesThroughLb2Alone) {
   ASSERT_TRUE(p.failback);
   EXPECT_EQ(p.failback->owner, "lb1");
   EXPECT_TRUE(p.failback->returns);
-  EXPECT_NE(Text(p.failback->reasons).find("lb2 alone"), std::string::npos)
+  // The stale VIP goes first (lb2 alone owns it), then lb1 preempts.
+  const Reason* removed = FindReason(p.failback->reasons, ReasonCode::kStaleVipRemoved);
+  ASSERT_NE(removed, nullptr) << Text(p.failback->reasons);
+  EXPECT_EQ(removed->text(1), "lb2");
+  EXPECT_NE(FindReason(p.failback->reasons, ReasonCode::kRejoinFreshPreempts), nullptr)
       << Text(p.failback->reasons);
 }
 
@@ -177,9 +183,10 @@ TEST(OracleKeepalived, EqualPrioritySimultaneousStartIsWonByWhoeverStartsFirst) 
   const InitialOwner io =
       PredictInitialOwner(Make(TwoNodes(100, 100), kStop, {{"startup", "simultaneous"}}));
   EXPECT_EQ(io.confidence, Confidence::kLow);
-  const std::string text = Text(io.reasons);
-  EXPECT_EQ(text.find("preempts it"), std::string::npos) << text;
-  EXPECT_NE(text.find("starts first"), std::string::npos) << text;
+  const Reason* race = FindReason(io.reasons, ReasonCode::kInitialEqualRace);
+  ASSERT_NE(race, nullptr) << Text(io.reasons);
+  EXPECT_EQ(*race, (Reason{ReasonCode::kInitialEqualRace, {"lb2", "lb1", 100}}));
+  EXPECT_EQ(FindReason(io.reasons, ReasonCode::kInitialCloseRace), nullptr) << Text(io.reasons);
 }
 
 TEST(OracleKeepalived, StateMasterClearsNopreempt) {

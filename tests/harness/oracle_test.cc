@@ -45,11 +45,9 @@ bool Within(const Bound& inner, const Bound& outer) {
 
 Prediction Predict(const Scenario& s) { return PredictScenario(s).faults.at(0); }
 
-bool AnyReasonHas(const std::vector<std::string>& reasons, const std::string& text) {
-  for (const std::string& r : reasons) {
-    if (r.find(text) != std::string::npos) return true;
-  }
-  return false;
+// The reasons in English, one a line, for failure messages.
+std::string Text(const std::vector<Reason>& reasons) {
+  return fmt::format("{}", fmt::join(ToEnglish(reasons), "\n"));
 }
 
 // --- keepalived issue #2599 --------------------------------------------------------------------
@@ -62,9 +60,14 @@ TEST(OracleIssue2599, AWeight2NopreemptStaysOnLb1) {
   EXPECT_FALSE(p.failover_ms);
   EXPECT_FALSE(p.split_brain);
   EXPECT_EQ(p.confidence, Confidence::kHigh);
-  EXPECT_TRUE(AnyReasonHas(p.reasons, "nopreempt"))
-      << fmt::format("{}", fmt::join(p.reasons, "\n"));
-  EXPECT_TRUE(AnyReasonHas(p.reasons, "103 → 101"));
+  const Reason* drop = FindReason(p.reasons, ReasonCode::kCheckPriorityDrops);
+  ASSERT_NE(drop, nullptr) << Text(p.reasons);
+  EXPECT_EQ(drop->text(0), "lb1");
+  EXPECT_EQ(drop->integer(1), 103);
+  EXPECT_EQ(drop->integer(2), 101);
+  const Reason* held = FindReason(p.reasons, ReasonCode::kNopreemptNoTakeover);
+  ASSERT_NE(held, nullptr) << Text(p.reasons);
+  EXPECT_EQ(*held, (Reason{ReasonCode::kNopreemptNoTakeover, {"lb2", 102, "lb1", 101}}));
 }
 
 TEST(OracleIssue2599, BNoWeightFaultMovesAfterDetectionPlusSkew) {
@@ -103,7 +106,12 @@ TEST(OracleIssue2599, CWeight4PreemptMovesAboutThreeSecondsLaterThanB) {
   const double mid_c = (*c.failover_ms->min + *c.failover_ms->max) / 2;
   EXPECT_GT(mid_c - mid_b, 2000);
   EXPECT_LT(mid_c - mid_b, 3500);
-  EXPECT_TRUE(AnyReasonHas(c.reasons, "discards lb1's lower-priority adverts"));
+  const Reason* preempt = FindReason(c.reasons, ReasonCode::kTakeoverPreempt);
+  ASSERT_NE(preempt, nullptr) << Text(c.reasons);
+  EXPECT_EQ(preempt->text(0), "lb2");
+  EXPECT_EQ(preempt->text(3), "lb1");
+  EXPECT_GT(preempt->integer(1), preempt->integer(2));
+  EXPECT_NEAR(preempt->clause(5).number(2), mdi, 0.01);
 }
 
 TEST(OracleIssue2599, DTrackProcessMovesWithinTheSkew) {
@@ -277,7 +285,7 @@ TEST(OracleFaults, TrackProcessIgnoresAHungService) {
   EXPECT_FALSE(p.vip_moves);
   EXPECT_FALSE(p.failover_ms);
   EXPECT_EQ(p.confidence, Confidence::kHigh);
-  EXPECT_TRUE(AnyReasonHas(p.reasons, "track_process only checks that the process exists"));
+  EXPECT_NE(FindReason(p.reasons, ReasonCode::kServiceProcessAlive), nullptr) << Text(p.reasons);
 }
 
 TEST(OracleFaults, ScriptCatchesAHungServiceByTimeout) {
@@ -367,7 +375,9 @@ TEST(OracleFailback, NopreemptStaysPreemptReturnsPreemptDelayReturnsLater) {
   EXPECT_EQ(nopreempt.owner, "lb2");
   EXPECT_FALSE(nopreempt.returns);
   EXPECT_FALSE(nopreempt.changes);
-  EXPECT_TRUE(AnyReasonHas(nopreempt.reasons, "nopreempt"));
+  const Reason* stays = FindReason(nopreempt.reasons, ReasonCode::kRejoinNopreempt);
+  ASSERT_NE(stays, nullptr) << Text(nopreempt.reasons);
+  EXPECT_EQ(*stays, (Reason{ReasonCode::kRejoinNopreempt, {"lb1", 101, "lb2", 100}}));
 
   const Failback preempt = failback(TwoNodes());
   EXPECT_EQ(preempt.owner, "lb1");

@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "harness/model/json_fields.h"
+#include "harness/oracle/oracle.h"
 #include "harness/report/report.h"
+#include "harness/result/reason.h"
 
 namespace viplab::testing {
 
@@ -36,14 +38,10 @@ Prediction CrashPrediction() {
   p.split_brain = true;
   p.failover_ms = Bound{1299.7, 1904.7};
   p.confidence = Confidence::kHigh;
-  p.reasons = {
-      "keepalived's VRRP child and parent on lb1 are SIGKILLed: no priority-0 advert, and "
-      "nothing removes the VIP from lb1",
-      "lb2's down timer is no longer restarted by lb1's adverts: lb2 becomes MASTER (MDI - "
-      "advert, MDI] after the last advert it heard, Master_Down_Interval = 3 x 0.5 s + 304.7 ms "
-      "= 1804.7 ms",
-      "lb1 keeps the VIP (nothing is left running to remove it): lb1 and lb2 both own it - split "
-      "brain until the fault is cleared"};
+  p.reasons = {{ReasonCode::kKeepalivedCrash, {"lb1"}},
+               {ReasonCode::kTakeoverSilent,
+                {"lb2", "lb1", Clause({ReasonCode::kMasterDownInterval, {0.5, 304.7, 1804.7}})}},
+               {ReasonCode::kSplitBrainDead, {"lb1", "lb2"}}};
   return p;
 }
 
@@ -83,9 +81,9 @@ ScenarioResult PassedResult() {
   p.failover_ms = Bound{295.0, 1156.9};
   p.release_ms = Bound{0.0, 100.0};
   p.reasons = {
-      "keepalived on lb1 stops gracefully: it sends a priority-0 advert and removes the "
-      "VIP",
-      "lb2 takes over after its Skew_Time (156.9 ms)"};
+      {ReasonCode::kKeepalivedStop, {"lb1"}},
+      {ReasonCode::kTakeoverGraceful,
+       {"lb2", Clause({ReasonCode::kSkewTimeV2, {216, 156.2}}), "lb1", std::vector<Reason>{}}}};
   r.prediction = p;
   r.expected.owner_before = "lb1";
   r.expected.owner_after = "lb2";

@@ -517,8 +517,12 @@ Matrix ExpandMatrix(const json& root, const std::filesystem::path& file_path) {
 
   Matrix matrix;
   matrix.file = file_path;
-  Expansion expansion{
-      .file = file, .base = base, .rules = rules, .excludes = excludes, .matrix = matrix};
+  Expansion expansion{.file = file,
+                      .base = base,
+                      .rules = rules,
+                      .excludes = excludes,
+                      .matrix = matrix,
+                      .names = {}};
   for (Preemption& p : axes.preemption) {
     for (CheckValue& c : axes.check) {
       std::vector<WeightValue*> weights;

@@ -205,6 +205,69 @@ Process::~Process() {
   if (impl_ && !impl_->status) Stop(kDestructorGrace);
 }
 
+namespace {
+
+// All fds a child needs, opened in the parent, CLOEXEC, so concurrent starts leak nothing.
+struct ChildFds {
+  UniqueFd stdin_fd;      // /dev/null
+  UniqueFd log_fd;        // stderr (and stdout unless piped): the log file or /dev/null
+  UniqueFd stdout_read;   // pipe_stdout only
+  UniqueFd stdout_write;  // pipe_stdout only
+  UniqueFd cgroup_procs;  // cgroup_dir only
+  UniqueFd error_read;    // the child reports a failed setup step here (ChildError)
+  UniqueFd error_write;
+};
+
+ChildFds OpenChildFds(const ProcessSpec& spec, const std::string& label) {
+  ChildFds fds;
+  fds.stdin_fd = AboveStdio(OpenCloexec("/dev/null", O_RDONLY));
+  if (!fds.stdin_fd)
+    throw SystemError::FromErrno(errno, fmt::format("could not start {}: open /dev/null", label));
+  if (spec.log_file.empty()) {
+    fds.log_fd = AboveStdio(OpenCloexec("/dev/null", O_WRONLY));
+  } else {
+    fds.log_fd =
+        AboveStdio(OpenCloexec(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644));
+  }
+  if (!fds.log_fd) {
+    throw SystemError::FromErrno(
+        errno, fmt::format("could not start {}: open log file {}", label, spec.log_file.string()));
+  }
+  if (spec.pipe_stdout) {
+    int ends[2];
+    if (::pipe2(ends, O_CLOEXEC) < 0) {
+      throw SystemError::FromErrno(errno, fmt::format("could not start {}: pipe2", label));
+    }
+    fds.stdout_read.Reset(ends[0]);
+    fds.stdout_write = AboveStdio(UniqueFd(ends[1]));
+  }
+  if (!spec.cgroup_dir.empty()) {
+    const auto procs = spec.cgroup_dir / "cgroup.procs";
+    fds.cgroup_procs = OpenCloexec(procs.c_str(), O_WRONLY);
+    if (!fds.cgroup_procs) {
+      throw SystemError::FromErrno(
+          errno, fmt::format("could not start {}: open {}", label, procs.string()));
+    }
+  }
+  {
+    int ends[2];
+    if (::pipe2(ends, O_CLOEXEC) < 0) {
+      throw SystemError::FromErrno(errno, fmt::format("could not start {}: pipe2", label));
+    }
+    fds.error_read.Reset(ends[0]);
+    fds.error_write.Reset(ends[1]);
+  }
+  return fds;
+}
+
+void Reap(pid_t pid) {
+  if (pid <= 0) return;
+  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+}
+
+}  // namespace
+
 Process Process::Start(const ProcessSpec& spec) {
   const std::string& label = spec.label;
   if (spec.argv.empty())
@@ -218,49 +281,7 @@ Process Process::Start(const ProcessSpec& spec) {
                                                      label, requested.string()));
   }
 
-  // All fds the child needs are opened here, CLOEXEC, so concurrent starts leak nothing.
-  UniqueFd stdin_fd = AboveStdio(OpenCloexec("/dev/null", O_RDONLY));
-  if (!stdin_fd)
-    throw SystemError::FromErrno(errno, fmt::format("could not start {}: open /dev/null", label));
-  UniqueFd log_fd;
-  if (spec.log_file.empty()) {
-    log_fd = AboveStdio(OpenCloexec("/dev/null", O_WRONLY));
-  } else {
-    log_fd = AboveStdio(OpenCloexec(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644));
-  }
-  if (!log_fd) {
-    throw SystemError::FromErrno(
-        errno, fmt::format("could not start {}: open log file {}", label, spec.log_file.string()));
-  }
-  UniqueFd stdout_read;
-  UniqueFd stdout_write;
-  if (spec.pipe_stdout) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) < 0) {
-      throw SystemError::FromErrno(errno, fmt::format("could not start {}: pipe2", label));
-    }
-    stdout_read.Reset(fds[0]);
-    stdout_write = AboveStdio(UniqueFd(fds[1]));
-  }
-  UniqueFd cgroup_procs;
-  if (!spec.cgroup_dir.empty()) {
-    const auto procs = spec.cgroup_dir / "cgroup.procs";
-    cgroup_procs = OpenCloexec(procs.c_str(), O_WRONLY);
-    if (!cgroup_procs) {
-      throw SystemError::FromErrno(
-          errno, fmt::format("could not start {}: open {}", label, procs.string()));
-    }
-  }
-  UniqueFd error_read;
-  UniqueFd error_write;
-  {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) < 0) {
-      throw SystemError::FromErrno(errno, fmt::format("could not start {}: pipe2", label));
-    }
-    error_read.Reset(fds[0]);
-    error_write.Reset(fds[1]);
-  }
+  ChildFds fds = OpenChildFds(spec, label);
 
   std::vector<std::string> argv_storage = spec.argv;
   std::vector<char*> argv_ptrs;
@@ -271,11 +292,11 @@ Process Process::Start(const ProcessSpec& spec) {
   pid_t failed_pid = -1;
   ChildSetup setup;
   setup.parent = ::getpid();
-  setup.cgroup_procs_fd = cgroup_procs.get();
+  setup.cgroup_procs_fd = fds.cgroup_procs.get();
   setup.mntns_fd = spec.mntns_fd;
   setup.utsns_fd = spec.utsns_fd;
   setup.netns_fd = spec.netns_fd;
-  setup.error_fd = error_write.get();
+  setup.error_fd = fds.error_write.get();
   setup.exe = exe_string.c_str();
   setup.argv = argv_ptrs.data();
   setup.failed_pid = &failed_pid;
@@ -284,21 +305,17 @@ Process Process::Start(const ProcessSpec& spec) {
   for (const auto& [name, value] : spec.environment) environment[name] = value;
 
   std::error_code ec;
-  bp::child child(
-      bp::exe(exe_string), bp::posix::fd.bind(STDIN_FILENO, stdin_fd.get()),
-      bp::posix::fd.bind(STDOUT_FILENO, spec.pipe_stdout ? stdout_write.get() : log_fd.get()),
-      bp::posix::fd.bind(STDERR_FILENO, log_fd.get()), bp::env(environment), setup, ec);
-  error_write.Reset();
-  stdout_write.Reset();
+  bp::child child(bp::exe(exe_string), bp::posix::fd.bind(STDIN_FILENO, fds.stdin_fd.get()),
+                  bp::posix::fd.bind(STDOUT_FILENO,
+                                     spec.pipe_stdout ? fds.stdout_write.get() : fds.log_fd.get()),
+                  bp::posix::fd.bind(STDERR_FILENO, fds.log_fd.get()), bp::env(environment), setup,
+                  ec);
+  fds.error_write.Reset();
+  fds.stdout_write.Reset();
 
-  auto reap = [](pid_t pid) {
-    if (pid <= 0) return;
-    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-    }
-  };
   if (ec) {
     // fork or exec failed (Boost reports exec errors through its own pipe).
-    reap(failed_pid);
+    Reap(failed_pid);
     throw SystemError::FromErrno(ec.value(),
                                  fmt::format("could not start {}: exec {}", label, exe_string));
   }
@@ -308,10 +325,10 @@ Process Process::Start(const ProcessSpec& spec) {
   ChildError error{};
   ssize_t n;
   do {
-    n = ::read(error_read.get(), &error, sizeof(error));  // EOF once the child exec'd
+    n = ::read(fds.error_read.get(), &error, sizeof(error));  // EOF once the child exec'd
   } while (n < 0 && errno == EINTR);
   if (n == static_cast<ssize_t>(sizeof(error))) {
-    reap(pid);
+    Reap(pid);
     throw SystemError::FromErrno(
         error.err, fmt::format("could not start {}: {}", label, DescribeStep(error.step, spec)));
   }
@@ -320,7 +337,7 @@ Process Process::Start(const ProcessSpec& spec) {
   if (!pidfd) {
     const int err = errno;
     ::kill(pid, SIGKILL);
-    reap(pid);
+    Reap(pid);
     throw SystemError::FromErrno(err, fmt::format("could not start {}: pidfd_open", label));
   }
 
@@ -328,7 +345,7 @@ Process Process::Start(const ProcessSpec& spec) {
   impl->label = label;
   impl->pid = pid;
   impl->pidfd = std::move(pidfd);
-  impl->stdout_read = std::move(stdout_read);
+  impl->stdout_read = std::move(fds.stdout_read);
   return Process(std::move(impl));
 }
 

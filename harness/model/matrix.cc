@@ -418,6 +418,72 @@ json ScenarioJson(const std::string& file, const Combination& c, const Base& bas
   return s;
 }
 
+// The axes of the file; `check` values are read against the base (its check fields).
+Axes ReadAxes(JsonFields& f, const json& root, const std::string& file, const Base& base) {
+  JsonFields axes_fields = f.Object("axes");
+  const json& raw_axes = root.at("axes");
+  RejectUnknown(raw_axes, file, "axes",
+                {kAxisNames[0], kAxisNames[1], kAxisNames[2], kAxisNames[3]});
+  Axes axes;
+  axes.preemption = ReadAxis<Preemption>(axes_fields, raw_axes, "preemption", ReadPreemption);
+  axes.check = ReadAxis<CheckValue>(axes_fields, raw_axes, "check",
+                                    [&](JsonFields& v, const json& raw, const std::string& path) {
+                                      return ReadCheck(v, raw, path, base);
+                                    });
+  axes.weight = ReadAxis<WeightValue>(axes_fields, raw_axes, "weight", ReadWeight);
+  axes.fault = ReadAxis<FaultValue>(axes_fields, raw_axes, "fault", ReadFault);
+  return axes;
+}
+
+// One expansion in progress: what every combination is checked against (skip rules and
+// exclude globs, marked used as they match) and the matrix it goes into.
+struct Expansion {
+  const std::string& file;
+  const Base& base;
+  std::vector<SkipRule>& rules;
+  Globs& excludes;
+  Matrix& matrix;
+  std::set<std::string> names;
+
+  // Counts the combination and adds it to the matrix unless a rule skips or a glob excludes it.
+  void Add(Preemption& p, CheckValue& c, WeightValue* w, FaultValue& fv) {
+    const Combination combo{&p, &c, w, &fv};
+    ++matrix.combinations;
+    const std::string name = combo.Name();
+    if (!names.insert(name).second) {
+      throw InputError(
+          fmt::format("{}: two combinations are both named '{}' (value names joined by '-' "
+                      "collide): rename a value",
+                      file, name));
+    }
+    json scenario_json = ScenarioJson(file, combo, base);
+    Scenario scenario = ScenarioFromJson(scenario_json, fmt::format("{}: {}", file, name));
+
+    bool skip = false;
+    for (SkipRule& rule : rules) {
+      const bool match = std::all_of(rule.when.begin(), rule.when.end(), [&](const auto& kv) {
+        return kv.second.count(combo.Label(kv.first)) > 0;
+      });
+      rule.used = rule.used || match;
+      skip = skip || match;
+    }
+    if (skip) {
+      ++matrix.skipped;
+      return;
+    }
+    // Every glob is tried (not just up to the first match) so none is reported unused.
+    bool exclude = excludes.Match(name);
+    for (AxisValue* v : {&p.value, &c.value, &fv.value})
+      exclude = v->exclude.Match(name) || exclude;
+    if (w) exclude = w->value.exclude.Match(name) || exclude;
+    if (exclude) {
+      ++matrix.excluded;
+      return;
+    }
+    matrix.entries.push_back({name, std::move(scenario_json), std::move(scenario)});
+  }
+};
+
 }  // namespace
 
 std::vector<Scenario> Matrix::Scenarios() const {
@@ -433,19 +499,7 @@ Matrix ExpandMatrix(const json& root, const std::filesystem::path& file_path) {
   RejectUnknown(root, file, "", {"description", "base", "axes", "skip", "exclude"});
   f.Optional<std::string>("description");
   const Base base = ReadBase(f);
-
-  JsonFields axes_fields = f.Object("axes");
-  const json& raw_axes = root.at("axes");
-  RejectUnknown(raw_axes, file, "axes",
-                {kAxisNames[0], kAxisNames[1], kAxisNames[2], kAxisNames[3]});
-  Axes axes;
-  axes.preemption = ReadAxis<Preemption>(axes_fields, raw_axes, "preemption", ReadPreemption);
-  axes.check = ReadAxis<CheckValue>(axes_fields, raw_axes, "check",
-                                    [&](JsonFields& v, const json& raw, const std::string& path) {
-                                      return ReadCheck(v, raw, path, base);
-                                    });
-  axes.weight = ReadAxis<WeightValue>(axes_fields, raw_axes, "weight", ReadWeight);
-  axes.fault = ReadAxis<FaultValue>(axes_fields, raw_axes, "fault", ReadFault);
+  Axes axes = ReadAxes(f, root, file, base);
 
   std::vector<SkipRule> rules;
   if (f.Has("skip")) {
@@ -463,7 +517,12 @@ Matrix ExpandMatrix(const json& root, const std::filesystem::path& file_path) {
 
   Matrix matrix;
   matrix.file = file_path;
-  std::set<std::string> names;
+  Expansion expansion{.file = file,
+                      .base = base,
+                      .rules = rules,
+                      .excludes = excludes,
+                      .matrix = matrix,
+                      .names = {}};
   for (Preemption& p : axes.preemption) {
     for (CheckValue& c : axes.check) {
       std::vector<WeightValue*> weights;
@@ -473,42 +532,7 @@ Matrix ExpandMatrix(const json& root, const std::filesystem::path& file_path) {
         weights.push_back(nullptr);
       }
       for (WeightValue* w : weights) {
-        for (FaultValue& fv : axes.fault) {
-          const Combination combo{&p, &c, w, &fv};
-          ++matrix.combinations;
-          const std::string name = combo.Name();
-          if (!names.insert(name).second) {
-            throw InputError(
-                fmt::format("{}: two combinations are both named '{}' (value names joined by '-' "
-                            "collide): rename a value",
-                            file, name));
-          }
-          json scenario_json = ScenarioJson(file, combo, base);
-          Scenario scenario = ScenarioFromJson(scenario_json, fmt::format("{}: {}", file, name));
-
-          bool skip = false;
-          for (SkipRule& rule : rules) {
-            const bool match = std::all_of(rule.when.begin(), rule.when.end(), [&](const auto& kv) {
-              return kv.second.count(combo.Label(kv.first)) > 0;
-            });
-            rule.used = rule.used || match;
-            skip = skip || match;
-          }
-          if (skip) {
-            ++matrix.skipped;
-            continue;
-          }
-          // Every glob is tried (not just up to the first match) so none is reported unused.
-          bool exclude = excludes.Match(name);
-          for (AxisValue* v : {&p.value, &c.value, &fv.value})
-            exclude = v->exclude.Match(name) || exclude;
-          if (w) exclude = w->value.exclude.Match(name) || exclude;
-          if (exclude) {
-            ++matrix.excluded;
-            continue;
-          }
-          matrix.entries.push_back({name, std::move(scenario_json), std::move(scenario)});
-        }
+        for (FaultValue& fv : axes.fault) expansion.Add(p, c, w, fv);
       }
     }
   }

@@ -342,10 +342,9 @@ Step ParseStep(JsonFields& f, const std::set<std::string>& names) {
   return step;
 }
 
-Scenario ParseScenario(const std::filesystem::path& file, const json& root) {
-  Scenario s;
-  s.file = file;
-  JsonFields f(root, file.string(), "");
+// The scenario's own fields, name to split_brain_tolerance_ms; returns its advert_int (the
+// nodes' default).
+double ParseScenarioFields(JsonFields& f, Scenario& s) {
   s.name = f.Required<std::string>("name");
   static const std::regex kName(R"([A-Za-z0-9._/+-]+)");
   if (!std::regex_match(s.name, kName)) {
@@ -381,55 +380,52 @@ Scenario ParseScenario(const std::filesystem::path& file, const json& root) {
       (*s.split_brain_tolerance_ms < 0 || *s.split_brain_tolerance_ms > 60000)) {
     f.Fail("split_brain_tolerance_ms", "must be in 0..60000 ms");
   }
+  return advert_int;
+}
 
-  CheckSpec default_check;
-  if (f.Has("check")) {
-    JsonFields c = f.Object("check");
-    ParseCheck(c, default_check);
-  }
-
-  std::vector<JsonFields> node_fields = f.Array("nodes");
-  if (node_fields.empty() || node_fields.size() > 64) f.Fail("nodes", "must list 1..64 nodes");
-  std::set<std::string> names;
+// One entry of `nodes`; `names` collects the node names (each must be new).
+NodeSpec ParseNode(JsonFields& nf, std::set<std::string>& names, double advert_int,
+                   const CheckSpec& default_check, Scenario& s) {
   static const std::regex kNodeName(R"([a-z][a-z0-9-]{0,14})");
-  for (JsonFields& nf : node_fields) {
-    NodeSpec node;
-    node.name = nf.Required<std::string>("name");
-    if (!std::regex_match(node.name, kNodeName)) {
-      nf.Fail("name",
-              fmt::format("'{}' must be 1-15 of a-z 0-9 - starting with a letter", node.name));
-    }
-    if (kReservedNodeNames.count(node.name) > 0) {
-      nf.Fail("name", fmt::format("'{}' is reserved", node.name));
-    }
-    if (!names.insert(node.name).second) {
-      nf.Fail("name", fmt::format("'{}' is used twice", node.name));
-    }
-    node.priority = nf.Required<int>("priority");
-    if (node.priority < 1 || node.priority > 255) {
-      nf.Fail("priority", fmt::format("{} is outside 1..255", node.priority));
-    }
-    node.state = nf.Optional<std::string>("state").value_or("BACKUP");
-    if (node.state != "BACKUP" && node.state != "MASTER") {
-      nf.Fail("state", fmt::format("'{}' is not MASTER or BACKUP", node.state));
-    }
-    node.nopreempt = nf.Optional<bool>("nopreempt").value_or(false);
-    node.preempt_delay = nf.Optional<double>("preempt_delay");
-    if (node.preempt_delay && (*node.preempt_delay < 0 || *node.preempt_delay > 1000)) {
-      nf.Fail("preempt_delay", "must be in 0..1000 s");
-    }
-    WarnClearedPreemption(nf, node, s.warnings);
-    node.advert_int = nf.Optional<double>("advert_int").value_or(advert_int);
-    CheckAdvertInt(nf, "advert_int", node.advert_int, s.vrrp_version);
-    node.check = default_check;
-    if (nf.Has("check")) {
-      JsonFields c = nf.Object("check");
-      ParseCheck(c, node.check);
-    }
-    nf.Done();
-    s.nodes.push_back(std::move(node));
+  NodeSpec node;
+  node.name = nf.Required<std::string>("name");
+  if (!std::regex_match(node.name, kNodeName)) {
+    nf.Fail("name",
+            fmt::format("'{}' must be 1-15 of a-z 0-9 - starting with a letter", node.name));
   }
+  if (kReservedNodeNames.count(node.name) > 0) {
+    nf.Fail("name", fmt::format("'{}' is reserved", node.name));
+  }
+  if (!names.insert(node.name).second) {
+    nf.Fail("name", fmt::format("'{}' is used twice", node.name));
+  }
+  node.priority = nf.Required<int>("priority");
+  if (node.priority < 1 || node.priority > 255) {
+    nf.Fail("priority", fmt::format("{} is outside 1..255", node.priority));
+  }
+  node.state = nf.Optional<std::string>("state").value_or("BACKUP");
+  if (node.state != "BACKUP" && node.state != "MASTER") {
+    nf.Fail("state", fmt::format("'{}' is not MASTER or BACKUP", node.state));
+  }
+  node.nopreempt = nf.Optional<bool>("nopreempt").value_or(false);
+  node.preempt_delay = nf.Optional<double>("preempt_delay");
+  if (node.preempt_delay && (*node.preempt_delay < 0 || *node.preempt_delay > 1000)) {
+    nf.Fail("preempt_delay", "must be in 0..1000 s");
+  }
+  WarnClearedPreemption(nf, node, s.warnings);
+  node.advert_int = nf.Optional<double>("advert_int").value_or(advert_int);
+  CheckAdvertInt(nf, "advert_int", node.advert_int, s.vrrp_version);
+  node.check = default_check;
+  if (nf.Has("check")) {
+    JsonFields c = nf.Object("check");
+    ParseCheck(c, node.check);
+  }
+  nf.Done();
+  return node;
+}
 
+// Either `steps` or a `fault` with an optional `expect`.
+void ParseFaultOrSteps(JsonFields& f, const std::set<std::string>& names, Scenario& s) {
   const bool has_steps = f.Has("steps");
   if (has_steps && (f.Has("fault") || f.Has("expect"))) {
     f.Fail("steps", "cannot be combined with a top-level fault or expect (put them in steps)");
@@ -456,6 +452,27 @@ Scenario ParseScenario(const std::filesystem::path& file, const json& root) {
   } else {
     f.Fail("fault", "is missing (give a fault, or steps)");
   }
+}
+
+Scenario ParseScenario(const std::filesystem::path& file, const json& root) {
+  Scenario s;
+  s.file = file;
+  JsonFields f(root, file.string(), "");
+  const double advert_int = ParseScenarioFields(f, s);
+
+  CheckSpec default_check;
+  if (f.Has("check")) {
+    JsonFields c = f.Object("check");
+    ParseCheck(c, default_check);
+  }
+
+  std::vector<JsonFields> node_fields = f.Array("nodes");
+  if (node_fields.empty() || node_fields.size() > 64) f.Fail("nodes", "must list 1..64 nodes");
+  std::set<std::string> names;
+  for (JsonFields& nf : node_fields) {
+    s.nodes.push_back(ParseNode(nf, names, advert_int, default_check, s));
+  }
+  ParseFaultOrSteps(f, names, s);
   f.Done();
   ValidateAddresses(f, s);
   return s;
@@ -523,61 +540,6 @@ std::string DescribeFault(const FaultSpec& f) {
       return fmt::format("VRRP adverts delayed {} ms", f.delay_ms);
   }
   return "?";
-}
-
-Scenario LoadScenario(const std::filesystem::path& file) {
-  return ParseScenario(file, ReadJsonFile(file));
-}
-
-std::vector<Scenario> LoadScenarios(const std::vector<std::filesystem::path>& paths) {
-  std::vector<Scenario> scenarios;
-  for (const auto& path : paths) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) {
-      std::vector<std::filesystem::path> files;
-      for (const auto& entry : std::filesystem::recursive_directory_iterator(path)) {
-        if (entry.is_regular_file() && entry.path().extension() == ".json") {
-          files.push_back(entry.path());
-        }
-      }
-      std::sort(files.begin(), files.end());
-      if (files.empty())
-        throw InputError(fmt::format("{}: holds no *.json scenario", path.string()));
-      for (const auto& f : files) {
-        // A matrix file (top-level "axes") in a scenario folder is not a scenario: expand it
-        // with `viplab matrix`.
-        const json root = ReadJsonFile(f);
-        if (root.is_object() && root.contains("axes")) continue;
-        scenarios.push_back(ParseScenario(f, root));
-      }
-      if (scenarios.empty()) {
-        throw InputError(fmt::format("{}: holds no *.json scenario", path.string()));
-      }
-    } else if (std::filesystem::exists(path, ec)) {
-      const json root = ReadJsonFile(path);
-      if (root.is_object() && root.contains("axes")) {
-        throw InputError(fmt::format("{}: is a matrix file: run it with `viplab matrix {}`",
-                                     path.string(), path.string()));
-      }
-      scenarios.push_back(ParseScenario(path, root));
-    } else {
-      throw InputError(fmt::format("{}: no such file or directory", path.string()));
-    }
-  }
-  std::set<std::string> seen;
-  for (const Scenario& s : scenarios) {
-    if (!seen.insert(s.name).second) {
-      throw InputError(fmt::format("{}: name: '{}' is used by another scenario of this run",
-                                   s.file.string(), s.name));
-    }
-  }
-  return scenarios;
-}
-
-void PrintWarnings(const std::vector<Scenario>& scenarios, std::ostream& out) {
-  for (const Scenario& s : scenarios) {
-    for (const std::string& w : s.warnings) out << "viplab: warning: " << w << "\n";
-  }
 }
 
 const char* ToString(CheckType type) {

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <map>
 
 #include "netns/error.h"
@@ -49,6 +50,165 @@ std::string NodeFromResponse(const std::string& response, std::string& error) {
   while (!node.empty() && (node.back() == '\n' || node.back() == '\r')) node.pop_back();
   if (node.empty()) error = "empty HTTP body";
   return node;
+}
+
+// The probe thread's loop: one epoll over the period timer, the stop eventfd and the sockets of
+// the attempts in flight. Every period it times out stale attempts and starts one more; each
+// finished attempt goes to `record`. Built on the probe thread, after it joined the namespace.
+class ProbeLoop {
+ public:
+  ProbeLoop(Ipv4Address vip, int port, std::chrono::milliseconds period,
+            std::chrono::milliseconds timeout, int stop_fd,
+            std::function<void(ProbeSample)> record);
+  void Run();  // returns when stop_fd becomes readable
+
+ private:
+  void Add(int fd, uint32_t events);
+  void Finish(int fd, bool ok, std::string node, std::string error);
+  void StartProbe();
+  void OnSocket(int fd, uint32_t events);
+  void OnTimer();
+
+  std::chrono::milliseconds timeout_;
+  int stop_fd_;
+  std::function<void(ProbeSample)> record_;
+  UniqueFd epoll_;
+  UniqueFd timer_;
+  sockaddr_in target_{};
+  std::string request_;
+  std::map<int, Attempt> in_flight_;
+};
+
+ProbeLoop::ProbeLoop(Ipv4Address vip, int port, std::chrono::milliseconds period,
+                     std::chrono::milliseconds timeout, int stop_fd,
+                     std::function<void(ProbeSample)> record)
+    : timeout_(timeout),
+      stop_fd_(stop_fd),
+      record_(std::move(record)),
+      epoll_(static_cast<int>(CheckErrno(::epoll_create1(EPOLL_CLOEXEC), "epoll_create1"))),
+      timer_(static_cast<int>(CheckErrno(
+          ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK), "timerfd_create"))) {
+  const auto period_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(period).count();
+  itimerspec spec{};
+  spec.it_interval.tv_sec = period_ns / 1000000000;
+  spec.it_interval.tv_nsec = period_ns % 1000000000;
+  spec.it_value = spec.it_interval;
+  spec.it_value.tv_nsec += spec.it_value.tv_sec == 0 && spec.it_value.tv_nsec == 0 ? 1 : 0;
+  CheckErrno(::timerfd_settime(timer_.get(), 0, &spec, nullptr), "timerfd_settime");
+  Add(timer_.get(), EPOLLIN);
+  Add(stop_fd_, EPOLLIN);
+
+  target_.sin_family = AF_INET;
+  target_.sin_port = htons(static_cast<uint16_t>(port));
+  target_.sin_addr = vip.ToInAddr();
+  request_ =
+      fmt::format("GET / HTTP/1.0\r\nHost: {}\r\nUser-Agent: viplab-probe\r\n\r\n", vip.ToString());
+}
+
+void ProbeLoop::Add(int fd, uint32_t events) {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.fd = fd;
+  CheckErrno(::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev), "epoll_ctl");
+}
+
+void ProbeLoop::Finish(int fd, bool ok, std::string node, std::string error) {
+  auto it = in_flight_.find(fd);
+  if (it == in_flight_.end()) return;
+  ProbeSample sample{it->second.start, Now(), ok, std::move(node), std::move(error)};
+  in_flight_.erase(it);  // closes the socket (and removes it from epoll)
+  record_(std::move(sample));
+}
+
+void ProbeLoop::StartProbe() {
+  if (in_flight_.size() >= kMaxInFlight) return;
+  const TimePoint start = Now();
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw SystemError::FromErrno(errno, "client probe could not create a socket");
+  Attempt attempt{UniqueFd(fd), start, false, {}};
+  int rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&target_), sizeof target_);
+  if (rc < 0 && errno != EINPROGRESS) {
+    const int err = errno;
+    in_flight_.emplace(fd, std::move(attempt));
+    Finish(fd, false, {}, std::strerror(err));
+    return;
+  }
+  in_flight_.emplace(fd, std::move(attempt));
+  Add(fd, EPOLLOUT | EPOLLIN | EPOLLRDHUP);
+}
+
+void ProbeLoop::OnSocket(int fd, uint32_t events) {
+  auto it = in_flight_.find(fd);
+  if (it == in_flight_.end()) return;
+  Attempt& a = it->second;
+  if (!a.connected) {
+    int err = 0;
+    socklen_t len = sizeof err;
+    ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err != 0) return Finish(fd, false, {}, std::strerror(err));
+    if (!(events & EPOLLOUT)) return;
+    a.connected = true;
+    if (::send(fd, request_.data(), request_.size(), MSG_NOSIGNAL) !=
+        static_cast<ssize_t>(request_.size())) {
+      return Finish(fd, false, {}, fmt::format("send: {}", std::strerror(errno)));
+    }
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLRDHUP;
+    ev.data.fd = fd;
+    ::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &ev);
+    return;
+  }
+  char buffer[1024];
+  while (true) {
+    ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n > 0) {
+      a.response.append(buffer, static_cast<size_t>(n));
+      if (a.response.size() > 65536) return Finish(fd, false, {}, "answer too long");
+      continue;
+    }
+    if (n == 0) {
+      std::string error;
+      std::string node = NodeFromResponse(a.response, error);
+      return Finish(fd, !node.empty(), node, error);
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+    return Finish(fd, false, {}, std::strerror(errno));
+  }
+}
+
+void ProbeLoop::OnTimer() {
+  uint64_t expirations = 0;
+  (void)!::read(timer_.get(), &expirations, sizeof expirations);
+  const TimePoint now = Now();
+  std::vector<int> expired;
+  for (const auto& [sock, attempt] : in_flight_) {
+    if (now - attempt.start >= timeout_) expired.push_back(sock);
+  }
+  for (int sock : expired) {
+    Finish(sock, false, {},
+           in_flight_[sock].connected ? "timeout waiting for the answer" : "connect timeout");
+  }
+  StartProbe();
+}
+
+void ProbeLoop::Run() {
+  epoll_event events[64];
+  while (true) {
+    int n = ::epoll_wait(epoll_.get(), events, 64, -1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw SystemError::FromErrno(errno, "client probe epoll_wait");
+    }
+    for (int i = 0; i < n; ++i) {
+      const int fd = events[i].data.fd;
+      if (fd == stop_fd_) return;
+      if (fd == timer_.get()) {
+        OnTimer();
+        continue;
+      }
+      OnSocket(fd, events[i].events);
+    }
+  }
 }
 
 }  // namespace
@@ -103,40 +263,7 @@ std::vector<ProbeSample> ClientProbe::Samples() const {
 
 void ClientProbe::Run() {
   CheckErrno(::setns(ns_fd_, CLONE_NEWNET), "client probe could not join the client namespace");
-  UniqueFd epoll(static_cast<int>(CheckErrno(::epoll_create1(EPOLL_CLOEXEC), "epoll_create1")));
-  UniqueFd timer(static_cast<int>(
-      CheckErrno(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK), "timerfd_create")));
-  const auto period_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(period_).count();
-  itimerspec spec{};
-  spec.it_interval.tv_sec = period_ns / 1000000000;
-  spec.it_interval.tv_nsec = period_ns % 1000000000;
-  spec.it_value = spec.it_interval;
-  spec.it_value.tv_nsec += spec.it_value.tv_sec == 0 && spec.it_value.tv_nsec == 0 ? 1 : 0;
-  CheckErrno(::timerfd_settime(timer.get(), 0, &spec, nullptr), "timerfd_settime");
-
-  auto add = [&](int fd, uint32_t events) {
-    epoll_event ev{};
-    ev.events = events;
-    ev.data.fd = fd;
-    CheckErrno(::epoll_ctl(epoll.get(), EPOLL_CTL_ADD, fd, &ev), "epoll_ctl");
-  };
-  add(timer.get(), EPOLLIN);
-  add(stop_fd_.get(), EPOLLIN);
-
-  sockaddr_in target{};
-  target.sin_family = AF_INET;
-  target.sin_port = htons(static_cast<uint16_t>(port_));
-  target.sin_addr = vip_.ToInAddr();
-  const std::string request = fmt::format(
-      "GET / HTTP/1.0\r\nHost: {}\r\nUser-Agent: viplab-probe\r\n\r\n", vip_.ToString());
-
-  std::map<int, Attempt> in_flight;
-
-  auto finish = [&](int fd, bool ok, std::string node, std::string error) {
-    auto it = in_flight.find(fd);
-    if (it == in_flight.end()) return;
-    ProbeSample sample{it->second.start, Now(), ok, std::move(node), std::move(error)};
-    in_flight.erase(it);  // closes the socket (and removes it from epoll)
+  ProbeLoop loop(vip_, port_, period_, timeout_, stop_fd_.get(), [this](ProbeSample sample) {
     const std::string seen = sample.ok ? "served by " + sample.node : "failed: " + sample.error;
     if (seen != last_seen_) {
       last_seen_ = seen;
@@ -144,92 +271,8 @@ void ClientProbe::Run() {
     }
     std::lock_guard lock(mutex_);
     samples_.push_back(std::move(sample));
-  };
-
-  auto start_probe = [&] {
-    if (in_flight.size() >= kMaxInFlight) return;
-    const TimePoint start = Now();
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw SystemError::FromErrno(errno, "client probe could not create a socket");
-    Attempt attempt{UniqueFd(fd), start, false, {}};
-    int rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&target), sizeof target);
-    if (rc < 0 && errno != EINPROGRESS) {
-      const int err = errno;
-      in_flight.emplace(fd, std::move(attempt));
-      finish(fd, false, {}, std::strerror(err));
-      return;
-    }
-    in_flight.emplace(fd, std::move(attempt));
-    add(fd, EPOLLOUT | EPOLLIN | EPOLLRDHUP);
-  };
-
-  auto on_socket = [&](int fd, uint32_t events) {
-    auto it = in_flight.find(fd);
-    if (it == in_flight.end()) return;
-    Attempt& a = it->second;
-    if (!a.connected) {
-      int err = 0;
-      socklen_t len = sizeof err;
-      ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
-      if (err != 0) return finish(fd, false, {}, std::strerror(err));
-      if (!(events & EPOLLOUT)) return;
-      a.connected = true;
-      if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
-          static_cast<ssize_t>(request.size())) {
-        return finish(fd, false, {}, fmt::format("send: {}", std::strerror(errno)));
-      }
-      epoll_event ev{};
-      ev.events = EPOLLIN | EPOLLRDHUP;
-      ev.data.fd = fd;
-      ::epoll_ctl(epoll.get(), EPOLL_CTL_MOD, fd, &ev);
-      return;
-    }
-    char buffer[1024];
-    while (true) {
-      ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-      if (n > 0) {
-        a.response.append(buffer, static_cast<size_t>(n));
-        if (a.response.size() > 65536) return finish(fd, false, {}, "answer too long");
-        continue;
-      }
-      if (n == 0) {
-        std::string error;
-        std::string node = NodeFromResponse(a.response, error);
-        return finish(fd, !node.empty(), node, error);
-      }
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return;
-      return finish(fd, false, {}, std::strerror(errno));
-    }
-  };
-
-  epoll_event events[64];
-  while (true) {
-    int n = ::epoll_wait(epoll.get(), events, 64, -1);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw SystemError::FromErrno(errno, "client probe epoll_wait");
-    }
-    for (int i = 0; i < n; ++i) {
-      const int fd = events[i].data.fd;
-      if (fd == stop_fd_.get()) return;
-      if (fd == timer.get()) {
-        uint64_t expirations = 0;
-        (void)!::read(fd, &expirations, sizeof expirations);
-        const TimePoint now = Now();
-        std::vector<int> expired;
-        for (const auto& [sock, attempt] : in_flight) {
-          if (now - attempt.start >= timeout_) expired.push_back(sock);
-        }
-        for (int sock : expired) {
-          finish(sock, false, {},
-                 in_flight[sock].connected ? "timeout waiting for the answer" : "connect timeout");
-        }
-        start_probe();
-        continue;
-      }
-      on_socket(fd, events[i].events);
-    }
-  }
+  });
+  loop.Run();
 }
 
 }  // namespace viplab

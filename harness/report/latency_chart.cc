@@ -147,6 +147,95 @@ std::string RenderLatencyHistogramSvg(const std::vector<LatencyCell>& cells) {
   return out;
 }
 
+namespace {
+
+// Geometry of the per-cell chart, in viewBox units.
+constexpr double kCellsW = 1200, kCellsLabelRight = 262, kCellsX0 = 272, kCellsX1 = 1020,
+                 kCellsStats = 1034;
+constexpr double kCellsTop = 8, kCellsRow = 20;
+double CellX(const Axis& axis, double v) { return kCellsX0 + v / axis.max * (kCellsX1 - kCellsX0); }
+
+// A cell with many failovers: a small histogram in its row (top `y`).
+void RenderCellHistogram(std::string& out, const LatencyCell& cell,
+                         const std::vector<double>& values, const Axis& axis, double y) {
+  auto x = [&](double v) { return CellX(axis, v); };
+  double bin = NiceStep(axis.max, 60);
+  size_t bins = static_cast<size_t>(std::ceil(axis.max / bin));
+  std::vector<int> counts(bins, 0);
+  for (double v : values) counts[std::min(bins - 1, static_cast<size_t>(v / bin))]++;
+  int peak = *std::max_element(counts.begin(), counts.end());
+  for (size_t i = 0; i < bins; ++i) {
+    if (counts[i] == 0) continue;
+    double h = (kCellsRow - 4) * counts[i] / peak;
+    out += fmt::format(
+        R"(<rect class="bar" x="{}" y="{}" width="{}" height="{}"><title>{}: {}–{} ms: )"
+        R"({}</title></rect>)",
+        FormatCoord(x(i * bin)), FormatCoord(y + kCellsRow - 2 - h),
+        FormatCoord(std::max(x((i + 1) * bin) - x(i * bin) - 0.5, 1.0)), FormatCoord(h),
+        EscapeHtml(cell.name), Ms(i * bin), Ms((i + 1) * bin), counts[i]);
+  }
+}
+
+// A cell with few failovers: their range as a line and one dot per scenario (linked to it) on
+// the row's middle `mid`.
+void RenderCellDots(std::string& out, const LatencyCell& cell, const std::vector<double>& values,
+                    const std::string& summary, const Axis& axis, double mid) {
+  auto x = [&](double v) { return CellX(axis, v); };
+  out += fmt::format(
+      R"(<line class="rng" x1="{0}" y1="{2}" x2="{1}" y2="{2}"><title>{3}</title></line>)",
+      FormatCoord(x(values.front())), FormatCoord(x(values.back())), FormatCoord(mid),
+      EscapeHtml(summary));
+  size_t k = 0;
+  for (const LatencySample& s : cell.samples) {
+    if (!s.failover_ms) continue;
+    double jitter = (static_cast<double>(k++ % 3) - 1) * 3;
+    out += fmt::format(
+        R"(<a href="#{}"><circle class="{}" cx="{}" cy="{}" r="3.5"><title>{}: {} ms ({})</title>)"
+        R"(</circle></a>)",
+        EscapeHtml(s.anchor), s.passed ? "dot" : "dot dot-fail", FormatCoord(x(*s.failover_ms)),
+        FormatCoord(mid + jitter), EscapeHtml(s.scenario), fmt::format("{:.1f}", *s.failover_ms),
+        s.passed ? "passed" : "FAILED");
+  }
+}
+
+// Row `r`: the cell's label, its failovers (histogram or dots), median and summary.
+void RenderCellRow(std::string& out, const LatencyCell& cell, size_t r, const Axis& axis) {
+  auto x = [&](double v) { return CellX(axis, v); };
+  std::vector<double> values = Values(cell);
+  double y = kCellsTop + r * kCellsRow;
+  double mid = y + kCellsRow / 2;
+  std::string label = cell.name.empty() ? "(ungrouped)" : cell.name;
+  out += fmt::format(R"(<text class="rl" x="{}" y="{}">{}<title>{}</title></text>)",
+                     FormatCoord(kCellsLabelRight), FormatCoord(mid + 4),
+                     EscapeHtml(Ellipsize(label, kLabelChars)), EscapeHtml(label));
+  size_t none = cell.samples.size() - values.size();
+  if (values.empty()) {
+    out += fmt::format(R"(<text class="none" x="{}" y="{}">no failover ({} scenario{})</text>)",
+                       FormatCoord(kCellsX0 + 4), FormatCoord(mid + 4), none, none == 1 ? "" : "s");
+    return;
+  }
+  double median = Median(values);
+  std::string summary = fmt::format(
+      "{}: {} failover{} (min {}, median {}, max {} ms){}",
+      cell.name.empty() ? "(ungrouped)" : cell.name, values.size(), values.size() == 1 ? "" : "s",
+      Ms(values.front()), Ms(median), Ms(values.back()),
+      none ? fmt::format(", {} scenario{} without failover", none, none == 1 ? "" : "s") : "");
+  if (values.size() >= kHistogramMinSamples) {
+    RenderCellHistogram(out, cell, values, axis, y);
+  } else {
+    RenderCellDots(out, cell, values, summary, axis, mid);
+  }
+  out += fmt::format(
+      R"(<line class="med" x1="{0}" y1="{1}" x2="{0}" y2="{2}"><title>median {3} ms</title></line>)",
+      FormatCoord(x(median)), FormatCoord(y + 2), FormatCoord(y + kCellsRow - 2), Ms(median));
+  out += fmt::format(
+      R"(<text class="stat" x="{}" y="{}">median {} ms · {} of {}<title>{}</title></text>)",
+      FormatCoord(kCellsStats), FormatCoord(mid + 4), Ms(median), values.size(),
+      cell.samples.size(), EscapeHtml(summary));
+}
+
+}  // namespace
+
 std::string RenderLatencyCellsSvg(const std::vector<LatencyCell>& cells) {
   double max_value = 0;
   bool any = false;
@@ -157,86 +246,23 @@ std::string RenderLatencyCellsSvg(const std::vector<LatencyCell>& cells) {
     max_value = std::max(max_value, values.back());
   }
   if (!any) return "";
-  constexpr double kW = 1200, kLabelRight = 262, kX0 = 272, kX1 = 1020, kStats = 1034;
-  constexpr double kTop = 8, kRow = 20;
-  double bottom = kTop + kRow * cells.size();
+  double bottom = kCellsTop + kCellsRow * cells.size();
   double height = bottom + 24;
   Axis axis = MakeAxis(max_value, 10);
-  auto x = [&](double v) { return kX0 + v / axis.max * (kX1 - kX0); };
 
   std::string out =
       fmt::format(R"(<svg class="cells" viewBox="0 0 {0} {1}" width="{0}" height="{1}" role="img" )"
                   R"(aria-label="failover time per matrix cell">)",
-                  FormatCoord(kW), FormatCoord(height));
+                  FormatCoord(kCellsW), FormatCoord(height));
   for (size_t r = 0; r < cells.size(); ++r) {
     if (r % 2 == 0) {
       out += fmt::format(R"(<rect class="stripe" x="0" y="{}" width="{}" height="{}"/>)",
-                         FormatCoord(kTop + r * kRow), FormatCoord(kW), FormatCoord(kRow));
+                         FormatCoord(kCellsTop + r * kCellsRow), FormatCoord(kCellsW),
+                         FormatCoord(kCellsRow));
     }
   }
-  out += AxisTicks(axis, kX0, kX1, kTop, bottom, "ms");
-  for (size_t r = 0; r < cells.size(); ++r) {
-    const LatencyCell& cell = cells[r];
-    std::vector<double> values = Values(cell);
-    double y = kTop + r * kRow;
-    double mid = y + kRow / 2;
-    std::string label = cell.name.empty() ? "(ungrouped)" : cell.name;
-    out += fmt::format(R"(<text class="rl" x="{}" y="{}">{}<title>{}</title></text>)",
-                       FormatCoord(kLabelRight), FormatCoord(mid + 4),
-                       EscapeHtml(Ellipsize(label, kLabelChars)), EscapeHtml(label));
-    size_t none = cell.samples.size() - values.size();
-    if (values.empty()) {
-      out += fmt::format(R"(<text class="none" x="{}" y="{}">no failover ({} scenario{})</text>)",
-                         FormatCoord(kX0 + 4), FormatCoord(mid + 4), none, none == 1 ? "" : "s");
-      continue;
-    }
-    double median = Median(values);
-    std::string summary = fmt::format(
-        "{}: {} failover{} (min {}, median {}, max {} ms){}",
-        cell.name.empty() ? "(ungrouped)" : cell.name, values.size(), values.size() == 1 ? "" : "s",
-        Ms(values.front()), Ms(median), Ms(values.back()),
-        none ? fmt::format(", {} scenario{} without failover", none, none == 1 ? "" : "s") : "");
-    if (values.size() >= kHistogramMinSamples) {
-      double bin = NiceStep(axis.max, 60);
-      size_t bins = static_cast<size_t>(std::ceil(axis.max / bin));
-      std::vector<int> counts(bins, 0);
-      for (double v : values) counts[std::min(bins - 1, static_cast<size_t>(v / bin))]++;
-      int peak = *std::max_element(counts.begin(), counts.end());
-      for (size_t i = 0; i < bins; ++i) {
-        if (counts[i] == 0) continue;
-        double h = (kRow - 4) * counts[i] / peak;
-        out += fmt::format(
-            R"(<rect class="bar" x="{}" y="{}" width="{}" height="{}"><title>{}: {}–{} ms: )"
-            R"({}</title></rect>)",
-            FormatCoord(x(i * bin)), FormatCoord(y + kRow - 2 - h),
-            FormatCoord(std::max(x((i + 1) * bin) - x(i * bin) - 0.5, 1.0)), FormatCoord(h),
-            EscapeHtml(cell.name), Ms(i * bin), Ms((i + 1) * bin), counts[i]);
-      }
-    } else {
-      out += fmt::format(
-          R"(<line class="rng" x1="{0}" y1="{2}" x2="{1}" y2="{2}"><title>{3}</title></line>)",
-          FormatCoord(x(values.front())), FormatCoord(x(values.back())), FormatCoord(mid),
-          EscapeHtml(summary));
-      size_t k = 0;
-      for (const LatencySample& s : cell.samples) {
-        if (!s.failover_ms) continue;
-        double jitter = (static_cast<double>(k++ % 3) - 1) * 3;
-        out += fmt::format(
-            R"(<a href="#{}"><circle class="{}" cx="{}" cy="{}" r="3.5"><title>{}: {} ms ({})</title>)"
-            R"(</circle></a>)",
-            EscapeHtml(s.anchor), s.passed ? "dot" : "dot dot-fail", FormatCoord(x(*s.failover_ms)),
-            FormatCoord(mid + jitter), EscapeHtml(s.scenario),
-            fmt::format("{:.1f}", *s.failover_ms), s.passed ? "passed" : "FAILED");
-      }
-    }
-    out += fmt::format(
-        R"(<line class="med" x1="{0}" y1="{1}" x2="{0}" y2="{2}"><title>median {3} ms</title></line>)",
-        FormatCoord(x(median)), FormatCoord(y + 2), FormatCoord(y + kRow - 2), Ms(median));
-    out += fmt::format(
-        R"(<text class="stat" x="{}" y="{}">median {} ms · {} of {}<title>{}</title></text>)",
-        FormatCoord(kStats), FormatCoord(mid + 4), Ms(median), values.size(), cell.samples.size(),
-        EscapeHtml(summary));
-  }
+  out += AxisTicks(axis, kCellsX0, kCellsX1, kCellsTop, bottom, "ms");
+  for (size_t r = 0; r < cells.size(); ++r) RenderCellRow(out, cells[r], r, axis);
   out += "</svg>";
   return out;
 }

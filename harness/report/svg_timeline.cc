@@ -87,9 +87,8 @@ void SpanRect(std::string& out, double x0, double x1, double y, double h, const 
   }
 }
 
-}  // namespace
-
-std::string RenderTimelineSvg(const TimelineModel& model, const std::string& id) {
+// The time axis of the view, with spans that start before it cut at its left edge (Clamped).
+Scale ViewScale(const TimelineModel& model) {
   double view_min = std::min(std::max(model.view_min, model.t_min), model.t_max);
   double span = model.t_max - view_min;
   Scale scale{view_min, model.t_max};
@@ -99,15 +98,21 @@ std::string RenderTimelineSvg(const TimelineModel& model, const std::string& id)
     scale = {view_min - (view_min < model.t_min + 1e-9 ? span * 0.01 : 0),
              model.t_max + span * 0.01};
   }
-  // Spans that start before the view are cut at its left edge.
-  auto X = [&](double t) { return scale.X(std::max(t, scale.t_min)); };
+  return scale;
+}
 
-  // Row layout.
-  struct Row {
-    enum Kind { kState, kAdvert, kOwner, kClient } kind;
-    std::string key;
-    double y, h;
-  };
+double Clamped(const Scale& scale, double t) { return scale.X(std::max(t, scale.t_min)); }
+
+// Row layout.
+struct Row {
+  enum Kind { kState, kAdvert, kOwner, kClient } kind;
+  std::string key;
+  double y, h;
+};
+
+// The rows top to bottom: each node's state band followed by its advert lanes, advert lanes of
+// senders that are not nodes, the VIP owner, the client. `bottom` is where the last one ends.
+std::vector<Row> LayoutRows(const TimelineModel& model, double& bottom) {
   std::vector<Row> rows;
   double y = kTop;
   auto add = [&](Row::Kind kind, const std::string& key, double h) {
@@ -129,17 +134,12 @@ std::string RenderTimelineSvg(const TimelineModel& model, const std::string& id)
   }
   add(Row::kOwner, "", kOwnerHeight);
   if (!model.client.empty()) add(Row::kClient, "", kClientHeight);
-  double rows_bottom = y - kRowGap;
-  double height = rows_bottom + kAxisHeight;
+  bottom = y - kRowGap;
+  return rows;
+}
 
-  std::string out;
-  out.reserve(8192);
-  out += fmt::format(
-      R"(<svg id="{}" class="tl" viewBox="0 0 {} {}" width="{}" height="{}" role="img">)",
-      EscapeHtml(id), FormatCoord(kWidth), FormatCoord(height), FormatCoord(kWidth),
-      FormatCoord(height));
-
-  // Grid and axis.
+// Grid and axis.
+void RenderAxis(std::string& out, const Scale& scale, double rows_bottom) {
   double step = NiceStep(scale.t_max - scale.t_min, 10);
   std::string grid, axis;
   for (double t = std::ceil(scale.t_min / step) * step; t <= scale.t_max + 1e-9; t += step) {
@@ -154,157 +154,204 @@ std::string RenderTimelineSvg(const TimelineModel& model, const std::string& id)
   out += "<g class=\"axis\">" + grid + axis;
   out += fmt::format(R"(<text class="axl" x="{}" y="{}">ms from fault</text></g>)",
                      FormatCoord(kLabelRight - 18), FormatCoord(rows_bottom + 15));
+}
 
-  // Rows.
-  for (const Row& row : rows) {
-    switch (row.kind) {
-      case Row::kState: {
-        out += fmt::format(R"(<g class="band" data-node="{0}"><text class="rl" x="{1}" y="{2}">)"
-                           "{0}</text>",
-                           EscapeHtml(row.key), FormatCoord(kLabelRight),
-                           FormatCoord(row.y + row.h / 2 + 4));
-        for (const TimelineSpan& s : model.states.at(row.key)) {
-          if (s.t1 <= scale.t_min) continue;
-          std::string title = fmt::format("{}: {}, {}", row.key, s.label, Range(s));
-          SpanRect(out, X(s.t0), X(s.t1), row.y, row.h, StateClass(s.label), title, s.label,
-                   DarkState(s.label));
-        }
-        for (const TimelineMark& m : model.node_marks) {
-          if (m.node != row.key || m.t < scale.t_min) continue;
-          std::string title = fmt::format("{}: {}{} at {} ms", m.node,
-                                          m.kind == "garp"    ? "gratuitous ARP "
-                                          : m.kind == "power" ? "power "
-                                                              : "",
-                                          m.detail, FormatMs(m.t));
-          out += fmt::format(
-              R"(<circle class="ev ev-{}" cx="{}" cy="{}" r="{}"><title>{}</title></circle>)",
-              m.kind == "link"   ? "link"
-              : m.kind == "garp" ? "garp"
-                                 : "exit",
-              FormatCoord(scale.X(m.t)), FormatCoord(m.kind == "garp" ? row.y : row.y + row.h),
-              m.kind == "garp" ? "2.5" : "3.5", EscapeHtml(title));
-        }
-        out += "</g>";
-        break;
-      }
-      case Row::kAdvert: {
-        bool own = NodeIndex(model, row.key) >= 0;
-        out += fmt::format(
-            R"(<g class="adverts" data-sender="{}"><text class="rl rs" x="{}" y="{}">{}</text>)",
-            EscapeHtml(row.key), FormatCoord(kLabelRight), FormatCoord(row.y + row.h / 2 + 3),
-            EscapeHtml(own ? "adverts" : "adverts " + row.key));
-        for (const AdvertLane& lane : model.adverts) {
-          if (lane.sender != row.key) continue;
-          double last_label_x = -1e9;
-          for (const AdvertRun& run : lane.runs) {
-            std::string d;
-            double last_x = -1e9;
-            for (double t : run.times) {
-              if (t < scale.t_min) continue;
-              double tx = scale.X(t);
-              if (tx - last_x < 1) continue;
-              d += fmt::format("M{} {}v{}", FormatCoord(tx), FormatCoord(row.y + 1),
-                               FormatCoord(row.h - 2));
-              last_x = tx;
-            }
-            std::string prio = run.priority >= 0 ? std::to_string(run.priority) : "?";
-            std::string title = fmt::format(
-                "{} adverts, priority {}: {} between {} and {} ms ({}){}", lane.sender, prio,
-                run.times.size(), FormatMs(run.times.front()), FormatMs(run.times.back()),
-                run.detail, run.dropped ? "; keepalived drops these" : "");
-            std::string cls = run.dropped ? "adv advbad" : run.priority == 0 ? "adv adv0" : "adv";
-            out += fmt::format(R"(<path class="{}" d="{}"><title>{}</title></path>)", cls, d,
-                               EscapeHtml(title));
-            if (d.empty()) continue;
-            double lx = X(run.times.front()) + 2;
-            if (lx - last_label_x >= 22) {
-              out += fmt::format(R"(<text class="{}" x="{}" y="{}">{}</text>)",
-                                 run.priority == 0 ? "advl advl0" : "advl", FormatCoord(lx),
-                                 FormatCoord(row.y + row.h - 4), prio);
-              last_label_x = lx;
-            }
-          }
-        }
-        out += "</g>";
-        break;
-      }
-      case Row::kOwner: {
-        out += fmt::format(R"(<g class="owners"><text class="rl" x="{}" y="{}">VIP owner</text>)",
-                           FormatCoord(kLabelRight), FormatCoord(row.y + row.h / 2 + 4));
-        for (const TimelineSpan& s : model.owners) {
-          if (s.t1 <= scale.t_min) continue;
-          std::string who = Join(s.owners, "+");
-          const std::string stale = s.detail.empty() ? "" : " (" + s.detail + ")";
-          if (s.owners.empty()) {
-            SpanRect(out, X(s.t0), X(s.t1), row.y + 0.5, row.h - 1, "own-none",
-                     "no VIP owner" + stale + ", " + Range(s), "", false);
-          } else if (s.owners.size() == 1) {
-            int index = NodeIndex(model, who);
-            SpanRect(out, X(s.t0), X(s.t1), row.y, row.h,
-                     index < 0 ? "own own-x" : fmt::format("own own-n{}", index % 6),
-                     fmt::format("VIP on {}{}, {}", who, stale, Range(s)), who, true);
-          } else {
-            const bool split = s.label == "split brain";
-            SpanRect(out, X(s.t0), X(s.t1), row.y, row.h, split ? "own split" : "own handover",
-                     fmt::format("{}: VIP on {}{}, {}", split ? "SPLIT BRAIN" : "handover overlap",
-                                 who, stale, Range(s)),
-                     s.label + " " + who, true, 2);
-          }
-        }
-        out += "</g>";
-        break;
-      }
-      case Row::kClient: {
-        out += fmt::format(R"(<g class="client"><text class="rl rs" x="{}" y="{}">client</text>)",
-                           FormatCoord(kLabelRight), FormatCoord(row.y + row.h / 2 + 3));
-        for (const TimelineSpan& s : model.client) {
-          if (s.t1 <= scale.t_min) continue;
-          if (s.label == "served") {
-            std::string who = s.owners.empty() ? "?" : s.owners.front();
-            int index = NodeIndex(model, who);
-            SpanRect(out, X(s.t0), X(s.t1), row.y, row.h,
-                     index < 0 ? "cl cl-x" : fmt::format("cl cl-n{}", index % 6),
-                     fmt::format("client served by {}, {}", who, Range(s)), who, false);
-          } else {
-            bool outage = s.t1 > model.outage_start;
-            std::string label =
-                outage ? fmt::format("outage {} ms", FormatMs(s.t1 - std::max(s.t0, 0.0)))
-                       : "failed";
-            SpanRect(out, X(s.t0), X(s.t1), row.y, row.h, "cl cl-failed",
-                     fmt::format("client failed ({}), {}", s.detail, Range(s)), label, true, 1);
-          }
-        }
-        out += "</g>";
-        break;
-      }
+void RenderStateRow(std::string& out, const TimelineModel& model, const Scale& scale,
+                    const Row& row) {
+  out += fmt::format(R"(<g class="band" data-node="{0}"><text class="rl" x="{1}" y="{2}">)"
+                     "{0}</text>",
+                     EscapeHtml(row.key), FormatCoord(kLabelRight),
+                     FormatCoord(row.y + row.h / 2 + 4));
+  for (const TimelineSpan& s : model.states.at(row.key)) {
+    if (s.t1 <= scale.t_min) continue;
+    std::string title = fmt::format("{}: {}, {}", row.key, s.label, Range(s));
+    SpanRect(out, Clamped(scale, s.t0), Clamped(scale, s.t1), row.y, row.h, StateClass(s.label),
+             title, s.label, DarkState(s.label));
+  }
+  for (const TimelineMark& m : model.node_marks) {
+    if (m.node != row.key || m.t < scale.t_min) continue;
+    std::string title = fmt::format("{}: {}{} at {} ms", m.node,
+                                    m.kind == "garp"    ? "gratuitous ARP "
+                                    : m.kind == "power" ? "power "
+                                                        : "",
+                                    m.detail, FormatMs(m.t));
+    out += fmt::format(
+        R"(<circle class="ev ev-{}" cx="{}" cy="{}" r="{}"><title>{}</title></circle>)",
+        m.kind == "link"   ? "link"
+        : m.kind == "garp" ? "garp"
+                           : "exit",
+        FormatCoord(scale.X(m.t)), FormatCoord(m.kind == "garp" ? row.y : row.y + row.h),
+        m.kind == "garp" ? "2.5" : "3.5", EscapeHtml(title));
+  }
+  out += "</g>";
+}
+
+// One run of adverts of the same priority: a tick per advert, its priority as label when there
+// is room after the previous label (`last_label_x`).
+void RenderAdvertRun(std::string& out, const AdvertLane& lane, const AdvertRun& run,
+                     const Scale& scale, const Row& row, double& last_label_x) {
+  std::string d;
+  double last_x = -1e9;
+  for (double t : run.times) {
+    if (t < scale.t_min) continue;
+    double tx = scale.X(t);
+    if (tx - last_x < 1) continue;
+    d += fmt::format("M{} {}v{}", FormatCoord(tx), FormatCoord(row.y + 1), FormatCoord(row.h - 2));
+    last_x = tx;
+  }
+  std::string prio = run.priority >= 0 ? std::to_string(run.priority) : "?";
+  std::string title =
+      fmt::format("{} adverts, priority {}: {} between {} and {} ms ({}){}", lane.sender, prio,
+                  run.times.size(), FormatMs(run.times.front()), FormatMs(run.times.back()),
+                  run.detail, run.dropped ? "; keepalived drops these" : "");
+  std::string cls = run.dropped ? "adv advbad" : run.priority == 0 ? "adv adv0" : "adv";
+  out +=
+      fmt::format(R"(<path class="{}" d="{}"><title>{}</title></path>)", cls, d, EscapeHtml(title));
+  if (d.empty()) return;
+  double lx = Clamped(scale, run.times.front()) + 2;
+  if (lx - last_label_x >= 22) {
+    out += fmt::format(R"(<text class="{}" x="{}" y="{}">{}</text>)",
+                       run.priority == 0 ? "advl advl0" : "advl", FormatCoord(lx),
+                       FormatCoord(row.y + row.h - 4), prio);
+    last_label_x = lx;
+  }
+}
+
+void RenderAdvertRow(std::string& out, const TimelineModel& model, const Scale& scale,
+                     const Row& row) {
+  bool own = NodeIndex(model, row.key) >= 0;
+  out += fmt::format(
+      R"(<g class="adverts" data-sender="{}"><text class="rl rs" x="{}" y="{}">{}</text>)",
+      EscapeHtml(row.key), FormatCoord(kLabelRight), FormatCoord(row.y + row.h / 2 + 3),
+      EscapeHtml(own ? "adverts" : "adverts " + row.key));
+  for (const AdvertLane& lane : model.adverts) {
+    if (lane.sender != row.key) continue;
+    double last_label_x = -1e9;
+    for (const AdvertRun& run : lane.runs) {
+      RenderAdvertRun(out, lane, run, scale, row, last_label_x);
     }
   }
+  out += "</g>";
+}
 
-  // Outages after the fault, shaded across all rows.
+void RenderOwnerRow(std::string& out, const TimelineModel& model, const Scale& scale,
+                    const Row& row) {
+  out += fmt::format(R"(<g class="owners"><text class="rl" x="{}" y="{}">VIP owner</text>)",
+                     FormatCoord(kLabelRight), FormatCoord(row.y + row.h / 2 + 4));
+  for (const TimelineSpan& s : model.owners) {
+    if (s.t1 <= scale.t_min) continue;
+    const double x0 = Clamped(scale, s.t0), x1 = Clamped(scale, s.t1);
+    std::string who = Join(s.owners, "+");
+    const std::string stale = s.detail.empty() ? "" : " (" + s.detail + ")";
+    if (s.owners.empty()) {
+      SpanRect(out, x0, x1, row.y + 0.5, row.h - 1, "own-none",
+               "no VIP owner" + stale + ", " + Range(s), "", false);
+    } else if (s.owners.size() == 1) {
+      int index = NodeIndex(model, who);
+      SpanRect(out, x0, x1, row.y, row.h,
+               index < 0 ? "own own-x" : fmt::format("own own-n{}", index % 6),
+               fmt::format("VIP on {}{}, {}", who, stale, Range(s)), who, true);
+    } else {
+      const bool split = s.label == "split brain";
+      SpanRect(out, x0, x1, row.y, row.h, split ? "own split" : "own handover",
+               fmt::format("{}: VIP on {}{}, {}", split ? "SPLIT BRAIN" : "handover overlap", who,
+                           stale, Range(s)),
+               s.label + " " + who, true, 2);
+    }
+  }
+  out += "</g>";
+}
+
+void RenderClientRow(std::string& out, const TimelineModel& model, const Scale& scale,
+                     const Row& row) {
+  out += fmt::format(R"(<g class="client"><text class="rl rs" x="{}" y="{}">client</text>)",
+                     FormatCoord(kLabelRight), FormatCoord(row.y + row.h / 2 + 3));
+  for (const TimelineSpan& s : model.client) {
+    if (s.t1 <= scale.t_min) continue;
+    const double x0 = Clamped(scale, s.t0), x1 = Clamped(scale, s.t1);
+    if (s.label == "served") {
+      std::string who = s.owners.empty() ? "?" : s.owners.front();
+      int index = NodeIndex(model, who);
+      SpanRect(out, x0, x1, row.y, row.h,
+               index < 0 ? "cl cl-x" : fmt::format("cl cl-n{}", index % 6),
+               fmt::format("client served by {}, {}", who, Range(s)), who, false);
+    } else {
+      bool outage = s.t1 > model.outage_start;
+      std::string label =
+          outage ? fmt::format("outage {} ms", FormatMs(s.t1 - std::max(s.t0, 0.0))) : "failed";
+      SpanRect(out, x0, x1, row.y, row.h, "cl cl-failed",
+               fmt::format("client failed ({}), {}", s.detail, Range(s)), label, true, 1);
+    }
+  }
+  out += "</g>";
+}
+
+// Outages after the fault, shaded across all rows.
+void RenderOutages(std::string& out, const TimelineModel& model, const Scale& scale,
+                   double rows_bottom) {
   for (const TimelineSpan& s : model.client) {
     if (s.label != "failed" || s.t1 <= model.outage_start) continue;
     double x0 = scale.X(std::max(s.t0, model.outage_start));
-    double x1 = X(s.t1);
+    double x1 = Clamped(scale, s.t1);
     out += fmt::format(R"(<rect class="outage" x="{}" y="{}" width="{}" height="{}"/>)",
                        FormatCoord(x0), FormatCoord(kTop - 2), FormatCoord(std::max(x1 - x0, 1.0)),
                        FormatCoord(rows_bottom - kTop + 2));
   }
+}
 
-  // Fault and clear markers.
-  auto marker = [&](const TimelineMark& m, const char* cls, const char* label) {
-    if (m.t < scale.t_min) return;
-    double tx = scale.X(m.t);
-    std::string title = fmt::format("{} at {} ms{}{}", label, FormatMs(m.t),
-                                    m.detail.empty() ? "" : ": ", m.detail);
-    out += fmt::format(
-        R"(<g class="mk {}"><title>{}</title><line class="hit" x1="{}" y1="{}" x2="{}" y2="{}"/>)"
-        R"(<line x1="{}" y1="{}" x2="{}" y2="{}"/><text x="{}" y="{}">{}</text></g>)",
-        cls, EscapeHtml(title), FormatCoord(tx), FormatCoord(kTop - 12), FormatCoord(tx),
-        FormatCoord(rows_bottom + 3), FormatCoord(tx), FormatCoord(kTop - 12), FormatCoord(tx),
-        FormatCoord(rows_bottom + 3), FormatCoord(tx + 3), FormatCoord(kTop - 6), label);
-  };
-  for (const TimelineMark& m : model.clears) marker(m, "mk-clear", "clear");
-  for (const TimelineMark& m : model.faults) marker(m, "mk-fault", "fault");
+// A fault or clear marker: a vertical line across all rows, labelled at the top.
+void RenderMarker(std::string& out, const Scale& scale, double rows_bottom, const TimelineMark& m,
+                  const char* cls, const char* label) {
+  if (m.t < scale.t_min) return;
+  double tx = scale.X(m.t);
+  std::string title =
+      fmt::format("{} at {} ms{}{}", label, FormatMs(m.t), m.detail.empty() ? "" : ": ", m.detail);
+  out += fmt::format(
+      R"(<g class="mk {}"><title>{}</title><line class="hit" x1="{}" y1="{}" x2="{}" y2="{}"/>)"
+      R"(<line x1="{}" y1="{}" x2="{}" y2="{}"/><text x="{}" y="{}">{}</text></g>)",
+      cls, EscapeHtml(title), FormatCoord(tx), FormatCoord(kTop - 12), FormatCoord(tx),
+      FormatCoord(rows_bottom + 3), FormatCoord(tx), FormatCoord(kTop - 12), FormatCoord(tx),
+      FormatCoord(rows_bottom + 3), FormatCoord(tx + 3), FormatCoord(kTop - 6), label);
+}
+
+}  // namespace
+
+std::string RenderTimelineSvg(const TimelineModel& model, const std::string& id) {
+  const Scale scale = ViewScale(model);
+  double rows_bottom = 0;
+  const std::vector<Row> rows = LayoutRows(model, rows_bottom);
+  double height = rows_bottom + kAxisHeight;
+
+  std::string out;
+  out.reserve(8192);
+  out += fmt::format(
+      R"(<svg id="{}" class="tl" viewBox="0 0 {} {}" width="{}" height="{}" role="img">)",
+      EscapeHtml(id), FormatCoord(kWidth), FormatCoord(height), FormatCoord(kWidth),
+      FormatCoord(height));
+  RenderAxis(out, scale, rows_bottom);
+  for (const Row& row : rows) {
+    switch (row.kind) {
+      case Row::kState:
+        RenderStateRow(out, model, scale, row);
+        break;
+      case Row::kAdvert:
+        RenderAdvertRow(out, model, scale, row);
+        break;
+      case Row::kOwner:
+        RenderOwnerRow(out, model, scale, row);
+        break;
+      case Row::kClient:
+        RenderClientRow(out, model, scale, row);
+        break;
+    }
+  }
+  RenderOutages(out, model, scale, rows_bottom);
+  for (const TimelineMark& m : model.clears) {
+    RenderMarker(out, scale, rows_bottom, m, "mk-clear", "clear");
+  }
+  for (const TimelineMark& m : model.faults) {
+    RenderMarker(out, scale, rows_bottom, m, "mk-fault", "fault");
+  }
   out += "</svg>";
   return out;
 }

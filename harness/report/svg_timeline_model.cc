@@ -184,35 +184,8 @@ void BuildOwnerSpans(TimelineModel& model, const std::vector<Event>& events, dou
   LabelEpisodes(model, tolerance_ms);
 }
 
-}  // namespace
-
-TimelineModel BuildTimelineModel(const json& scenario) {
-  TimelineModel model;
-  std::vector<Event> events = ReadEvents(scenario);
-
-  model.t_min = 0;
-  model.t_max = std::max(0.0, NumberField(scenario, "observed_ms", 0));
-  for (const Event& e : events) {
-    model.t_min = std::min(model.t_min, e.t);
-    model.t_max = std::max(model.t_max, e.t);
-  }
-
-  model.view_min = model.t_min;
-  bool fault_at_zero = std::any_of(events.begin(), events.end(), [](const Event& e) {
-    return e.kind == "fault" && std::fabs(e.t) < 1;
-  });
-  if (fault_at_zero) {
-    model.view_min = std::max(model.t_min, -std::max(1500.0, 0.35 * model.t_max));
-  }
-
-  std::set<std::string> nodes;
-  for (const Event& e : events) {
-    if (IsNodeKind(e.kind) && IsNodeName(e.node)) nodes.insert(e.node);
-  }
-  model.nodes.assign(nodes.begin(), nodes.end());
-  std::sort(model.nodes.begin(), model.nodes.end(), NaturalLess);
-
-  // VRRP state bands.
+// VRRP state bands.
+void BuildStateSpans(TimelineModel& model, const std::vector<Event>& events) {
   for (const std::string& node : model.nodes) {
     std::vector<TimelineSpan>& spans = model.states[node];
     spans.push_back({model.t_min, model.t_min, "INIT", {}, ""});
@@ -231,11 +204,10 @@ TimelineModel BuildTimelineModel(const json& scenario) {
     }
     CloseSpans(spans, model.t_max);
   }
+}
 
-  BuildOwnerSpans(model, events,
-                  NumberField(scenario, "split_brain_tolerance_ms", kDefaultSplitBrainToleranceMs));
-
-  // Client: served by a node / failed (reasons merged while it keeps failing).
+// Client: served by a node / failed (reasons merged while it keeps failing).
+void BuildClientSpans(TimelineModel& model, const std::vector<Event>& events) {
   for (const Event& e : events) {
     if (e.kind != "client") continue;
     TimelineSpan span{e.t, e.t, "", {}, ""};
@@ -260,8 +232,12 @@ TimelineModel BuildTimelineModel(const json& scenario) {
     StartSpan(model.client, std::move(span));
   }
   CloseSpans(model.client, model.t_max);
+}
 
-  // Markers and adverts.
+// Markers and adverts: node marks only for `nodes`; advert lanes of the nodes first (in node
+// order), then of other senders (natural order).
+void BuildMarksAndAdverts(TimelineModel& model, const std::vector<Event>& events,
+                          const std::set<std::string>& nodes) {
   std::map<std::string, AdvertLane> lanes;
   for (const Event& e : events) {
     if (e.kind == "fault") {
@@ -296,6 +272,44 @@ TimelineModel BuildTimelineModel(const json& scenario) {
   for (const auto& [sender, lane] : lanes) others.push_back(sender);
   std::sort(others.begin(), others.end(), NaturalLess);
   for (const std::string& sender : others) model.adverts.push_back(std::move(lanes[sender]));
+}
+
+}  // namespace
+
+TimelineModel BuildTimelineModel(const json& scenario) {
+  TimelineModel model;
+  std::vector<Event> events = ReadEvents(scenario);
+
+  model.t_min = 0;
+  model.t_max = std::max(0.0, NumberField(scenario, "observed_ms", 0));
+  for (const Event& e : events) {
+    model.t_min = std::min(model.t_min, e.t);
+    model.t_max = std::max(model.t_max, e.t);
+  }
+
+  model.view_min = model.t_min;
+  bool fault_at_zero = std::any_of(events.begin(), events.end(), [](const Event& e) {
+    return e.kind == "fault" && std::fabs(e.t) < 1;
+  });
+  if (fault_at_zero) {
+    model.view_min = std::max(model.t_min, -std::max(1500.0, 0.35 * model.t_max));
+  }
+
+  std::set<std::string> nodes;
+  for (const Event& e : events) {
+    if (IsNodeKind(e.kind) && IsNodeName(e.node)) nodes.insert(e.node);
+  }
+  model.nodes.assign(nodes.begin(), nodes.end());
+  std::sort(model.nodes.begin(), model.nodes.end(), NaturalLess);
+
+  BuildStateSpans(model, events);
+
+  BuildOwnerSpans(model, events,
+                  NumberField(scenario, "split_brain_tolerance_ms", kDefaultSplitBrainToleranceMs));
+
+  BuildClientSpans(model, events);
+
+  BuildMarksAndAdverts(model, events, nodes);
   return model;
 }
 

@@ -5,6 +5,7 @@
 
 #include "harness/lab/lab.h"
 #include "harness/run/judge.h"
+#include "harness/run/readiness.h"
 #include "netns/error.h"
 
 namespace viplab {
@@ -211,19 +212,7 @@ bool StepRunner::Clear(StepResult& out, SequenceResult& seq) {
 
 bool StepRunner::Wait(const WaitCondition& wait, StepResult& out) {
   out.description = DescribeWait(wait);
-  auto holds = [&wait](const LabState& s, TimePoint) {
-    if (wait.owner) {
-      if (*wait.owner == "none" ? !s.vip_owners.empty()
-                                : (s.vip_owners.size() != 1 || !s.vip_owners.count(*wait.owner))) {
-        return false;
-      }
-    }
-    for (const auto& [node, state] : wait.states) {
-      auto it = s.vrrp_state.find(node);
-      if (it == s.vrrp_state.end() || it->second != state) return false;
-    }
-    return true;
-  };
+  auto holds = [&wait](const LabState& s, TimePoint) { return WaitHolds(wait, s); };
   const TimePoint deadline =
       Now() + std::chrono::microseconds(static_cast<int64_t>(wait.timeout_ms * 1000));
   if (timeline_.WaitUntil(holds, deadline)) return true;

@@ -8,6 +8,7 @@
 // Each golden, tests/harness/golden/cli/<name>.txt, holds the command line, its exit code, its
 // stdout and its stderr (captured separately). `viplab --version` is left out: it changes with
 // the project version.
+// Also the oracle over every matrix scenario (library call): tests/harness/golden/explain/.
 // Regenerate deliberately: VIPLAB_UPDATE_GOLDEN=1 build/golden_test, then review the diff.
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -22,6 +23,10 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/explain.h"
+#include "harness/matrix.h"
+#include "harness/oracle.h"
+#include "harness/report.h"
 #include "tests/harness/golden_check.h"
 
 namespace viplab {
@@ -125,6 +130,30 @@ TEST(GoldenCli, OutputsAndExitCodesAsReviewed) {
         fmt::format("$ viplab {}\nexit {}\n--- stdout\n{}--- stderr\n{}",
                     fmt::join(command.args, " "), output.exit_code, output.out, output.err));
   }
+  folder.Finish();
+}
+
+// The oracle over the whole matrix (`viplab explain` refuses a matrix file): each entry's
+// explanation and the expectation it is judged by (ExpectationFromPrediction of its first fault),
+// in expansion order, in explain/matrix.txt.
+TEST(GoldenExplain, EveryMatrixScenario) {
+  GoldenFolder folder("explain");
+  // Loaded by a relative path, as `viplab matrix cases/matrix.json` would: explanations name it.
+  const std::filesystem::path cwd = std::filesystem::current_path();
+  std::filesystem::current_path(kSource);
+  const Matrix matrix = LoadMatrix("cases/matrix.json");
+  std::filesystem::current_path(cwd);
+  std::string text;
+  for (const MatrixEntry& entry : matrix.entries) {
+    text += fmt::format("## {}\n{}", entry.name, ExplainScenario(entry.scenario));
+    const ScenarioPrediction prediction = PredictScenario(entry.scenario);
+    if (!prediction.faults.empty()) {
+      text += fmt::format(
+          "judged by: {}\n",
+          ExpectationToJson(ExpectationFromPrediction(prediction.faults.front())).dump());
+    }
+  }
+  folder.Check("matrix.txt", text);
   folder.Finish();
 }
 

@@ -1,5 +1,6 @@
 // The keepalived.conf viplab renders for each issue-2599 case, pinned to reviewed text in
-// golden/. A change in rendering shows up as a readable diff here before it changes a lab run.
+// golden/configs/issue-2599/ (golden_test covers every case). A change in rendering shows up
+// as a readable diff here before it changes a lab run.
 #include "harness/lab/keepalived_setup.h"
 
 #include <gmock/gmock.h>
@@ -28,8 +29,8 @@ class GoldenConfigTest : public ::testing::TestWithParam<std::string> {};
 TEST_P(GoldenConfigTest, RenderedConfigMatchesReviewedText) {
   const Scenario s = LoadScenario(kSource / "cases/issue-2599" / (GetParam() + ".json"));
   for (size_t i = 0; i < s.nodes.size(); ++i) {
-    const auto golden = kSource / "tests/harness/golden" /
-                        ("issue-2599-" + GetParam() + "." + s.nodes[i].name + ".conf");
+    const auto golden = kSource / "tests/harness/golden/configs/issue-2599" /
+                        (GetParam() + "." + s.nodes[i].name + ".keepalived.conf");
     ASSERT_TRUE(std::filesystem::exists(golden)) << golden;
     EXPECT_EQ(RenderKeepalivedConfig(BuildKeepalivedConfig(s, i, {"vl-1-", ServiceKind::kStandin})),
               ReadFile(golden))

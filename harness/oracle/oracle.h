@@ -26,6 +26,7 @@
 
 #include "harness/model/lab_tolerances.h"
 #include "harness/model/scenario.h"
+#include "harness/result/prediction.h"
 #include "harness/result/reason.h"
 
 namespace viplab {

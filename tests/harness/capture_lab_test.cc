@@ -10,8 +10,8 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "harness/runner.h"
-#include "harness/scenario.h"
+#include "harness/model/scenario.h"
+#include "harness/run/runner.h"
 #include "netns/vrrp_packet.h"
 #include "tests/common/lab_run.h"
 

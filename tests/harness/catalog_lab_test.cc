@@ -6,8 +6,8 @@
 
 #include <algorithm>
 
-#include "harness/runner.h"
-#include "harness/scenario.h"
+#include "harness/model/scenario.h"
+#include "harness/run/runner.h"
 #include "tests/common/lab_run.h"
 
 namespace viplab {

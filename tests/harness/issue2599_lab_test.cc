@@ -3,8 +3,8 @@
 // timing window its file derives from the VRRP timers, and leave nothing behind.
 #include <gtest/gtest.h>
 
-#include "harness/runner.h"
-#include "harness/scenario.h"
+#include "harness/model/scenario.h"
+#include "harness/run/runner.h"
 #include "tests/common/lab_run.h"
 
 namespace viplab {

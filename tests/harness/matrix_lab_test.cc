@@ -4,10 +4,10 @@
 // faults without a check. The full matrix: `build/viplab matrix cases/matrix.json`.
 #include <gtest/gtest.h>
 
-#include "harness/matrix.h"
-#include "harness/run_verdict.h"
-#include "harness/runner.h"
-#include "harness/sharding.h"
+#include "harness/model/matrix.h"
+#include "harness/model/sharding.h"
+#include "harness/result/run_verdict.h"
+#include "harness/run/runner.h"
 #include "tests/common/lab_run.h"
 
 namespace viplab {

@@ -9,9 +9,9 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
-#include "harness/json_fields.h"
-#include "harness/runner.h"
-#include "harness/scenario.h"
+#include "harness/model/json_fields.h"
+#include "harness/model/scenario.h"
+#include "harness/run/runner.h"
 #include "tests/common/lab_run.h"
 
 namespace viplab {

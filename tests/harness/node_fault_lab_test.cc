@@ -15,10 +15,10 @@
 #include <algorithm>
 #include <optional>
 
-#include "harness/fault.h"
-#include "harness/lab.h"
-#include "harness/observer.h"
-#include "harness/timeline.h"
+#include "harness/faults/fault.h"
+#include "harness/lab/lab.h"
+#include "harness/observe/observer.h"
+#include "harness/observe/timeline.h"
 #include "netns/address.h"
 #include "netns/link.h"
 #include "tests/common/lab_run.h"

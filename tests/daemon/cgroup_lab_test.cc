@@ -11,7 +11,9 @@
 #include "daemon/cgroup.h"
 #include "daemon/process.h"
 #include "daemon/service.h"
-#include "tests/daemon/lab_util.h"
+#include "tests/common/daemon_util.h"
+#include "tests/common/lab_env.h"
+#include "tests/common/wait.h"
 
 namespace viplab {
 namespace {
@@ -20,14 +22,14 @@ using namespace viplab::testing;
 using namespace std::chrono_literals;
 
 TEST(CgroupLabTest, RootIsCgroup2) {
-  VIPLAB_REQUIRE_ROOT();
+  VIPLAB_SKIP_UNLESS_LAB();
   const auto root = Cgroup::Root();
   EXPECT_TRUE(std::filesystem::exists(root / "cgroup.procs")) << root;
   EXPECT_TRUE(std::filesystem::exists(root / "cgroup.subtree_control")) << root;
 }
 
 TEST(CgroupLabTest, CreateIsIdempotentAndStartsEmpty) {
-  VIPLAB_REQUIRE_ROOT();
+  VIPLAB_SKIP_UNLESS_LAB();
   ScopedCgroup cgroup("idempotent");
   const Cgroup again = Cgroup::Create(cgroup.parent() / "idempotent");
   EXPECT_EQ(again.dir(), cgroup->dir());
@@ -37,7 +39,7 @@ TEST(CgroupLabTest, CreateIsIdempotentAndStartsEmpty) {
 }
 
 TEST(CgroupLabTest, KillReachesEveryProcess) {
-  VIPLAB_REQUIRE_ROOT();
+  VIPLAB_SKIP_UNLESS_LAB();
   ScopedCgroup cgroup("kill");
   ProcessSpec spec;
   spec.label = "forking shell";
@@ -67,7 +69,7 @@ TEST(CgroupLabTest, KillReachesEveryProcess) {
 }
 
 TEST(CgroupLabTest, FreezeStopsTheService) {
-  VIPLAB_REQUIRE_ROOT();
+  VIPLAB_SKIP_UNLESS_LAB();
   ScratchDir dir;
   ScopedCgroup cgroup("freeze");
   ServiceSpec spec;
@@ -95,7 +97,7 @@ TEST(CgroupLabTest, FreezeStopsTheService) {
 }
 
 TEST(CgroupLabTest, KillWorksOnAFrozenCgroup) {
-  VIPLAB_REQUIRE_ROOT();
+  VIPLAB_SKIP_UNLESS_LAB();
   ScopedCgroup cgroup("frozen-kill");
   ProcessSpec spec;
   spec.label = "sleeper";
@@ -111,7 +113,7 @@ TEST(CgroupLabTest, KillWorksOnAFrozenCgroup) {
 // `meanwhile` runs once every process has its SIGKILL (pending, or already dead) and before the
 // wait for the cgroup to empty; it also runs when there is nothing to kill.
 TEST(CgroupLabTest, KillRunsMeanwhileOnceTheSignalsAreSent) {
-  VIPLAB_REQUIRE_ROOT();
+  VIPLAB_SKIP_UNLESS_LAB();
   ScopedCgroup cgroup("kill-meanwhile");
   ProcessSpec spec;
   spec.label = "sleeper";
@@ -143,7 +145,7 @@ TEST(CgroupLabTest, KillRunsMeanwhileOnceTheSignalsAreSent) {
 }
 
 TEST(CgroupLabTest, RemoveTreeKillsAndRemovesNestedCgroups) {
-  VIPLAB_REQUIRE_ROOT();
+  VIPLAB_SKIP_UNLESS_LAB();
   ScopedCgroup holder("unused");  // owns the per-test parent for cleanup on failure
   const auto top = holder.parent() / "tree";
   Cgroup leaf = Cgroup::Create(top / "lab" / "lb1");

@@ -3,6 +3,7 @@
 // becomes MASTER; killing its stand-in puts it in FAULT and the other takes the VIP. Every wait
 // is a notify-fifo event (condition variable with a deadline). Everything is torn down by RAII
 // members, in reverse order of creation, also when an assertion fails half-way.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -28,7 +29,8 @@
 #include "netns/network_namespace.h"
 #include "netns/node_sandbox.h"
 #include "netns/route_socket.h"
-#include "tests/daemon/lab_util.h"
+#include "tests/common/lab_env.h"
+#include "tests/common/wait.h"
 
 namespace viplab {
 namespace {
@@ -75,7 +77,7 @@ class KeepalivedLabTest : public ::testing::Test {
   const char* const kAddresses[kNodes] = {"10.77.0.11/24", "10.77.0.12/24"};
 
   void SetUp() override {
-    VIPLAB_REQUIRE_ROOT();
+    VIPLAB_SKIP_UNLESS_LAB();
     binary_ = FindKeepalived();
     prefix_ = fmt::format("vlt-{}-", ::getpid());
     const std::string& prefix = prefix_;

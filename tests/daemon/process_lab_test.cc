@@ -14,7 +14,9 @@
 
 #include "daemon/process.h"
 #include "netns/error.h"
-#include "tests/daemon/lab_util.h"
+#include "tests/common/daemon_util.h"
+#include "tests/common/lab_env.h"
+#include "tests/common/wait.h"
 
 namespace viplab {
 namespace {
@@ -31,7 +33,7 @@ ProcessSpec Spec(std::vector<std::string> argv) {
 }
 
 TEST(ProcessLabTest, PidfdWaitSeesExit) {
-  VIPLAB_REQUIRE_ROOT();
+  VIPLAB_SKIP_UNLESS_LAB();
   Process p = Process::Start(Spec({"/bin/sh", "-c", "exit 3"}));
   EXPECT_GT(p.pid(), 0);
   EXPECT_GE(p.pidfd(), 0);
@@ -46,7 +48,7 @@ TEST(ProcessLabTest, PidfdWaitSeesExit) {
 }
 
 TEST(ProcessLabTest, WaitForTimesOutThenStopTerminates) {
-  VIPLAB_REQUIRE_ROOT();
+  VIPLAB_SKIP_UNLESS_LAB();
   Process p = Process::Start(Spec({"sleep", "100"}));  // found on PATH
   const auto start = std::chrono::steady_clock::now();
   EXPECT_FALSE(p.WaitFor(100ms));
@@ -58,7 +60,7 @@ TEST(ProcessLabTest, WaitForTimesOutThenStopTerminates) {
 }
 
 TEST(ProcessLabTest, StopEscalatesToSigkill) {
-  VIPLAB_REQUIRE_ROOT();
+  VIPLAB_SKIP_UNLESS_LAB();
   ProcessSpec spec = Spec({"/bin/sh", "-c", "trap '' TERM; echo ready; exec sleep 100"});
   spec.pipe_stdout = true;
   Process p = Process::Start(spec);
@@ -72,7 +74,7 @@ TEST(ProcessLabTest, StopEscalatesToSigkill) {
 }
 
 TEST(ProcessLabTest, DestructorStopsTheProcess) {
-  VIPLAB_REQUIRE_ROOT();
+  VIPLAB_SKIP_UNLESS_LAB();
   UniqueFd pidfd;
   {
     Process p = Process::Start(Spec({"sleep", "100"}));
@@ -86,7 +88,7 @@ TEST(ProcessLabTest, DestructorStopsTheProcess) {
 }
 
 TEST(ProcessLabTest, ChildDiesWithItsParent) {
-  VIPLAB_REQUIRE_ROOT();
+  VIPLAB_SKIP_UNLESS_LAB();
   int fds[2];
   ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
   UniqueFd read_end(fds[0]);
@@ -125,7 +127,7 @@ TEST(ProcessLabTest, ChildDiesWithItsParent) {
 }
 
 TEST(ProcessLabTest, PreExecFailureIsReported) {
-  VIPLAB_REQUIRE_ROOT();
+  VIPLAB_SKIP_UNLESS_LAB();
   UniqueFd not_a_namespace(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   ProcessSpec spec = Spec({"/bin/true"});
   spec.label = "keepalived on lb1";
@@ -141,7 +143,7 @@ TEST(ProcessLabTest, PreExecFailureIsReported) {
 }
 
 TEST(ProcessLabTest, MissingExecutableIsReported) {
-  VIPLAB_REQUIRE_ROOT();
+  VIPLAB_SKIP_UNLESS_LAB();
   try {
     Process::Start(Spec({"/nonexistent/viplab-binary"}));
     FAIL() << "Start succeeded";
@@ -156,7 +158,7 @@ TEST(ProcessLabTest, MissingExecutableIsReported) {
 }
 
 TEST(ProcessLabTest, OutputIsAppendedToTheLog) {
-  VIPLAB_REQUIRE_ROOT();
+  VIPLAB_SKIP_UNLESS_LAB();
   ScratchDir dir;
   const auto log = dir.path() / "node.log";
   EXPECT_EQ(RunToEnd({"/bin/sh", "-c", "echo one; echo two >&2"}, log), 0);
@@ -165,7 +167,7 @@ TEST(ProcessLabTest, OutputIsAppendedToTheLog) {
 }
 
 TEST(ProcessLabTest, ExecutableWithOwnArgv0) {
-  VIPLAB_REQUIRE_ROOT();
+  VIPLAB_SKIP_UNLESS_LAB();
   ProcessSpec spec =
       Spec({"haproxy", "-c", "tr '\\0' ' ' < /proc/$$/cmdline; echo; cat /proc/$$/comm"});
   spec.executable = "/bin/sh";
@@ -179,7 +181,7 @@ TEST(ProcessLabTest, ExecutableWithOwnArgv0) {
 }
 
 TEST(ProcessLabTest, BlockedSignalsAreNotInherited) {
-  VIPLAB_REQUIRE_ROOT();
+  VIPLAB_SKIP_UNLESS_LAB();
   // The harness blocks SIGTERM for its signalfd; a child must still die of SIGTERM.
   sigset_t block, old;
   sigemptyset(&block);
@@ -192,7 +194,7 @@ TEST(ProcessLabTest, BlockedSignalsAreNotInherited) {
 }
 
 TEST(ProcessLabTest, ChildIsItsOwnProcessGroup) {
-  VIPLAB_REQUIRE_ROOT();
+  VIPLAB_SKIP_UNLESS_LAB();
   ProcessSpec spec = Spec({"/bin/sh", "-c", "cut -d' ' -f5 /proc/$$/stat"});
   spec.pipe_stdout = true;
   Process p = Process::Start(spec);

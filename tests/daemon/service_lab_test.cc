@@ -1,6 +1,7 @@
 // The haproxy stand-in and viplab-check over loopback in the host namespace (127.0.0.1 only):
 // answers with the node name, degraded modes by signal, startup failures with the log tail.
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -15,7 +16,9 @@
 #include "daemon/haproxy_config.h"
 #include "daemon/service.h"
 #include "netns/error.h"
-#include "tests/daemon/lab_util.h"
+#include "tests/common/daemon_util.h"
+#include "tests/common/lab_env.h"
+#include "tests/common/wait.h"
 
 namespace viplab {
 namespace {
@@ -49,7 +52,7 @@ std::string HttpGet(int port) {
 class ServiceLabTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    VIPLAB_REQUIRE_ROOT();
+    VIPLAB_SKIP_UNLESS_LAB();
     spec_.node = "lbtest";
     spec_.standin_binary = StandinBinary();
     spec_.port = FreeLoopbackPort();

@@ -6,43 +6,23 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <pcap/pcap.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 
-#include "harness/lab/environment.h"
 #include "harness/model/scenario.h"
 #include "harness/run/runner.h"
-#include "lab_checks.h"
 #include "netns/vrrp_packet.h"
+#include "tests/common/lab_run.h"
 
 namespace viplab {
 namespace {
 
+using testing::Describe;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 const std::filesystem::path kCases = std::filesystem::path(VIPLAB_SOURCE_DIR) / "cases";
-
-std::string Describe(const ScenarioResult& r) {
-  std::string out = fmt::format("error: {}\n", r.error);
-  for (const auto& f : r.verdict.failures) out += "failure: " + f + "\n";
-  for (const auto& e : r.events) {
-    if (e.kind == "client") continue;
-    out += fmt::format("  {:>9.1f} ms  {:<7} {:<13} {}\n", e.t_ms, e.node, e.kind, e.detail);
-  }
-  for (const auto& line : r.log_tail) out += "  | " + line + "\n";
-  return out;
-}
-
-RunOptions Options() {
-  const Environment env = CheckEnvironment(VIPLAB_BUILD_DIR);
-  RunOptions options;
-  options.lab.keepalived = env.keepalived;
-  options.lab.tools_dir = env.tools_dir;
-  return options;
-}
 
 std::vector<TimedEvent> EventsOf(const ScenarioResult& r, const std::string& node,
                                  const std::string& kind) {
@@ -94,17 +74,10 @@ PcapSummary ReadPcap(const std::filesystem::path& file, Ipv4Address vip) {
   return out;
 }
 
-class CaptureLabTest : public ::testing::Test {
+// Each test runs through RunChecked: nothing left behind, the host untouched.
+class CaptureLabTest : public testing::LabRunTest {
  protected:
-  void SetUp() override {
-    if (::geteuid() != 0) GTEST_SKIP() << "lab tests need root";
-    dir_ = std::filesystem::temp_directory_path() / fmt::format("viplab-capture-{}", ::getpid());
-    std::filesystem::remove_all(dir_);
-  }
-  void TearDown() override {
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
-  std::filesystem::path dir_;
+  testing::ScratchDir dir_{"viplab-capture"};
 };
 
 TEST_F(CaptureLabTest, TrackProcessFailoverShowsEachMastersAdvertsAndKeepsThePcap) {
@@ -112,9 +85,8 @@ TEST_F(CaptureLabTest, TrackProcessFailoverShowsEachMastersAdvertsAndKeepsThePca
   const Scenario scenario = LoadScenario(kCases / "issue-2599" / "d-track-process.json");
   RunOptions options = Options();
   options.pcap_dir = dir_ / "pcap";
-  const std::string host_before = testing::HostNetworkSnapshot();
 
-  const ScenarioResult r = RunScenario(scenario, options);
+  const ScenarioResult r = RunChecked(scenario, options);
 
   ASSERT_TRUE(r.passed) << Describe(r);
   const std::vector<TimedEvent> lb1 = EventsOf(r, "lb1", "advert");
@@ -155,16 +127,12 @@ TEST_F(CaptureLabTest, TrackProcessFailoverShowsEachMastersAdvertsAndKeepsThePca
     EXPECT_EQ(a.ttl, 255);
     EXPECT_EQ(a.checksum_ok, std::optional<bool>(true));
   }
-
-  EXPECT_THAT(testing::LabLeftovers(r.lab_prefix), ::testing::IsEmpty());
-  EXPECT_THAT(testing::ChildProcesses(), ::testing::IsEmpty());
-  EXPECT_EQ(testing::HostNetworkSnapshot(), host_before);
 }
 
 TEST_F(CaptureLabTest, NodeCrashShowsTheSilenceBeforeTheBackupTakesOverAndDropsThePcap) {
   // VRRPv3, advert 0.5 s, lb1 150 / lb2 100; lb1 crashes silently, then comes back and preempts.
   const Scenario scenario = LoadScenario(kCases / "catalog" / "node-crash.json");
-  const ScenarioResult r = RunScenario(scenario, Options());
+  const ScenarioResult r = RunChecked(scenario);
 
   ASSERT_TRUE(r.passed) << Describe(r);
   EXPECT_FALSE(r.pcap) << "a passed scenario without --pcap keeps no capture";
@@ -196,7 +164,7 @@ TEST_F(CaptureLabTest, AFailedScenarioKeepsItsPcapUnderLogs) {
   RunOptions options = Options();
   options.logs_dir = dir_ / "logs";
 
-  const ScenarioResult r = RunScenario(scenario, options);
+  const ScenarioResult r = RunChecked(scenario, options);
 
   EXPECT_FALSE(r.passed);
   EXPECT_EQ(r.error, "") << Describe(r);
@@ -224,7 +192,7 @@ TEST_F(CaptureLabTest, ACaptureThatDiesMakesTheRunAnError) {
     }
   };
 
-  const ScenarioResult r = RunScenario(scenario, options);
+  const ScenarioResult r = RunChecked(scenario, options);
 
   EXPECT_FALSE(r.passed) << Describe(r);
   EXPECT_THAT(r.error, HasSubstr("the wire capture stopped")) << Describe(r);

@@ -2,16 +2,13 @@
 // (cases/failback/*.json: preempt returns, nopreempt stays, preempt_delay returns later): inject,
 // check the outcome and timing window each file derives from the VRRP timers, clear, check the
 // fail-back — and leave nothing behind.
-#include <fmt/format.h>
-#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "harness/lab/environment.h"
 #include "harness/model/scenario.h"
 #include "harness/run/runner.h"
-#include "lab_checks.h"
+#include "tests/common/lab_run.h"
 
 namespace viplab {
 namespace {
@@ -32,33 +29,16 @@ std::vector<std::string> CatalogCases() {
   return names;
 }
 
-std::string Describe(const ScenarioResult& r) {
-  std::string out = fmt::format("error: {}\n", r.error);
-  for (const auto& f : r.verdict.failures) out += "failure: " + f + "\n";
-  for (const auto& s : r.steps) {
-    out += fmt::format("  step {} {:<6} t={:.0f} ms ({:.0f} ms) {}{}\n", s.index + 1, s.kind,
-                       s.t_ms, s.duration_ms, s.description, s.passed ? "" : "  FAILED");
-  }
-  for (const auto& e : r.events) {
-    if (e.kind == "client") continue;
-    out += fmt::format("  {:>9.1f} ms  {:<7} {:<13} {}\n", e.t_ms, e.node, e.kind, e.detail);
-  }
-  for (const auto& line : r.log_tail) out += "  | " + line + "\n";
-  return out;
-}
+using testing::Describe;
 
-class Catalog : public ::testing::TestWithParam<std::string> {};
+class Catalog : public testing::LabRunTestWithParam<std::string> {};
 
 TEST_P(Catalog, FaultAndFailBackMatchTheVrrpTimers) {
   const Scenario scenario = LoadScenario(kCases / (GetParam() + ".json"));
   ASSERT_TRUE(scenario.is_sequence());
-  const Environment env = CheckEnvironment(VIPLAB_BUILD_DIR);
-  RunOptions options;
-  options.lab.keepalived = env.keepalived;
-  options.lab.tools_dir = env.tools_dir;
-  const std::string host_before = testing::HostNetworkSnapshot();
 
-  const ScenarioResult result = RunScenario(scenario, options);
+  // Also checks that nothing was left behind and the host is untouched.
+  const ScenarioResult result = RunChecked(scenario);
 
   EXPECT_TRUE(result.passed) << Describe(result);
   ASSERT_EQ(result.steps.size(), scenario.steps.size());
@@ -69,9 +49,6 @@ TEST_P(Catalog, FaultAndFailBackMatchTheVrrpTimers) {
     return e.kind == "fault" && e.node == "lb1" && e.t_ms == 0;
   });
   EXPECT_TRUE(injected) << Describe(result);
-  EXPECT_THAT(testing::LabLeftovers(result.lab_prefix), ::testing::IsEmpty());
-  EXPECT_THAT(testing::ChildProcesses(), ::testing::IsEmpty());
-  EXPECT_EQ(testing::HostNetworkSnapshot(), host_before);
 }
 
 INSTANTIATE_TEST_SUITE_P(Faults, Catalog, ::testing::ValuesIn(CatalogCases()),

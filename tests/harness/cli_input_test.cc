@@ -5,7 +5,8 @@
 
 #include <fstream>
 
-#include "lab_checks.h"
+#include "tests/common/cli_process.h"
+#include "tests/common/lab_env.h"
 
 namespace viplab {
 namespace {
@@ -15,16 +16,11 @@ using ::testing::HasSubstr;
 
 class CliInput : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("viplab-input-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string Write(const std::string& name, const std::string& text) {
     std::ofstream(dir_ / name) << text;
     return (dir_ / name).string();
   }
-  std::filesystem::path dir_;
+  testing::ScratchDir dir_{"viplab-input"};
 };
 
 TEST_F(CliInput, MalformedJsonExitsTwoWithLineAndColumn) {

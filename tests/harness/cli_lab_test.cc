@@ -10,7 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
-#include "lab_checks.h"
+#include "tests/common/cli_process.h"
+#include "tests/common/lab_env.h"
 
 namespace viplab {
 namespace {
@@ -30,9 +31,8 @@ std::string PrefixFromOutput(const std::string& output) {
 }
 
 TEST(CliLab, RunWritesTheJsonReport) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("viplab-cli-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
+  VIPLAB_SKIP_UNLESS_LAB();
+  const testing::ScratchDir dir("viplab-cli");
   CliProcess cli({"run", kCases + "d-track-process.json", "--json", (dir / "r.json").string(),
                   "--logs", (dir / "logs").string()});
   ASSERT_EQ(cli.Wait(), 0) << cli.output();
@@ -66,16 +66,15 @@ TEST(CliLab, RunWritesTheJsonReport) {
   const auto logs = dir / "logs" / "issue-2599_d-track-process";
   EXPECT_TRUE(std::filesystem::exists(logs / "lb1" / "keepalived.conf"));
   EXPECT_TRUE(std::filesystem::exists(logs / "lb2" / "keepalived.log"));
-  std::filesystem::remove_all(dir);
 }
 
 TEST(CliLab, RealHaproxyReplacesTheStandin) {
+  VIPLAB_SKIP_UNLESS_LAB();
   // Case (b): the vrrp_script's HTTP check fails once haproxy is gone, so lb1 goes FAULT.
   const std::string host_before = testing::HostNetworkSnapshot();
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("viplab-hap-" + std::to_string(getpid()));
+  const testing::ScratchDir dir("viplab-hap");
   CliProcess cli({"run", kCases + "b-no-weight-fault.json", "--service", "haproxy", "--verbose",
-                  "--logs", dir.string()});
+                  "--logs", dir.path().string()});
   ASSERT_EQ(cli.Wait(), 0) << cli.output();
   EXPECT_THAT(cli.output(), HasSubstr("PASS  issue-2599/b-no-weight-fault"));
   EXPECT_THAT(cli.output(), HasSubstr("lb1 -> lb2"));
@@ -86,10 +85,10 @@ TEST(CliLab, RealHaproxyReplacesTheStandin) {
   EXPECT_THAT(std::string(std::istreambuf_iterator<char>(log), {}), HasSubstr("Loading success"));
   EXPECT_THAT(testing::LabLeftovers(PrefixFromOutput(cli.output())), IsEmpty());
   EXPECT_EQ(testing::HostNetworkSnapshot(), host_before);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(CliLab, SigintTearsTheLabDown) {
+  VIPLAB_SKIP_UNLESS_LAB();
   const std::string host_before = testing::HostNetworkSnapshot();
   CliProcess cli({"run", kCases + "a-weight2-nopreempt.json", "--verbose"});
   ASSERT_TRUE(cli.WaitForLine("injecting", seconds(60))) << cli.output();
@@ -104,6 +103,7 @@ TEST(CliLab, SigintTearsTheLabDown) {
 }
 
 TEST(CliLab, SigtermTearsTheLabDown) {
+  VIPLAB_SKIP_UNLESS_LAB();
   CliProcess cli({"run", kCases + "a-weight2-nopreempt.json", "--verbose"});
   ASSERT_TRUE(cli.WaitForLine("waiting for one master", seconds(60))) << cli.output();
   const std::string prefix = PrefixFromOutput(cli.output());
@@ -114,6 +114,7 @@ TEST(CliLab, SigtermTearsTheLabDown) {
 }
 
 TEST(CliLab, CleanRemovesWhatASigkilledRunLeft) {
+  VIPLAB_SKIP_UNLESS_LAB();
   CliProcess cli({"run", kCases + "a-weight2-nopreempt.json", "--verbose"});
   ASSERT_TRUE(cli.WaitForLine("injecting", seconds(60))) << cli.output();
   const std::string prefix = PrefixFromOutput(cli.output());
@@ -148,6 +149,7 @@ std::vector<std::string> LabProcesses(const std::string& prefix) {
 // `viplab run -v 2>&1 | head -c 200`: the reader goes away while the lab runs. viplab must not
 // die of SIGPIPE (leaving the lab behind) but stop printing, finish, tear down and exit normally.
 TEST(CliLab, AClosedOutputPipeStopsPrintingNotTheRun) {
+  VIPLAB_SKIP_UNLESS_LAB();
   const std::string host_before = testing::HostNetworkSnapshot();
   CliProcess cli(
       {"run", kCases + "d-track-process.json", "--verbose"}, {},
@@ -167,10 +169,7 @@ TEST(CliLab, AClosedOutputPipeStopsPrintingNotTheRun) {
 // renders and calls partial. SIGKILL leaves the running lab to `viplab clean`; the others tear it
 // down themselves.
 void SignalMidBatch(int signo) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / fmt::format("viplab-partial-{}-{}", getpid(), signo);
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const testing::ScratchDir dir(fmt::format("viplab-partial-{}", signo));
   std::vector<std::string> args = {"run"};
   for (int i = 1; i <= 3; ++i) {
     nlohmann::json scenario = nlohmann::json::parse(std::ifstream(kCases + "d-track-process.json"));
@@ -209,19 +208,23 @@ void SignalMidBatch(int signo) {
   }
   EXPECT_THAT(testing::LabLeftovers(running), IsEmpty());
   EXPECT_THAT(LabProcesses(running), IsEmpty());
-  std::filesystem::remove_all(dir);
 }
 
-TEST(CliLab, SigkillMidBatchLeavesAPartialReport) { SignalMidBatch(SIGKILL); }
-TEST(CliLab, SigintMidBatchLeavesAPartialReport) { SignalMidBatch(SIGINT); }
+TEST(CliLab, SigkillMidBatchLeavesAPartialReport) {
+  VIPLAB_SKIP_UNLESS_LAB();
+  SignalMidBatch(SIGKILL);
+}
+TEST(CliLab, SigintMidBatchLeavesAPartialReport) {
+  VIPLAB_SKIP_UNLESS_LAB();
+  SignalMidBatch(SIGINT);
+}
 
 // A sequence step whose inject throws fails that scenario with the message; the batch goes on
 // and the report has both. (The degrade fault refuses real haproxy at injection time: see
 // harness/faults/service_faults.cc.)
 TEST(CliLab, AStepThatThrowsFailsItsScenarioAndTheBatchGoesOn) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("viplab-steps-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
+  VIPLAB_SKIP_UNLESS_LAB();
+  const testing::ScratchDir dir("viplab-steps");
   const std::string report_file = (dir / "r.json").string();
   CliProcess cli({"run", std::string(VIPLAB_SOURCE_DIR) + "/cases/catalog/service-degrade-503.json",
                   kCases + "b-no-weight-fault.json", "--service", "haproxy", "--json",
@@ -235,10 +238,10 @@ TEST(CliLab, AStepThatThrowsFailsItsScenarioAndTheBatchGoesOn) {
   ASSERT_TRUE(failed["error"].is_string()) << failed.dump(2);
   EXPECT_THAT(failed["error"].get<std::string>(), HasSubstr("step 1 (inject): could not inject"));
   EXPECT_EQ(report["scenarios"][1]["passed"], true) << cli.output();
-  std::filesystem::remove_all(dir);
 }
 
 TEST(CliLab, MissingKeepalivedNamesThePackage) {
+  VIPLAB_SKIP_UNLESS_LAB();
   const auto before = testing::LabNamespaces();
   CliProcess cli({"run", kCases}, {{"VIPLAB_KEEPALIVED", "/nonexistent/keepalived"}});
   EXPECT_EQ(cli.Wait(), 2);
@@ -247,6 +250,7 @@ TEST(CliLab, MissingKeepalivedNamesThePackage) {
 }
 
 TEST(CliLab, WithoutRootSaysSo) {
+  VIPLAB_SKIP_UNLESS_LAB();
   const auto before = testing::LabNamespaces();
   CliProcess cli({"run", kCases}, {},
                  {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",

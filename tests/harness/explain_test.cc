@@ -13,6 +13,7 @@
 
 #include "harness/oracle/oracle.h"
 #include "netns/error.h"
+#include "tests/common/lab_env.h"
 
 namespace viplab {
 namespace {
@@ -39,9 +40,7 @@ TEST(Explain, PartialOverlapIsADisagreement) {
 }
 
 TEST(Explain, ExitCodeIsOneWhenAnyScenarioDisagrees) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("viplab-explain-test-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
+  const testing::ScratchDir dir("viplab-explain-test");
   std::ifstream in(kCases / "issue-2599/d-track-process.json");
   std::stringstream text;
   text << in.rdbuf();
@@ -55,7 +54,6 @@ TEST(Explain, ExitCodeIsOneWhenAnyScenarioDisagrees) {
   EXPECT_THAT(out.str(), HasSubstr("DISAGREES"));
   std::ostringstream good;
   EXPECT_EQ(ExplainCommand({(kCases / "issue-2599/d-track-process.json").string()}, good), 0);
-  std::filesystem::remove_all(dir);
 }
 
 // Every scenario file under cases/ (not the matrix file, which is not a scenario) agrees with the

@@ -20,7 +20,8 @@
 
 #include "harness/report/html_report.h"
 #include "harness/report/report_schema.h"
-#include "lab_checks.h"
+#include "tests/common/cli_process.h"
+#include "tests/common/lab_env.h"
 
 namespace viplab {
 namespace {
@@ -308,28 +309,19 @@ TEST(Junit, EmptyRunIsStillValid) {
 }
 
 TEST(Junit, WriteJunitCreatesDirectories) {
-  std::string tmpl = std::filesystem::temp_directory_path() / "viplab-junit-XXXXXX";
-  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-  const std::filesystem::path dir = tmpl;
+  const testing::ScratchDir dir("viplab-junit");
   const auto file = dir / "ci" / "junit.xml";
   WriteJunit(file, Golden());
   std::ifstream in(file);
   std::stringstream text;
   text << in.rdbuf();
   EXPECT_EQ(text.str(), RenderJunit(Golden()));
-  std::filesystem::remove_all(dir);
 }
 
 // --- `viplab report` and --junit on the command line ---------------------------------------------
 
 class ReportCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ =
-        std::filesystem::temp_directory_path() / ("viplab-report-cli-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string Write(const std::string& name, const std::string& text) {
     std::ofstream(dir_ / name) << text;
     return (dir_ / name).string();
@@ -340,7 +332,7 @@ class ReportCli : public ::testing::Test {
     text << in.rdbuf();
     return text.str();
   }
-  std::filesystem::path dir_;
+  testing::ScratchDir dir_{"viplab-report-cli"};
 };
 
 TEST_F(ReportCli, WritesJunitFromASavedReport) {

@@ -10,7 +10,7 @@
 
 #include "harness/model/matrix.h"
 #include "harness/model/sharding.h"
-#include "lab_checks.h"
+#include "tests/common/cli_process.h"
 
 namespace viplab {
 namespace {

@@ -2,17 +2,14 @@
 // has no `expect`): every preemption x weight setup of the script check with the service killed
 // (the keepalived #2599 family), track_process with the service faults, and the keepalived
 // faults without a check. The full matrix: `build/viplab matrix cases/matrix.json`.
-#include <fmt/format.h>
-#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "harness/lab/environment.h"
 #include "harness/model/matrix.h"
 #include "harness/model/sharding.h"
 #include "harness/result/reason.h"
 #include "harness/result/run_verdict.h"
 #include "harness/run/runner.h"
-#include "lab_checks.h"
+#include "tests/common/lab_run.h"
 
 namespace viplab {
 namespace {
@@ -31,34 +28,18 @@ std::vector<std::string> SubsetNames() {
   return names;
 }
 
-std::string Describe(const ScenarioResult& r) {
-  std::string out = fmt::format("error: {}\n", r.error);
-  for (const auto& f : r.verdict.failures) out += "failure: " + f + "\n";
-  if (r.prediction) {
-    for (const Reason& reason : r.prediction->reasons) {
-      out += "  oracle: " + ToEnglish(reason) + "\n";
-    }
-  }
-  for (const auto& e : r.events) {
-    if (e.kind == "client") continue;
-    out += fmt::format("  {:>9.1f} ms  {:<7} {:<13} {}\n", e.t_ms, e.node, e.kind, e.detail);
-  }
-  return out;
-}
+using testing::Describe;
 
-class MatrixSubset : public ::testing::TestWithParam<std::string> {};
+class MatrixSubset : public testing::LabRunTestWithParam<std::string> {};
 
 TEST_P(MatrixSubset, MeasurementAgreesWithTheOracle) {
   const Matrix matrix = LoadMatrix(kMatrix);
   const auto entry = std::find_if(matrix.entries.begin(), matrix.entries.end(),
                                   [](const MatrixEntry& e) { return e.name == GetParam(); });
   ASSERT_NE(entry, matrix.entries.end());
-  const Environment env = CheckEnvironment(VIPLAB_BUILD_DIR);
-  RunOptions options;
-  options.lab.keepalived = env.keepalived;
-  options.lab.tools_dir = env.tools_dir;
 
-  const ScenarioResult result = RunScenario(entry->scenario, options);
+  // Also checks that nothing was left behind and the host is untouched.
+  const ScenarioResult result = RunChecked(entry->scenario);
 
   EXPECT_EQ(result.judged_by, "oracle");
   ASSERT_TRUE(result.prediction.has_value());
@@ -69,8 +50,6 @@ TEST_P(MatrixSubset, MeasurementAgreesWithTheOracle) {
   EXPECT_EQ(VerdictOf(result), RunVerdict::kPass) << result.inconclusive << "\n"
                                                   << Describe(result);
   EXPECT_GE(result.verdict.outcome_checks, 1u);
-  EXPECT_THAT(testing::LabLeftovers(result.lab_prefix), ::testing::IsEmpty());
-  EXPECT_THAT(testing::ChildProcesses(), ::testing::IsEmpty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Matrix, MatrixSubset, ::testing::ValuesIn(SubsetNames()),

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "netns/error.h"
+#include "tests/common/lab_env.h"
 
 namespace viplab {
 namespace {
@@ -283,8 +284,8 @@ TEST(MatrixErrors, SkipRulesAndGlobsMustBeLive) {
 }
 
 TEST(MatrixErrors, MalformedFileGivesLineAndColumn) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("viplab-matrix-test-" + std::to_string(::getpid()) + ".json");
+  const testing::ScratchDir dir("viplab-matrix-test");
+  const auto path = dir / "matrix.json";
   std::ofstream(path) << "{\n  \"base\": {,\n}\n";
   try {
     LoadMatrix(path);

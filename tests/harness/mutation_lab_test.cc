@@ -9,16 +9,16 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
-#include "harness/lab/environment.h"
 #include "harness/model/json_fields.h"
 #include "harness/model/scenario.h"
 #include "harness/run/runner.h"
-#include "lab_checks.h"
+#include "tests/common/lab_run.h"
 
 namespace viplab {
 namespace {
 
 using nlohmann::json;
+using testing::Describe;
 
 struct Mutant {
   std::string name;                   // gtest name
@@ -26,17 +26,6 @@ struct Mutant {
   std::function<void(json&)> mutate;  // the one change
   std::string failing_check;          // the verdict failure must name this check
 };
-
-std::string Describe(const ScenarioResult& r) {
-  std::string out = fmt::format("error: {}\n", r.error);
-  for (const auto& f : r.verdict.failures) out += "failure: " + f + "\n";
-  for (const auto& c : r.verdict.checks) out += "check: " + c + "\n";
-  for (const auto& e : r.events) {
-    if (e.kind == "client") continue;
-    out += fmt::format("  {:>9.1f} ms  {:<7} {:<13} {}\n", e.t_ms, e.node, e.kind, e.detail);
-  }
-  return out;
-}
 
 json& Node(json& root, const std::string& name) {
   for (json& node : root.at("nodes")) {
@@ -65,7 +54,7 @@ const Mutant kMutants[] = {
      "vip_moved"},
 };
 
-class Mutation : public ::testing::TestWithParam<Mutant> {};
+class Mutation : public testing::LabRunTestWithParam<Mutant> {};
 
 TEST_P(Mutation, MutatedCaseIsJudgedFail) {
   const Mutant& m = GetParam();
@@ -78,11 +67,8 @@ TEST_P(Mutation, MutatedCaseIsJudgedFail) {
   root["name"] = root["name"].get<std::string>() + "-mutant";
   const Scenario scenario = ScenarioFromJson(root, file.string() + " (mutant " + m.name + ")");
 
-  const Environment env = CheckEnvironment(VIPLAB_BUILD_DIR);
-  RunOptions options;
-  options.lab.keepalived = env.keepalived;
-  options.lab.tools_dir = env.tools_dir;
-  const ScenarioResult result = RunScenario(scenario, options);
+  // Also checks that nothing was left behind and the host is untouched.
+  const ScenarioResult result = RunChecked(scenario);
 
   // Judged (no run error), and FAIL on the check the mutation breaks.
   EXPECT_EQ(result.error, "") << Describe(result);
@@ -90,8 +76,6 @@ TEST_P(Mutation, MutatedCaseIsJudgedFail) {
   EXPECT_THAT(result.verdict.failures, ::testing::Contains(::testing::HasSubstr(m.failing_check)))
       << Describe(result);
   fmt::print("{}: judged FAIL on: {}\n", m.name, fmt::join(result.verdict.failures, "; "));
-  EXPECT_THAT(testing::LabLeftovers(result.lab_prefix), ::testing::IsEmpty());
-  EXPECT_THAT(testing::ChildProcesses(), ::testing::IsEmpty());
 }
 
 INSTANTIATE_TEST_SUITE_P(ShippedCases, Mutation, ::testing::ValuesIn(kMutants),

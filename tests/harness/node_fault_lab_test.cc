@@ -13,19 +13,15 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <fstream>
 #include <optional>
-#include <sstream>
 
 #include "harness/faults/fault.h"
-#include "harness/lab/environment.h"
 #include "harness/lab/lab.h"
 #include "harness/observe/observer.h"
 #include "harness/observe/timeline.h"
-#include "lab_checks.h"
 #include "netns/address.h"
 #include "netns/link.h"
+#include "tests/common/lab_run.h"
 #include "tests/netns/arp_probe.h"
 
 namespace viplab {
@@ -36,38 +32,21 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Not;
+using testing::ReadFile;
+using testing::Shell;
 
 const std::filesystem::path kCases = std::filesystem::path(VIPLAB_SOURCE_DIR) / "cases";
 
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Output of a read-only shell command (an independent view of the kernel's state).
-std::string Shell(const std::string& command) {
-  std::string output;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return output;
-  char chunk[4096];
-  while (size_t n = std::fread(chunk, 1, sizeof(chunk), pipe)) output.append(chunk, n);
-  ::pclose(pipe);
-  return output;
-}
-
-class NodeFaultLab : public ::testing::Test {
+// The lab is built here, not by RunScenario: LabRunTest gives the environment check only, and
+// TearDown checks for leftovers itself.
+class NodeFaultLab : public testing::LabRunTest {
  protected:
   void SetUp() override {
-    if (::geteuid() != 0) GTEST_SKIP() << "lab tests need root";
+    LabRunTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     scenario_ = LoadScenario(kCases / "catalog" / "node-crash.json");
-    const Environment env = CheckEnvironment(VIPLAB_BUILD_DIR);
     host_before_ = testing::HostNetworkSnapshot();
-    LabOptions options;
-    options.keepalived = env.keepalived;
-    options.tools_dir = env.tools_dir;
-    lab_ = Lab::Create(scenario_, options);
+    lab_ = Lab::Create(scenario_, testing::LabOptionsFor(env_));
     prefix_ = lab_->prefix();
     lab_->PrepareNodes();
     observer_.emplace(timeline_, scenario_.vip, scenario_.interface);

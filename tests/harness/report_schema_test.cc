@@ -15,6 +15,7 @@
 
 #include "harness/model/json_fields.h"
 #include "harness/report/report.h"
+#include "tests/common/lab_env.h"
 #include "tests/harness/report_samples.h"
 
 namespace viplab {
@@ -183,9 +184,7 @@ TEST(ReportSchema, PartialReportOfTheFinishedScenarios) {
 }
 
 TEST(ReportSchema, WriteReportReplacesTheFileAtomically) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("viplab-atomic-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
+  const testing::ScratchDir dir("viplab-atomic");
   const auto file = dir / "out" / "report.json";
   WriteReport(file, SyntheticReport());
   json second = SyntheticReport();
@@ -198,7 +197,6 @@ TEST(ReportSchema, WriteReportReplacesTheFileAtomically) {
     ++entries;
   }
   EXPECT_EQ(entries, 1u);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "harness/model/json_fields.h"
 #include "harness/report/report_schema.h"
 #include "netns/error.h"
+#include "tests/common/lab_env.h"
 #include "tests/harness/report_samples.h"
 
 namespace viplab {
@@ -108,14 +109,6 @@ TEST(ReportSchemaValidator, RefusesKeywordsItDoesNotImplement) {
 
 class LoadReportTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    // mkdtemp: ctest runs these tests as parallel processes that may start in the same
-    // millisecond, so neither the random seed nor a fixed name is unique.
-    std::string tmpl = (std::filesystem::temp_directory_path() / "viplab-report-schema-XXXXXX");
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string Write(const std::string& name, const std::string& text) {
     std::ofstream(dir_ / name) << text;
     return (dir_ / name).string();
@@ -128,7 +121,7 @@ class LoadReportTest : public ::testing::Test {
     }
     return "(no InputError)";
   }
-  std::filesystem::path dir_;
+  testing::ScratchDir dir_{"viplab-report-schema"};
 };
 
 TEST_F(LoadReportTest, ReadsTheGoldenSample) {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "netns/error.h"
+#include "tests/common/lab_env.h"
 
 namespace viplab {
 namespace {
@@ -18,13 +19,6 @@ using ::testing::HasSubstr;
 
 class ScenarioFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("viplab-scenario-test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::filesystem::path Write(const std::string& text) {
     auto path = dir_ / "case.json";
     std::ofstream(path) << text;
@@ -52,7 +46,7 @@ class ScenarioFileTest : public ::testing::Test {
     return "no error";
   }
 
-  std::filesystem::path dir_;
+  testing::ScratchDir dir_{"viplab-scenario-test"};
 };
 
 TEST(ShippedCases, AllIssue2599CasesLoad) {

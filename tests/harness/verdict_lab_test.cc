@@ -7,7 +7,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "lab_checks.h"
+#include "tests/common/cli_process.h"
+#include "tests/common/lab_env.h"
 
 namespace viplab {
 namespace {
@@ -18,8 +19,9 @@ using ::testing::HasSubstr;
 const std::string kSource = VIPLAB_SOURCE_DIR;
 
 TEST(VerdictLab, SplitBrainToleranceFromTheCommandLine) {
-  const auto report = std::filesystem::temp_directory_path() /
-                      ("viplab-verdict-lab-" + std::to_string(getpid()) + ".json");
+  VIPLAB_SKIP_UNLESS_LAB();
+  const testing::ScratchDir dir("viplab-verdict-lab");
+  const auto report = dir / "report.json";
   CliProcess cli({"run", kSource + "/cases/catalog/keepalived-crash.json",
                   "--split-brain-tolerance", "5000", "--json", report.string()});
   EXPECT_EQ(cli.Wait(), 1) << cli.output();
@@ -32,11 +34,11 @@ TEST(VerdictLab, SplitBrainToleranceFromTheCommandLine) {
   EXPECT_EQ(s["split_brain"], false);
   EXPECT_EQ(s["verdict"], "fail");
   EXPECT_GT(s["handover_overlap_ms"].get<double>(), 300);
-  std::filesystem::remove(report);
 }
 
 // A sequence without expect steps checks nothing: INCONCLUSIVE, exit 0; with --strict exit 1.
 TEST(VerdictLab, SequenceWithoutExpectIsInconclusiveAndStrictFailsIt) {
+  VIPLAB_SKIP_UNLESS_LAB();
   nlohmann::json scenario =
       nlohmann::json::parse(std::ifstream(kSource + "/cases/catalog/service-kill.json"));
   scenario["name"] = "verdict-lab/no-expect";
@@ -44,8 +46,8 @@ TEST(VerdictLab, SequenceWithoutExpectIsInconclusiveAndStrictFailsIt) {
       {"inject": {"target": "service", "action": "kill", "node": "master", "signal": "KILL"}},
       {"wait": {"owner": "lb2", "timeout_ms": 3000}},
       {"clear": true}])");
-  const auto file = std::filesystem::temp_directory_path() /
-                    ("viplab-verdict-lab-" + std::to_string(getpid()) + "-no-expect.json");
+  const testing::ScratchDir dir("viplab-verdict-lab");
+  const auto file = dir / "no-expect.json";
   std::ofstream(file) << scenario.dump(2);
   for (const bool strict : {false, true}) {
     std::vector<std::string> args = {"run", file.string()};
@@ -56,7 +58,6 @@ TEST(VerdictLab, SequenceWithoutExpectIsInconclusiveAndStrictFailsIt) {
     EXPECT_THAT(cli.output(), HasSubstr("not judged: the sequence has no expect step"));
     EXPECT_THAT(cli.output(), HasSubstr("0 passed, 0 failed, 1 inconclusive"));
   }
-  std::filesystem::remove(file);
 }
 
 }  // namespace

@@ -40,7 +40,7 @@
 #include "netns/network_namespace.h"
 #include "netns/nftables.h"
 #include "netns/route_socket.h"
-#include "tests/netns/lab_fixture.h"
+#include "tests/common/lab_env.h"
 
 namespace viplab::testing {
 
@@ -49,18 +49,6 @@ inline constexpr uint32_t kMagic = 0x76706c62;                 // marks our test
 inline constexpr uint32_t kPrimeMagic = 0x7072696d;            // neighbour-priming datagrams
 inline constexpr auto kIdle = std::chrono::milliseconds(400);  // "nothing more arrives" window
 inline const Ipv4Address kVrrpGroup = Ipv4Address::Parse("224.0.0.18");
-
-// Output and exit status of a shell command (read-only checks and independent oracles).
-inline std::string Shell(const std::string& command, int* status = nullptr) {
-  std::string output;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return output;
-  std::array<char, 4096> chunk{};
-  while (size_t n = std::fread(chunk.data(), 1, chunk.size(), pipe)) output.append(chunk.data(), n);
-  const int rc = ::pclose(pipe);
-  if (status != nullptr) *status = rc;
-  return output;
-}
 
 inline std::string HostRuleset() { return Shell("nft list ruleset"); }
 

@@ -10,7 +10,7 @@
 #include "netns/link.h"
 #include "netns/network_namespace.h"
 #include "netns/route_socket.h"
-#include "tests/netns/lab_fixture.h"
+#include "tests/common/lab_env.h"
 
 namespace viplab {
 namespace {

@@ -11,7 +11,8 @@
 #include "netns/link.h"
 #include "netns/network_namespace.h"
 #include "netns/route_socket.h"
-#include "tests/netns/lab_fixture.h"
+#include "tests/common/lab_env.h"
+#include "tests/common/wait.h"
 
 namespace viplab {
 namespace {

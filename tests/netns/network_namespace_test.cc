@@ -11,7 +11,7 @@
 #include <stdexcept>
 
 #include "netns/error.h"
-#include "tests/netns/lab_fixture.h"
+#include "tests/common/lab_env.h"
 
 namespace viplab {
 namespace {

@@ -1,6 +1,7 @@
 #include "netns/node_sandbox.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <linux/magic.h>
 #include <linux/nsfs.h>
@@ -19,7 +20,7 @@
 
 #include "netns/error.h"
 #include "netns/network_namespace.h"
-#include "tests/netns/lab_fixture.h"
+#include "tests/common/lab_env.h"
 
 namespace viplab {
 namespace {

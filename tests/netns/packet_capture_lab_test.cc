@@ -22,7 +22,8 @@
 #include "netns/packet_capture.h"
 #include "netns/route_socket.h"
 #include "netns/vrrp_packet.h"
-#include "tests/netns/lab_fixture.h"
+#include "tests/common/lab_env.h"
+#include "tests/common/wait.h"
 #include "tests/netns/packet_builder.h"
 
 namespace viplab {

@@ -2,6 +2,7 @@
 // N node namespaces and one client namespace, each joined to the bridge by a veth pair and given
 // an address from 10.99.0.0/24. Checks the wiring and that tear-down leaves nothing behind.
 // Timing lives in bench/lab_updown.cc, not here.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <linux/if.h>
 #include <netlink/route/link.h>
@@ -12,7 +13,7 @@
 #include "netns/link.h"
 #include "netns/network_namespace.h"
 #include "netns/route_socket.h"
-#include "tests/netns/lab_fixture.h"
+#include "tests/common/lab_env.h"
 
 namespace viplab {
 namespace {

@@ -1,85 +1,17 @@
-#include "lab_checks.h"
+#include "tests/common/cli_process.h"
 
 #include <fcntl.h>
-#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
+#include "tests/common/lab_env.h"
+
 namespace viplab::testing {
-
-namespace {
-
-std::string Capture(const std::string& command) {
-  std::string out;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) throw std::runtime_error("popen failed");
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), n);
-  ::pclose(pipe);
-  return out;
-}
-
-}  // namespace
-
-std::filesystem::path ViplabBinary() { return std::filesystem::path(VIPLAB_BUILD_DIR) / "viplab"; }
-
-std::string HostNetworkSnapshot() {
-  return Capture(
-      "ip -br link; ip -br -4 addr; ip -br -6 addr; ip route show table all; "
-      "ip -6 route show table all; ip rule; nft list ruleset");
-}
-
-std::vector<std::string> LabNamespaces() {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator("/run/netns", ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind("vl-", 0) == 0) names.push_back(name);
-  }
-  return names;
-}
-
-std::vector<std::string> LabLeftovers(const std::string& prefix) {
-  std::vector<std::string> left;
-  for (const auto& name : LabNamespaces()) {
-    if (name.rfind(prefix, 0) == 0) left.push_back("namespace " + name);
-  }
-  const std::string lab = prefix.substr(0, prefix.size() - 1);  // "vl-3"
-  std::error_code ec;
-  if (std::filesystem::exists(std::filesystem::path("/run/viplab") / lab, ec)) {
-    left.push_back("directory /run/viplab/" + lab);
-  }
-  std::ifstream mounts("/proc/mounts");
-  std::string line;
-  while (std::getline(mounts, line)) {
-    if (line.find("/run/viplab/" + lab + "/") != std::string::npos) left.push_back("mount " + line);
-  }
-  for (const char* root : {"/sys/fs/cgroup/unified", "/sys/fs/cgroup"}) {
-    const auto cg = std::filesystem::path(root) / "viplab" / lab;
-    if (std::filesystem::exists(cg, ec)) left.push_back("cgroup " + cg.string());
-  }
-  return left;
-}
-
-std::vector<pid_t> ChildProcesses() {
-  std::vector<pid_t> pids;
-  std::error_code ec;
-  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
-    std::ifstream in(task.path() / "children");
-    pid_t pid;
-    while (in >> pid) pids.push_back(pid);
-  }
-  return pids;
-}
 
 CliProcess::CliProcess(std::vector<std::string> args, std::map<std::string, std::string> env,
                        std::vector<std::string> prefix_argv) {

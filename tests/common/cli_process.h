@@ -1,11 +1,10 @@
-// Helpers for lab tests: host network snapshots, leftovers of a lab, child processes, and running
-// the viplab CLI as a subprocess with event-driven reads of its output.
+// The viplab CLI (build/viplab) as a subprocess, with stdout and stderr merged into one pipe and
+// event-driven reads of its output (poll with deadlines).
 #pragma once
 
 #include <sys/types.h>
 
 #include <chrono>
-#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -13,25 +12,15 @@
 
 namespace viplab::testing {
 
-// Links, addresses, routes, rules and the nftables ruleset of the host's network namespace as
-// text; equal before and after a run when the harness left the host alone.
-std::string HostNetworkSnapshot();
-
-// Everything still present for a lab prefix ("vl-3-"): namespaces, lab directory, cgroup.
-std::vector<std::string> LabLeftovers(const std::string& prefix);
-
-// Pids of this process's children (all threads).
-std::vector<pid_t> ChildProcesses();
-
-// Names under /run/netns that start with "vl-".
-std::vector<std::string> LabNamespaces();
-
-// A CLI subprocess with stdout and stderr merged into one pipe.
+// Runs build/viplab with `args` (after `prefix_argv`, e.g. setpriv, when given) and `env` added
+// to the environment. Killed (SIGKILL) and reaped on destruction unless waited for.
 class CliProcess {
  public:
   explicit CliProcess(std::vector<std::string> args, std::map<std::string, std::string> env = {},
                       std::vector<std::string> prefix_argv = {});
   ~CliProcess();
+  CliProcess(const CliProcess&) = delete;
+  CliProcess& operator=(const CliProcess&) = delete;
   // Reads output until a line containing `needle` arrives; false on EOF or timeout.
   bool WaitForLine(const std::string& needle, std::chrono::milliseconds timeout);
   // Waits for exit (reading and keeping the rest of the output); returns the exit code, or
@@ -49,7 +38,5 @@ class CliProcess {
   size_t scanned_ = 0;
   std::optional<int> exit_code_;
 };
-
-std::filesystem::path ViplabBinary();
 
 }  // namespace viplab::testing

@@ -37,7 +37,7 @@ echo "build-times: ${targets[*]}: wall $(printf '%.1f' "$wall") s with -j$JOBS" 
   "(load average before: $load, after: $(cut -d' ' -f1-3 /proc/loadavg))"
 # Per target: objects live in <dir>/CMakeFiles/<target>.dir/; a link's output is the binary.
 awk '{ split($1, c, "+"); cpu = c[1] + c[2]; total += cpu; t = $3
-       if (match(t, /CMakeFiles\/[^\/]+\.dir\//)) t = substr(t, RSTART + 11, RLENGTH - 17)
+       if (match(t, /CMakeFiles\/[^\/]+\.dir\//)) t = substr(t, RSTART + 11, RLENGTH - 16)
        else { n = split(t, p, "/"); t = "link " p[n] }
        s[t] += cpu; c2[t]++ }
      END { for (t in s) printf "%8.1f s  %3d  %s\n", s[t], c2[t], t

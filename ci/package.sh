@@ -20,6 +20,14 @@ case ${1:-} in
 esac
 start=$SECONDS
 
+# cpack's dpkg-shlibdeps step needs `file` and dpkg-dev (ci/install-deps.sh --tests installs both).
+for tool in file dpkg-shlibdeps; do
+  if ! command -v $tool >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends file dpkg-dev \
+      >/dev/null
+  fi
+done
+
 # A fresh build directory is configured without tests; an existing one keeps its settings.
 configure=()
 [[ -f $BUILD_DIR/CMakeCache.txt ]] || configure=(-DBUILD_TESTING=OFF)

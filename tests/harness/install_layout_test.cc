@@ -2,7 +2,7 @@
 // build directory (helpers beside the binary), an installed prefix (bin/, libexec/viplab/,
 // share/viplab/cases/), a relocated prefix, the compiled-in fallback, and case arguments that
 // are existing paths (used as given) or names of installed cases.
-#include "harness/install_layout.h"
+#include "harness/lab/install_layout.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Installs every Debian package viplab needs to build, test and run (Debian 12, as root).
+# Installs the Debian packages viplab needs (Debian 12, as root).
+#   ci/install-deps.sh           to build and run viplab (the quick start, ci/lab.sh)
+#   ci/install-deps.sh --tests   also what only the tests need (ci/test.sh): GoogleTest, Chromium,
+#                                the real haproxy, yamllint, dpkg-dev and file (the .deb check)
 # Idempotent: packages already present are skipped quickly by apt.
 set -euo pipefail
 
@@ -7,12 +10,24 @@ PACKAGES=(
   build-essential cmake pkg-config git ccache
   libnl-3-dev libnl-route-3-dev libmnl-dev
   libboost-dev libboost-filesystem-dev
-  nlohmann-json3-dev libgtest-dev libgmock-dev libcli11-dev libfmt-dev
+  nlohmann-json3-dev libcli11-dev libfmt-dev
   libpcap-dev libnftables-dev libnftnl-dev libnetfilter-queue-dev
-  libxml2-dev
-  keepalived haproxy iproute2 nftables util-linux procps
-  chromium  # headless, for tests/harness/html_browser_test (the HTML report)
+  libxml2-dev  # the JUnit writer (harness/junit.cc)
+  keepalived iproute2 nftables util-linux procps
 )
+TEST_PACKAGES=(
+  libgtest-dev libgmock-dev
+  haproxy   # --service haproxy and the daemon tests (the stand-in is the default)
+  chromium  # headless, for tests/harness/html_browser_test (the HTML report)
+  yamllint  # the CI templates (ctest ci_yamllint)
+  dpkg-dev file  # CPack's .deb: dpkg-shlibdeps computes Depends (ci/package.sh)
+)
+
+case ${1:-} in
+  "") ;;
+  --tests) PACKAGES+=("${TEST_PACKAGES[@]}") ;;
+  *) echo "usage: ci/install-deps.sh [--tests]" >&2; exit 2 ;;
+esac
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "ci/install-deps.sh: run as root (it installs Debian packages)" >&2

@@ -13,6 +13,7 @@
 
 #include "harness/lab/cleanup.h"
 #include "harness/lab/environment.h"
+#include "harness/lab/install_layout.h"
 #include "harness/cli/matrix_command.h"
 #include "harness/model/scenario.h"
 #include "harness/oracle/explain.h"
@@ -43,6 +44,18 @@ int RunCommand(const std::vector<std::string>& inputs, const BatchOptions& optio
   PrintWarnings(scenarios, std::cerr);
   return RunBatch(scenarios, options);
 }
+
+// Scenario and matrix arguments that are not existing paths name installed cases
+// (<prefix>/share/viplab/cases/...), so `viplab run issue-2599` works from any directory.
+std::vector<std::string> ResolveCases(std::vector<std::string> arguments) {
+  const InstallLayout layout = CurrentInstallLayout();
+  for (std::string& argument : arguments) argument = ResolveCaseArgument(argument, layout).string();
+  return arguments;
+}
+
+constexpr const char* kCaseLookup =
+    "A scenario or matrix argument that is not an existing path is looked up in the installed "
+    "cases (share/viplab/cases beside the viplab binary's prefix), e.g. `viplab run issue-2599`.";
 
 int CleanCommand(bool force) {
   if (!HasLabCapabilities()) throw EnvironmentError("viplab clean needs root");
@@ -81,13 +94,14 @@ int main(int argc, char** argv) {
   run->footer(
       std::string(
           "Example:\n  viplab run cases/issue-2599 --json report.json --logs viplab-logs\n") +
-      kExitCodes);
+      kCaseLookup + "\n" + kExitCodes);
 
   std::vector<std::string> explain_inputs;
   CLI::App* explain = app.add_subcommand(
       "explain", "Predict each scenario's outcome from the VRRP timers (no root, no lab)");
   explain->add_option("scenarios", explain_inputs, "Scenario JSON files or directories")
       ->required();
+  explain->footer(kCaseLookup);
 
   bool force = false;
   CLI::App* clean = app.add_subcommand("clean", "Remove labs left behind by killed runs");
@@ -107,11 +121,14 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*run) return RunCommand(inputs, batch);
-    if (*matrix) return MatrixCommand(matrix_options);
+    if (*run) return RunCommand(ResolveCases(inputs), batch);
+    if (*matrix) {
+      matrix_options.file = ResolveCases({matrix_options.file}).front();
+      return MatrixCommand(matrix_options);
+    }
     if (*report) return ReportCommand(report_options);
     if (*clean) return CleanCommand(force);
-    if (*explain) return ExplainCommand(explain_inputs, std::cout);
+    if (*explain) return ExplainCommand(ResolveCases(explain_inputs), std::cout);
   } catch (const InputError& e) {
     std::cerr << "viplab: " << e.what() << "\n";
     return kExitBadInput;

@@ -198,6 +198,8 @@ CLI::App* AddMatrixSubcommand(CLI::App& app, MatrixCommandOptions& options) {
   matrix->footer(
       "Example:\n  viplab matrix cases/matrix.json --filter 'nopreempt/*' --jobs 2 --json "
       "report.json\n  viplab matrix cases/matrix.json --list | wc -l\n"
+      "A file that is not an existing path is looked up in the installed cases "
+      "(share/viplab/cases), e.g. `viplab matrix matrix.json`.\n"
       "Exit codes: 0 nothing failed (inconclusive scenarios too, unless --strict), 1 a scenario "
       "failed or could not be judged, 2 bad input or environment, 3 internal error (after the "
       "labs were torn down), 130 interrupted (SIGINT, SIGTERM, SIGHUP; a second signal ends "

@@ -1,14 +1,17 @@
 #include "harness/lab/environment.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "daemon/cgroup.h"
 #include "daemon/keepalived.h"
+#include "harness/lab/install_layout.h"
 #include "netns/error.h"
 
 namespace viplab {
@@ -55,9 +58,16 @@ Environment CheckEnvironment(const std::filesystem::path& tools_dir, ServiceKind
     env.haproxy = *haproxy;
   }
   env.cgroup_root = Cgroup::Root();
-  env.tools_dir = tools_dir;
+  env.tools_dir = tools_dir.empty() ? FindToolsDir(CurrentInstallLayout()) : tools_dir;
   if (env.tools_dir.empty()) {
-    env.tools_dir = std::filesystem::read_symlink("/proc/self/exe").parent_path();
+    std::vector<std::string> searched;
+    for (const auto& dir : ToolsDirCandidates(CurrentInstallLayout())) {
+      searched.push_back(dir.string());
+    }
+    throw EnvironmentError(fmt::format(
+        "the stand-in 'haproxy' and 'viplab-check' were not found in {}: build the project "
+        "(cmake --build build) or install it (cmake --install build)",
+        fmt::join(searched, ", ")));
   }
   for (const char* tool : {"haproxy", "viplab-check"}) {
     if (::access((env.tools_dir / tool).c_str(), X_OK) != 0) {

@@ -1,5 +1,5 @@
 // Environment checks made before any lab is built: privileges, keepalived (VIPLAB_KEEPALIVED
-// overrides the path), cgroup v2, and the project's own tools next to the viplab binary. Each
+// overrides the path), cgroup v2, and the project's own tools (build directory or libexec). Each
 // failure is an EnvironmentError saying how to fix it.
 #pragma once
 
@@ -16,7 +16,9 @@ struct Environment {
   std::filesystem::path haproxy;  // real haproxy, when `service` is kHaproxy
 };
 
-// `tools_dir`: where the stand-in and the check live (default: the running binary's directory).
+// `tools_dir`: where the stand-in and the check live (default: the first of the running binary's
+// directory, ../libexec/viplab beside it and the compiled-in libexec directory holding both; see
+// harness/lab/install_layout.h).
 // `service` kHaproxy also requires Debian's haproxy.
 Environment CheckEnvironment(const std::filesystem::path& tools_dir = {},
                              ServiceKind service = ServiceKind::kStandin);

@@ -175,7 +175,7 @@ class RealHaproxyLabTest : public ServiceLabTest {
   void SetUp() override {
     ServiceLabTest::SetUp();
     const auto haproxy = FindHaproxy();
-    ASSERT_TRUE(haproxy) << "install the Debian package haproxy (ci/install-deps.sh does)";
+    ASSERT_TRUE(haproxy) << "install the Debian package haproxy (ci/install-deps.sh --tests does)";
     spec_.kind = ServiceKind::kHaproxy;
     spec_.haproxy_binary = *haproxy;
     spec_.haproxy_config = (dir_.path() / "haproxy.cfg").string();

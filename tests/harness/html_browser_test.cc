@@ -2,8 +2,8 @@
 // rendered from tests/harness/data/ plus synthetic scenarios (adverts, a hostile failing one),
 // takes a screenshot, dumps the DOM after the page's script ran, and clicks the sortable
 // headers. No root needed (--no-sandbox, which Chromium requires when run as root). A missing
-// chromium is a failure naming ci/install-deps.sh, not a skip. The page, screenshot and DOM are
-// kept in build/html-browser-test.out/ for a look.
+// chromium is a failure naming ci/install-deps.sh --tests, not a skip. The page, screenshot and
+// DOM are kept in build/html-browser-test.out/ for a look.
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -191,8 +191,9 @@ class HtmlBrowser : public ::testing::Test {
  protected:
   void SetUp() override {
     std::optional<std::string> found = FindChromium();
-    ASSERT_TRUE(found) << "chromium not found (nor $VIPLAB_CHROMIUM): run ci/install-deps.sh as "
-                          "root, which installs the Debian package chromium (CI does)";
+    ASSERT_TRUE(found) << "chromium not found (nor $VIPLAB_CHROMIUM): run "
+                          "ci/install-deps.sh --tests as root, which installs the Debian package "
+                          "chromium (CI does)";
     chromium_ = *found;
     fs::create_directories(OutDir());
     report_ = BrowserReport();

@@ -5,11 +5,14 @@ netns <- daemon <- harness, and inside harness/ the layers of harness/CMakeLists
 every #include "netns/...", "daemon/..." or "harness/<layer>/..." in a source file, and every
 viplab_* library a layer's CMakeLists.txt links, must be allowed for the folder it is in.
 Exit 0 when all hold; 1 listing every violation as file:line. Usage: check_layers.py [ROOT]
+`check_layers.py --pure-binaries BIN...` checks that test binaries of the pure layers need no
+kernel library (libnl, libmnl, libnftables, libnftnl, libnetfilter_queue, libpcap, Boost).
 `check_layers.py --self-test` proves the check can fail: a scratch tree with wrong includes and
 a wrong link must give exactly those violations.
 """
 import pathlib
 import re
+import subprocess
 import sys
 import tempfile
 
@@ -123,9 +126,31 @@ def self_test() -> int:
     return 0
 
 
+KERNEL_LIBRARIES = re.compile(r"lib(nl-|mnl|nftables|nftnl|netfilter_queue|pcap|boost_)")
+
+
+def check_pure_binaries(binaries) -> int:
+    problems = []
+    for binary in binaries:
+        dynamic = subprocess.run(["readelf", "-d", binary], capture_output=True, text=True,
+                                 check=True).stdout
+        needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic)
+        if not needed:
+            problems.append(f"{binary}: no NEEDED entries: not a dynamic executable?")
+        problems += [f"{binary}: needs {lib}" for lib in needed if KERNEL_LIBRARIES.match(lib)]
+    for p in problems:
+        print(p)
+    if problems:
+        return 1
+    print(f"{len(binaries)} test binaries of the pure layers need no kernel library")
+    return 0
+
+
 def main() -> int:
     if sys.argv[1:] == ["--self-test"]:
         return self_test()
+    if sys.argv[1:2] == ["--pure-binaries"]:
+        return check_pure_binaries(sys.argv[2:])
     root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".").resolve()
     problems: list = []
     check_includes(root, problems)

@@ -57,10 +57,10 @@ asan() {
 
 tsan() {
   configure "$TSAN_DIR" -DVIPLAB_TSAN=ON
-  cmake --build "$TSAN_DIR" -j"$JOBS" --target harness_unit_test netns_unit_test \
+  cmake --build "$TSAN_DIR" -j"$JOBS" --target run_unit_test netns_unit_test \
     wire_observer_unit_test netns_lab_test netns_impairment_lab_test viplab viplab_standin \
     viplab_check
-  "$TSAN_DIR"/harness_unit_test --gtest_filter='Lanes.*'
+  "$TSAN_DIR"/run_unit_test --gtest_filter='Lanes.*'
   "$TSAN_DIR"/netns_unit_test --gtest_filter='EventLoopTest.*'
   "$TSAN_DIR"/wire_observer_unit_test
   "$TSAN_DIR"/netns_lab_test --gtest_filter='NetlinkMonitorTest.*'

@@ -9,7 +9,7 @@
 
 #include <stdexcept>
 
-#include "tests/common/lab_env.h"
+#include "tests/common/files.h"
 
 namespace viplab::testing {
 

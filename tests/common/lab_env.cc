@@ -18,31 +18,6 @@ std::optional<std::string> LabSkipReason() {
   return std::nullopt;
 }
 
-std::filesystem::path BuildDir() { return VIPLAB_BUILD_DIR; }
-std::filesystem::path ViplabBinary() { return BuildDir() / "viplab"; }
-std::filesystem::path StandinBinary() { return BuildDir() / "haproxy"; }
-std::filesystem::path CheckBinary() { return BuildDir() / "viplab-check"; }
-
-ScratchDir::ScratchDir(std::string_view name) {
-  std::string path = (std::filesystem::temp_directory_path() / name).string() + "-XXXXXX";
-  if (::mkdtemp(path.data()) == nullptr) {
-    throw std::runtime_error(fmt::format("mkdtemp {} failed", path));
-  }
-  path_ = path;
-}
-
-ScratchDir::~ScratchDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::string Shell(const std::string& command, int* status) {
   std::string output;
   FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");

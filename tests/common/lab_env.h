@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "netns/link.h"
+#include "tests/common/files.h"
 
 namespace viplab::testing {
 
@@ -27,32 +28,6 @@ std::optional<std::string> LabSkipReason();
 #define VIPLAB_SKIP_UNLESS_LAB()                                                              \
   if (const auto viplab_skip_reason = ::viplab::testing::LabSkipReason(); viplab_skip_reason) \
   GTEST_SKIP() << *viplab_skip_reason
-
-// The build directory (VIPLAB_BUILD_DIR) and the programs the build puts there.
-std::filesystem::path BuildDir();
-std::filesystem::path ViplabBinary();   // build/viplab
-std::filesystem::path StandinBinary();  // build/haproxy (the stand-in)
-std::filesystem::path CheckBinary();    // build/viplab-check
-
-// A fresh directory made by mkdtemp(3) under the temp directory ("<name>-XXXXXX"), so parallel
-// test processes never share one; removed with everything in it on destruction.
-class ScratchDir {
- public:
-  explicit ScratchDir(std::string_view name = "viplab-test");
-  ~ScratchDir();
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::filesystem::path& child) const {
-    return path_ / child;
-  }
-
- private:
-  std::filesystem::path path_;
-};
-
-// The whole content of a file ("" when it cannot be read).
-std::string ReadFile(const std::filesystem::path& path);
 
 // Output (stdout and stderr) of a shell command, and its pclose(3) status in `status` if given.
 // For read-only, independent views of the kernel's state.

@@ -27,7 +27,7 @@
 #include "harness/run/judge.h"
 #include "harness/run/runner.h"
 #include "tests/harness/golden_check.h"
-#include "tests/harness/report_samples.h"
+#include "tests/harness/report/report_samples.h"
 
 namespace viplab {
 namespace {

@@ -16,7 +16,7 @@
 #include "harness/model/json_fields.h"
 #include "harness/report/report.h"
 #include "tests/common/lab_env.h"
-#include "tests/harness/report_samples.h"
+#include "tests/harness/report/report_samples.h"
 
 namespace viplab {
 namespace {

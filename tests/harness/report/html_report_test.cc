@@ -19,7 +19,7 @@
 #include "harness/model/ownership.h"
 #include "harness/report/latency_chart.h"
 #include "harness/report/svg_timeline.h"
-#include "tests/harness/html_report_helpers.h"
+#include "tests/harness/report/html_report_helpers.h"
 
 namespace viplab {
 namespace {

@@ -1,5 +1,5 @@
 // The shared fixtures of report_test (report_samples.h).
-#include "tests/harness/report_samples.h"
+#include "tests/harness/report/report_samples.h"
 
 #include <string>
 #include <vector>

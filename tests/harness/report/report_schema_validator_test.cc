@@ -14,7 +14,7 @@
 #include "harness/report/report_schema.h"
 #include "netns/error.h"
 #include "tests/common/lab_env.h"
-#include "tests/harness/report_samples.h"
+#include "tests/harness/report/report_samples.h"
 
 namespace viplab {
 namespace {

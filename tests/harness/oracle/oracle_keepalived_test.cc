@@ -12,7 +12,7 @@
 #include "harness/model/matrix.h"
 #include "harness/model/vrrp_timing.h"
 #include "harness/oracle/oracle.h"
-#include "oracle_scenarios.h"
+#include "tests/harness/oracle/oracle_scenarios.h"
 
 namespace viplab {
 namespace {

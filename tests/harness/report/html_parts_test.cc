@@ -14,7 +14,7 @@
 #include "harness/report/html_report.h"
 #include "harness/report/latency_chart.h"
 #include "harness/report/svg_timeline.h"
-#include "tests/harness/html_report_helpers.h"
+#include "tests/harness/report/html_report_helpers.h"
 
 namespace viplab {
 namespace {

@@ -1,5 +1,5 @@
 // The shared helpers of html_report_test (html_report_helpers.h).
-#include "tests/harness/html_report_helpers.h"
+#include "tests/harness/report/html_report_helpers.h"
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>

@@ -14,7 +14,7 @@
 #include "harness/model/vrrp_timing.h"
 #include "harness/oracle/explain.h"
 #include "netns/error.h"
-#include "oracle_scenarios.h"
+#include "tests/harness/oracle/oracle_scenarios.h"
 
 namespace viplab {
 namespace {

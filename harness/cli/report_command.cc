@@ -1,4 +1,4 @@
-#include "harness/report_command.h"
+#include "harness/cli/report_command.h"
 
 #include <CLI/CLI.hpp>
 #include <iostream>

@@ -1,4 +1,4 @@
-#include "harness/matrix_command.h"
+#include "harness/cli/matrix_command.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -1,0 +1,22 @@
+#include "harness/cli/explain_command.h"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "harness/explain.h"
+
+namespace viplab {
+
+CLI::App* AddExplainSubcommand(CLI::App& app, ExplainCommandOptions& options) {
+  CLI::App* explain = app.add_subcommand(
+      "explain", "Predict each scenario's outcome from the VRRP timers (no root, no lab)");
+  explain->add_option("scenarios", options.inputs, "Scenario JSON files or directories")
+      ->required();
+  return explain;
+}
+
+int ExplainCommand(const ExplainCommandOptions& options) {
+  return ExplainCommand(options.inputs, std::cout);
+}
+
+}  // namespace viplab

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/lab_directory.h"
-#include "harness/topology.h"
+#include "harness/lab/lab_directory.h"
+#include "harness/lab/topology.h"
 #include "netns/clock.h"
 
 namespace {

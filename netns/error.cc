@@ -1,22 +1,14 @@
 #include "netns/error.h"
 
 #include <fmt/format.h>
-#include <netlink/errno.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 
 namespace viplab {
 
 SystemError SystemError::FromErrno(int err, std::string_view context) {
   return SystemError(fmt::format("{}: {}", context, std::strerror(err)), err, Source::kErrno);
-}
-
-SystemError SystemError::FromLibnl(int code, std::string_view context) {
-  const int positive = std::abs(code);
-  return SystemError(fmt::format("{}: {}", context, nl_geterror(positive)), positive,
-                     Source::kLibnl);
 }
 
 SystemError SystemError::Plain(std::string_view message) {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "daemon/service.h"
-#include "harness/ownership.h"
+#include "harness/model/ownership.h"
 
 namespace CLI {
 class App;

@@ -3,9 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "harness/cleanup.h"
 #include "harness/cli/exit_codes.h"
-#include "harness/environment.h"
+#include "harness/lab/cleanup.h"
+#include "harness/lab/environment.h"
 #include "netns/error.h"
 
 namespace viplab {

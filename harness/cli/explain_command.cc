@@ -3,7 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "harness/explain.h"
+#include "harness/oracle/explain.h"
 
 namespace viplab {
 

@@ -14,7 +14,7 @@
 #include "harness/cli/matrix_command.h"
 #include "harness/cli/report_command.h"
 #include "harness/cli/run_command.h"
-#include "harness/signals.h"
+#include "harness/run/signals.h"
 #include "netns/error.h"
 
 int main(int argc, char** argv) {

@@ -9,8 +9,8 @@
 
 #include "harness/cli/exit_codes.h"
 #include "harness/cli/run_batch.h"
-#include "harness/matrix.h"
-#include "harness/sharding.h"
+#include "harness/model/matrix.h"
+#include "harness/model/sharding.h"
 #include "netns/error.h"
 
 namespace viplab {

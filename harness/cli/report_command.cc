@@ -3,9 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "harness/html_report.h"
-#include "harness/junit.h"
-#include "harness/report_schema.h"
+#include "harness/report/html_report.h"
+#include "harness/report/junit.h"
+#include "harness/report/report_schema.h"
 #include "netns/error.h"
 
 namespace viplab {

@@ -8,13 +8,13 @@
 #include <mutex>
 
 #include "harness/cli/exit_codes.h"
-#include "harness/environment.h"
-#include "harness/junit.h"
-#include "harness/lanes.h"
-#include "harness/progress.h"
-#include "harness/report.h"
-#include "harness/runner.h"
-#include "harness/signals.h"
+#include "harness/lab/environment.h"
+#include "harness/report/junit.h"
+#include "harness/report/progress.h"
+#include "harness/report/report.h"
+#include "harness/run/lanes.h"
+#include "harness/run/runner.h"
+#include "harness/run/signals.h"
 #include "netns/clock.h"
 #include "netns/error.h"
 

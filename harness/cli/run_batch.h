@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "harness/cli/batch_options.h"
-#include "harness/scenario.h"
+#include "harness/model/scenario.h"
 
 namespace viplab {
 

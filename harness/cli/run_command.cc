@@ -6,7 +6,7 @@
 
 #include "harness/cli/exit_codes.h"
 #include "harness/cli/run_batch.h"
-#include "harness/scenario.h"
+#include "harness/model/scenario.h"
 
 namespace viplab {
 

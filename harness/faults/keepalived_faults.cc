@@ -4,8 +4,8 @@
 
 #include <chrono>
 
-#include "harness/faults/catalog.h"
-#include "harness/lab.h"
+#include "harness/faults/internal/catalog.h"
+#include "harness/lab/lab.h"
 #include "netns/error.h"
 
 namespace viplab::faults {

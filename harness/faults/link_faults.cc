@@ -2,8 +2,8 @@
 // still sees its link up... until carrier loss reaches it through the veth).
 #include <fmt/format.h>
 
-#include "harness/faults/catalog.h"
-#include "harness/lab.h"
+#include "harness/faults/internal/catalog.h"
+#include "harness/lab/lab.h"
 #include "netns/link.h"
 
 namespace viplab::faults {

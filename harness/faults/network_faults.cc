@@ -8,8 +8,8 @@
 #include <optional>
 #include <vector>
 
-#include "harness/faults/catalog.h"
-#include "harness/lab.h"
+#include "harness/faults/internal/catalog.h"
+#include "harness/lab/lab.h"
 #include "netns/impairment.h"
 #include "netns/network_namespace.h"
 

@@ -3,8 +3,8 @@
 // paused the node owns nothing: a VIP still configured there is stale (event_kind::kPower).
 #include <fmt/format.h>
 
-#include "harness/faults/catalog.h"
-#include "harness/lab.h"
+#include "harness/faults/internal/catalog.h"
+#include "harness/lab/lab.h"
 
 namespace viplab::faults {
 namespace {

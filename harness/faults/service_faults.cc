@@ -2,8 +2,8 @@
 #include <fmt/format.h>
 #include <signal.h>
 
-#include "harness/faults/catalog.h"
-#include "harness/lab.h"
+#include "harness/faults/internal/catalog.h"
+#include "harness/lab/lab.h"
 #include "netns/error.h"
 
 namespace viplab::faults {

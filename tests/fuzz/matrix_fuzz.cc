@@ -1,9 +1,9 @@
-// Fuzz target: the matrix loader (harness/matrix.h LoadMatrix: parse, validate, expand every
+// Fuzz target: the matrix loader (harness/model/matrix.h LoadMatrix: parse, validate, expand every
 // combination into a validated scenario). Contract: a Matrix or InputError, nothing else.
 #include <cstddef>
 #include <cstdint>
 
-#include "harness/matrix.h"
+#include "harness/model/matrix.h"
 #include "netns/error.h"
 #include "tests/fuzz/fuzz_input.h"
 

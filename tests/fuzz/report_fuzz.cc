@@ -5,9 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "harness/html_report.h"
-#include "harness/junit.h"
-#include "harness/report_schema.h"
+#include "harness/report/html_report.h"
+#include "harness/report/junit.h"
+#include "harness/report/report_schema.h"
 #include "netns/error.h"
 #include "tests/fuzz/fuzz_input.h"
 

@@ -1,11 +1,11 @@
-// Fuzz target: the scenario loader (harness/scenario.h LoadScenario, via harness/json_fields.h).
-// Contract under test: any bytes either load into a valid Scenario or throw InputError; anything
-// else (another exception, a crash, a sanitizer report) is a bug. A loaded scenario's derived
-// values (fault description, host addresses) must be computable too.
+// Fuzz target: the scenario loader (harness/model/scenario.h LoadScenario, via
+// harness/model/json_fields.h). Contract under test: any bytes either load into a valid Scenario or
+// throw InputError; anything else (another exception, a crash, a sanitizer report) is a bug. A
+// loaded scenario's derived values (fault description, host addresses) must be computable too.
 #include <cstddef>
 #include <cstdint>
 
-#include "harness/scenario.h"
+#include "harness/model/scenario.h"
 #include "netns/error.h"
 #include "tests/fuzz/fuzz_input.h"
 

@@ -11,9 +11,9 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "harness/environment.h"
-#include "harness/runner.h"
-#include "harness/scenario.h"
+#include "harness/lab/environment.h"
+#include "harness/model/scenario.h"
+#include "harness/run/runner.h"
 #include "lab_checks.h"
 #include "netns/vrrp_packet.h"
 

@@ -8,9 +8,9 @@
 
 #include <algorithm>
 
-#include "harness/environment.h"
-#include "harness/runner.h"
-#include "harness/scenario.h"
+#include "harness/lab/environment.h"
+#include "harness/model/scenario.h"
+#include "harness/run/runner.h"
 #include "lab_checks.h"
 
 namespace viplab {

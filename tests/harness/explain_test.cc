@@ -2,7 +2,7 @@
 // scenario agrees, and every scenario shipped in cases/ agrees with the oracle (each expect step
 // of a sequence compared with the oracle's prediction for its phase: the fault's, or the clear's).
 // No root, no lab.
-#include "harness/explain.h"
+#include "harness/oracle/explain.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,7 +11,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "harness/oracle.h"
+#include "harness/oracle/oracle.h"
 #include "netns/error.h"
 
 namespace viplab {

@@ -16,7 +16,7 @@
 #include <regex>
 #include <sstream>
 
-#include "harness/html_report.h"
+#include "harness/report/html_report.h"
 
 namespace viplab {
 namespace {

@@ -1,6 +1,7 @@
-// The building blocks of the HTML report: escaping (harness/html_escape.h), the latency chart
-// (harness/latency_chart.h) and the SVG timeline's model (harness/svg_timeline.h). The whole
-// pages are checked in html_report_test.cc; the shared helpers are in html_report_helpers.h.
+// The building blocks of the HTML report: escaping (harness/report/html_escape.h), the latency
+// chart (harness/report/latency_chart.h) and the SVG timeline's model
+// (harness/report/svg_timeline.h). The whole pages are checked in html_report_test.cc; the shared
+// helpers are in html_report_helpers.h.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <libxml/tree.h>
@@ -8,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "harness/html_escape.h"
-#include "harness/html_report.h"
-#include "harness/latency_chart.h"
-#include "harness/ownership.h"
-#include "harness/svg_timeline.h"
+#include "harness/model/ownership.h"
+#include "harness/report/html_escape.h"
+#include "harness/report/html_report.h"
+#include "harness/report/latency_chart.h"
+#include "harness/report/svg_timeline.h"
 #include "tests/harness/html_report_helpers.h"
 
 namespace viplab {

@@ -10,7 +10,7 @@
 
 #include <fstream>
 
-#include "harness/html_report.h"
+#include "harness/report/html_report.h"
 
 namespace viplab::testing {
 

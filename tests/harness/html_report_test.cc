@@ -1,8 +1,8 @@
-// The HTML report (harness/html_report.h): rendered from real reports (tests/harness/data/) and
-// synthetic ones, checked as HTML (libxml2's HTML parser), as XML (the page is polyglot), for
+// The HTML report (harness/report/html_report.h): rendered from real reports (tests/harness/data/)
+// and synthetic ones, checked as HTML (libxml2's HTML parser), as XML (the page is polyglot), for
 // self-containment, escaping and the timeline's content. The building blocks (escaping, latency
 // chart, timeline model) are in html_parts_test.cc; the shared helpers in html_report_helpers.h.
-#include "harness/html_report.h"
+#include "harness/report/html_report.h"
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>
@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/latency_chart.h"
-#include "harness/ownership.h"
-#include "harness/svg_timeline.h"
+#include "harness/model/ownership.h"
+#include "harness/report/latency_chart.h"
+#include "harness/report/svg_timeline.h"
 #include "tests/harness/html_report_helpers.h"
 
 namespace viplab {

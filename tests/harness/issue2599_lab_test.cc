@@ -5,9 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "harness/environment.h"
-#include "harness/runner.h"
-#include "harness/scenario.h"
+#include "harness/lab/environment.h"
+#include "harness/model/scenario.h"
+#include "harness/run/runner.h"
 #include "lab_checks.h"
 
 namespace viplab {

@@ -3,7 +3,7 @@
 // and awkward characters; counts and attributes checked with XPath; the validator itself shown
 // to reject invalid documents; and `viplab report` (--junit, --html) and the --junit options of
 // run and matrix on the command line. No root.
-#include "harness/junit.h"
+#include "harness/report/junit.h"
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>
@@ -18,8 +18,8 @@
 #include <memory>
 #include <sstream>
 
-#include "harness/html_report.h"
-#include "harness/report_schema.h"
+#include "harness/report/html_report.h"
+#include "harness/report/report_schema.h"
 #include "lab_checks.h"
 
 namespace viplab {

@@ -1,6 +1,6 @@
 // The keepalived.conf viplab renders for each issue-2599 case, pinned to reviewed text in
 // golden/. A change in rendering shows up as a readable diff here before it changes a lab run.
-#include "harness/keepalived_setup.h"
+#include "harness/lab/keepalived_setup.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "daemon/keepalived_config.h"
-#include "harness/scenario.h"
+#include "harness/model/scenario.h"
 
 namespace viplab {
 namespace {

@@ -1,7 +1,7 @@
 // Lanes with a fake runner: input order kept whatever the completion order, at most N at once,
 // each scenario on one worker thread, an exception fails only its scenario, interrupts stop
 // further scenarios.
-#include "harness/lanes.h"
+#include "harness/run/lanes.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -13,7 +13,7 @@
 #include <set>
 #include <thread>
 
-#include "harness/report.h"
+#include "harness/report/report.h"
 #include "netns/error.h"
 
 namespace viplab {

@@ -8,8 +8,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "harness/matrix.h"
-#include "harness/sharding.h"
+#include "harness/model/matrix.h"
+#include "harness/model/sharding.h"
 #include "lab_checks.h"
 
 namespace viplab {

@@ -6,11 +6,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "harness/environment.h"
-#include "harness/matrix.h"
-#include "harness/run_verdict.h"
-#include "harness/runner.h"
-#include "harness/sharding.h"
+#include "harness/lab/environment.h"
+#include "harness/model/matrix.h"
+#include "harness/model/sharding.h"
+#include "harness/result/run_verdict.h"
+#include "harness/run/runner.h"
 #include "lab_checks.h"
 
 namespace viplab {

@@ -1,6 +1,6 @@
 // The matrix file format: expansion of cases/matrix.json (count, stable unique names, every
 // scenario valid, weights resolved against each check's gap) and strict validation of bad files.
-#include "harness/matrix.h"
+#include "harness/model/matrix.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,8 +1,7 @@
-#include "harness/measurement.h"
-
 #include <gtest/gtest.h>
 
-#include "harness/verdict.h"
+#include "harness/run/judge.h"
+#include "harness/run/measure.h"
 
 namespace viplab {
 namespace {

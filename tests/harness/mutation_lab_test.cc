@@ -9,10 +9,10 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
-#include "harness/environment.h"
-#include "harness/json_fields.h"
-#include "harness/runner.h"
-#include "harness/scenario.h"
+#include "harness/lab/environment.h"
+#include "harness/model/json_fields.h"
+#include "harness/model/scenario.h"
+#include "harness/run/runner.h"
 #include "lab_checks.h"
 
 namespace viplab {

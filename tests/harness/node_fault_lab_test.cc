@@ -18,11 +18,11 @@
 #include <optional>
 #include <sstream>
 
-#include "harness/environment.h"
-#include "harness/fault.h"
-#include "harness/lab.h"
-#include "harness/observer.h"
-#include "harness/timeline.h"
+#include "harness/faults/fault.h"
+#include "harness/lab/environment.h"
+#include "harness/lab/lab.h"
+#include "harness/observe/observer.h"
+#include "harness/observe/timeline.h"
 #include "lab_checks.h"
 #include "netns/address.h"
 #include "netns/link.h"

@@ -9,9 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/matrix.h"
-#include "harness/oracle.h"
-#include "harness/vrrp_timing.h"
+#include "harness/model/matrix.h"
+#include "harness/model/vrrp_timing.h"
+#include "harness/oracle/oracle.h"
 #include "oracle_scenarios.h"
 
 namespace viplab {

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/scenario.h"
+#include "harness/model/scenario.h"
 
 namespace viplab::oracle_scenarios {
 

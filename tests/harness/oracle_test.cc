@@ -1,7 +1,7 @@
 // The oracle predicts outcomes from a scenario alone. These tests pin it to the RFC timer table of
 // docs/vrrp-timing.md and to what the lab measured for cases/issue-2599 (b ~ 933 ms,
 // c ~ 3525 ms, d ~ 39 ms). No root, no lab.
-#include "harness/oracle.h"
+#include "harness/oracle/oracle.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -11,8 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "harness/explain.h"
-#include "harness/vrrp_timing.h"
+#include "harness/model/vrrp_timing.h"
+#include "harness/oracle/explain.h"
 #include "netns/error.h"
 #include "oracle_scenarios.h"
 

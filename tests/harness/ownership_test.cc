@@ -1,13 +1,13 @@
-// Ownership and split brain (harness/ownership.h) as Measure, the Timeline's LabState and the
+// Ownership and split brain (harness/model/ownership.h) as Measure, the Timeline's LabState and the
 // verdict apply them, on synthetic timelines. No root, no lab.
-#include "harness/ownership.h"
+#include "harness/model/ownership.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "harness/measurement.h"
-#include "harness/timeline.h"
-#include "harness/verdict.h"
+#include "harness/observe/timeline.h"
+#include "harness/run/judge.h"
+#include "harness/run/measure.h"
 
 namespace viplab {
 namespace {

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/json_fields.h"
-#include "harness/report.h"
+#include "harness/model/json_fields.h"
+#include "harness/report/report.h"
 
 namespace viplab::testing {
 

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "harness/scenario.h"
+#include "harness/model/scenario.h"
 
 namespace viplab::testing {
 

@@ -4,7 +4,7 @@
 // messages are pinned in report_schema_validator_test.cc; the shared fixtures are in
 // report_samples.h (how to regenerate the golden sample is there too).
 // No root, no lab.
-#include "harness/report_schema.h"
+#include "harness/report/report_schema.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -13,8 +13,8 @@
 #include <cstdlib>
 #include <set>
 
-#include "harness/json_fields.h"
-#include "harness/report.h"
+#include "harness/model/json_fields.h"
+#include "harness/report/report.h"
 #include "tests/harness/report_samples.h"
 
 namespace viplab {
@@ -125,7 +125,7 @@ TEST(ReportSchema, VerdictWordFollowsErrorPassedAndInconclusive) {
   EXPECT_EQ(report["passed"], false);
 }
 
-// The ownership and split-brain fields beside the existing ones (harness/ownership.h).
+// The ownership and split-brain fields beside the existing ones (harness/model/ownership.h).
 TEST(ReportSchema, SplitBrainStaleVipAndOutageTotals) {
   const json report = SyntheticReport();
   const json& s = report["scenarios"];

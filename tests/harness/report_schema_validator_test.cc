@@ -10,8 +10,8 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "harness/json_fields.h"
-#include "harness/report_schema.h"
+#include "harness/model/json_fields.h"
+#include "harness/report/report_schema.h"
 #include "netns/error.h"
 #include "tests/harness/report_samples.h"
 

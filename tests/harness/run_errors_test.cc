@@ -12,9 +12,9 @@
 #include <stdexcept>
 #include <thread>
 
-#include "harness/observer.h"
-#include "harness/signals.h"
-#include "harness/timeline.h"
+#include "harness/observe/observer.h"
+#include "harness/observe/timeline.h"
+#include "harness/run/signals.h"
 #include "netns/error.h"
 
 namespace viplab {
@@ -76,7 +76,7 @@ TEST(ObserverError, NoneWhileHealthy) {
   EXPECT_EQ(timeline.failure(), "");
 }
 
-// The signal path (harness/signals.h), in a child process each: a signalfd reader, no handler.
+// The signal path (harness/run/signals.h), in a child process each: a signalfd reader, no handler.
 bool EventFdFires() {
   pollfd pfd{};
   pfd.fd = InterruptEventFd();

@@ -1,11 +1,11 @@
-// A scenario's verdict word (harness/run_verdict.h) and the batch totals and exit decision built
-// on it (harness/progress.h). No root, no lab.
-#include "harness/run_verdict.h"
+// A scenario's verdict word (harness/result/run_verdict.h) and the batch totals and exit decision
+// built on it (harness/report/progress.h). No root, no lab.
+#include "harness/result/run_verdict.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "harness/progress.h"
+#include "harness/report/progress.h"
 
 namespace viplab {
 namespace {

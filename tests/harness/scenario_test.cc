@@ -1,4 +1,4 @@
-#include "harness/scenario.h"
+#include "harness/model/scenario.h"
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>

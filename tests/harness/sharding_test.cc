@@ -1,5 +1,5 @@
 // Filter globs and shards: shards of the real matrix partition it exactly, in order, k mod N.
-#include "harness/sharding.h"
+#include "harness/model/sharding.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -8,7 +8,7 @@
 #include <numeric>
 #include <set>
 
-#include "harness/matrix.h"
+#include "harness/model/matrix.h"
 #include "netns/error.h"
 
 namespace viplab {

@@ -1,4 +1,4 @@
-#include "harness/vrrp_timing.h"
+#include "harness/model/vrrp_timing.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // WireObserver's decoding into Timeline events, fed hand-built frames (no capture, no root).
-#include "harness/wire_observer.h"
+#include "harness/observe/wire_observer.h"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,235 @@
+#include "harness/lab/lab.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <csignal>
+#include <fstream>
+
+#include "daemon/haproxy_config.h"
+#include "daemon/keepalived_config.h"
+#include "daemon/service.h"
+#include "netns/error.h"
+
+namespace viplab {
+namespace {
+
+void CopyExecutable(const std::filesystem::path& from, const std::filesystem::path& to) {
+  std::error_code ec;
+  std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing, ec);
+  if (ec) {
+    throw SystemError::FromErrno(
+        ec.value(), fmt::format("could not copy '{}' to '{}'", from.string(), to.string()));
+  }
+  std::filesystem::permissions(
+      to, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+              std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+              std::filesystem::perms::others_exec);
+}
+
+void WriteFile(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  if (!out) throw SystemError::FromErrno(errno, fmt::format("could not write '{}'", path.string()));
+}
+
+}  // namespace
+
+Lab::Lab(const Scenario& scenario, const LabOptions& options, LabDirectory directory)
+    : scenario_(scenario), options_(options), directory_(std::move(directory)) {}
+
+std::unique_ptr<Lab> Lab::Create(const Scenario& scenario, const LabOptions& options) {
+  std::unique_ptr<Lab> lab(new Lab(scenario, options, LabDirectory::Allocate()));
+  lab->lab_cgroup_ = Cgroup::Create(lab->directory_.record().cgroup);
+  TopologySpec spec;
+  spec.prefix = lab->prefix();
+  spec.interface = scenario.interface;
+  for (size_t i = 0; i < scenario.nodes.size(); ++i) {
+    spec.nodes.push_back({scenario.nodes[i].name, scenario.NodeAddress(i)});
+  }
+  spec.client = {"client", scenario.ClientAddress()};
+  spec.sandbox_dir = lab->dir() / "nodes";
+  std::filesystem::create_directories(spec.sandbox_dir);
+  lab->topology_ = Topology::Build(spec);
+  for (size_t i = 0; i < scenario.nodes.size(); ++i) {
+    auto node = std::make_unique<Node>();
+    node->name = scenario.nodes[i].name;
+    node->index = i;
+    node->dir = spec.sandbox_dir / node->name;
+    node->cgroup =
+        Cgroup::Create(std::filesystem::path(lab->directory_.record().cgroup) / node->name);
+    lab->nodes_.push_back(std::move(node));
+  }
+  return lab;
+}
+
+Lab::~Lab() { Shutdown(); }
+
+Lab::Node& Lab::node(const std::string& name) {
+  for (auto& n : nodes_) {
+    if (n->name == name) return *n;
+  }
+  throw std::out_of_range(fmt::format("no node '{}' in the lab", name));
+}
+
+std::vector<Lab::Node*> Lab::nodes() {
+  std::vector<Node*> out;
+  for (auto& n : nodes_) out.push_back(n.get());
+  return out;
+}
+
+void Lab::PrepareNodes() {
+  for (auto& node : nodes_) {
+    const auto bin = node->dir / "etc-keepalived" / "bin";
+    std::filesystem::create_directories(bin);
+    // Tools are copied in: the build directory may be hidden inside the sandbox (e.g. under /tmp).
+    CopyExecutable(options_.tools_dir / "haproxy", bin / "haproxy");
+    CopyExecutable(options_.tools_dir / "viplab-check", bin / "viplab-check");
+    ServiceIdentityArgs service;
+    service.lab_prefix = prefix();
+    service.kind = options_.service;
+    const KeepalivedConfig config = BuildKeepalivedConfig(scenario_, node->index, service);
+    WriteFile(node->keepalived_conf(), RenderKeepalivedConfig(config));
+    if (options_.service == ServiceKind::kHaproxy) {
+      HaproxyConfig haproxy;
+      haproxy.node = node->name;
+      haproxy.port = scenario_.service_port;  // bind_address "": every address of the node
+      WriteFile(node->haproxy_conf(), RenderHaproxyConfig(haproxy));
+    }
+    KeepalivedSpec spec;
+    spec.node = node->name;
+    spec.binary = options_.keepalived;
+    spec.netns_name = topology_->node(node->name).ns->name();
+    spec.sandbox = &*topology_->node(node->name).sandbox;
+    spec.log_file = node->dir / "config-test.log";
+    spec.cgroup_dir = node->cgroup.dir();
+    if (auto problem = TestKeepalivedConfig(spec)) {
+      throw InputError(fmt::format("{}: keepalived rejected the configuration rendered for {}:\n{}",
+                                   scenario_.file.string(), node->name, *problem));
+    }
+  }
+}
+
+void Lab::StartServices() {
+  for (auto& node : nodes_) StartService(node->name);
+}
+
+void Lab::StartService(const std::string& node_name) {
+  Node& n = node(node_name);
+  if (n.service && n.service->Running()) return;
+  n.service.reset();  // reaps an exited one
+  auto& member = topology_->node(n.name);
+  ServiceSpec spec;
+  spec.kind = options_.service;
+  spec.lab = prefix();
+  spec.node = n.name;
+  spec.standin_binary = "/etc/keepalived/bin/haproxy";
+  spec.haproxy_binary = options_.haproxy;
+  spec.notify_dir = member.sandbox->tmp_dir();
+  spec.port = scenario_.service_port;
+  spec.netns_fd = member.ns->fd();
+  spec.sandbox = &*member.sandbox;
+  spec.log_file = n.service_log();
+  spec.cgroup_dir = n.cgroup.dir();
+  n.service.emplace(viplab::StartService(spec));
+  if (on_process_started) on_process_started(n.name, "haproxy", n.service->pidfd());
+}
+
+void Lab::StartKeepalived(const std::vector<std::string>& node_names) {
+  for (auto& node : nodes_) {
+    if (!node_names.empty() &&
+        std::find(node_names.begin(), node_names.end(), node->name) == node_names.end()) {
+      continue;
+    }
+    if (node->keepalived) {
+      if (node->keepalived->process().WaitFor(std::chrono::milliseconds(0)) == std::nullopt) {
+        // Still running: leave it, unless it is on its way out (a graceful stop in progress).
+        if (!node->keepalived_stopping) continue;
+        node->keepalived->Stop(std::chrono::seconds(3));
+      }
+      node->keepalived.reset();
+      node->keepalived_stopping = false;
+    }
+    auto& member = topology_->node(node->name);
+    KeepalivedSpec spec;
+    spec.node = node->name;
+    spec.binary = options_.keepalived;
+    spec.netns_name = member.ns->name();
+    spec.sandbox = &*member.sandbox;
+    spec.log_file = node->keepalived_log();
+    spec.cgroup_dir = node->cgroup.dir();
+    node->keepalived.emplace(Keepalived::Start(spec));
+    if (on_process_started) {
+      on_process_started(node->name, "keepalived", node->keepalived->process().pidfd());
+    }
+  }
+}
+
+void Lab::Shutdown() noexcept {
+  if (shut_down_) return;
+  shut_down_ = true;
+  // Nothing here may throw out (noexcept: std::terminate would leak the whole lab): each step
+  // that can throw is guarded, recorded in teardown_errors(), and the teardown goes on.
+  auto guard = [this](const std::string& what, auto&& step) noexcept {
+    try {
+      step();
+    } catch (const std::exception& e) {
+      RecordTeardownError(what + ": " + e.what());
+    } catch (...) {
+      RecordTeardownError(what + ": unknown exception");
+    }
+  };
+  for (auto& node : nodes_) {
+    if (node->power != Node::Power::kPaused) continue;
+    try {
+      node->cgroup.Freeze(false);  // its network dies with its namespace below
+    } catch (...) {
+      // Remove() kills frozen processes too (SIGKILL reaches them); only the grace is lost.
+    }
+  }
+  // Terminate first (all at once, so nodes stop in parallel), then kill what is left.
+  for (auto& node : nodes_) {
+    guard("SIGTERM to keepalived on " + node->name, [&] {
+      if (node->keepalived) node->keepalived->process().Signal(SIGTERM);
+    });
+    guard("SIGTERM to the service on " + node->name, [&] {
+      if (node->service) node->service->Signal(SIGTERM);
+    });
+  }
+  for (auto& node : nodes_) {
+    if (node->keepalived) node->keepalived->Stop(std::chrono::seconds(3));
+    if (node->service) node->service->Stop(std::chrono::seconds(1));
+    node->cgroup.Remove();  // cgroup.kill: keepalived's VRRP child, check scripts, anything else
+    node->keepalived.reset();
+    node->service.reset();
+  }
+  if (topology_) {
+    for (std::string& problem : topology_->Remove()) RecordTeardownError(std::move(problem));
+  }
+  topology_.reset();
+  lab_cgroup_.Remove();
+  // nodes_ stays: its directories (logs, configs) live until the LabDirectory goes.
+}
+
+void Lab::RecordTeardownError(std::string problem) noexcept {
+  try {
+    teardown_errors_.push_back(std::move(problem));
+  } catch (...) {
+    // Out of memory while tearing down: the problem goes unrecorded, the teardown goes on.
+  }
+}
+
+void Lab::CopyLogsTo(const std::filesystem::path& dest) const {
+  for (const auto& node : nodes_) {
+    const auto out = dest / node->name;
+    std::error_code ec;
+    std::filesystem::create_directories(out, ec);
+    for (const auto& file : {node->keepalived_conf(), node->haproxy_conf(), node->keepalived_log(),
+                             node->service_log()}) {
+      std::filesystem::copy_file(file, out / file.filename(),
+                                 std::filesystem::copy_options::overwrite_existing, ec);
+    }
+  }
+}
+
+}  // namespace viplab

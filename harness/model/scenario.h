@@ -1,0 +1,169 @@
+// Scenario: one lab run described by a JSON file in cases/ — the topology, each node's keepalived
+// setup, the fault to inject and what is expected. LoadScenario validates everything a run needs
+// before any lab is built; every problem is an InputError naming the file and the field.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "netns/ipv4.h"
+
+namespace viplab {
+
+enum class CheckType { kNone, kScript, kProcess };
+
+// How a node's keepalived watches its service (track_script or track_process).
+struct CheckSpec {
+  CheckType type = CheckType::kNone;
+  double interval = 1;  // script only, seconds
+  int fall = 1;         // script only
+  int rise = 1;         // script only
+  int weight = 0;       // 0: the instance goes FAULT when the check fails
+};
+
+struct NodeSpec {
+  std::string name;
+  int priority = 100;
+  std::string state = "BACKUP";
+  bool nopreempt = false;
+  std::optional<double> preempt_delay;  // seconds
+  double advert_int = 1;                // seconds (the scenario's unless overridden)
+  CheckSpec check;                      // the scenario's unless overridden
+};
+
+// The fault catalog. In JSON a fault is {"target": ..., "action": ..., "node": ...} plus the
+// action's parameters; FaultName() gives its stable short name ("service-kill", "link-down").
+enum class FaultKind {
+  kServiceKill,        // service/kill: signal TERM or KILL
+  kServiceFreeze,      // service/freeze: SIGSTOP (a hung haproxy); clear: SIGCONT
+  kServiceDegrade,     // service/degrade: mode "refuse" (connections refused) or "503"
+  kKeepalivedStop,     // keepalived/stop: SIGTERM (graceful, priority-0 advert)
+  kKeepalivedCrash,    // keepalived/crash: SIGKILL of the VRRP child and the parent
+  kKeepalivedFreeze,   // keepalived/freeze: SIGSTOP of the VRRP child
+  kKeepalivedRestart,  // keepalived/restart: graceful stop, then start again
+  kNodeFreeze,         // node/freeze: a paused VM: all its traffic dropped, processes frozen
+  kNodeCrash,          // node/crash: a power-off: all its processes killed, its link down
+  kLinkDown,           // link/down: side "node" (eth0 down) or "switch" (pulled cable)
+  kPacketLoss,         // network/loss: percent, direction egress|ingress, traffic all|vrrp
+  kPartition,          // network/partition: mode peers|isolate|one-way
+  kVrrpDelay,          // network/delay: VRRP adverts leaving the node delayed by delay_ms
+};
+
+// One fault of the catalog. `node` is a node name or "master" (the VIP owner when injected).
+// Clearing undoes it: restart what was killed, thaw what was frozen, restore links and traffic.
+struct FaultSpec {
+  FaultKind kind = FaultKind::kServiceKill;
+  std::string node = "master";
+  std::string signal = "KILL";       // kServiceKill: TERM or KILL
+  std::string degrade = "refuse";    // kServiceDegrade: refuse or 503
+  std::string side = "node";         // kLinkDown: node or switch
+  double percent = 100;              // kPacketLoss: 0..100
+  std::string direction = "egress";  // kPacketLoss: egress or ingress
+  std::string traffic = "all";       // kPacketLoss: all or vrrp
+  std::string partition = "peers";   // kPartition: peers (cut from the other nodes, not the
+                                     // client), isolate (from everyone), one-way (the node
+                                     // still hears its peers, they no longer hear it)
+  double delay_ms = 0;               // kVrrpDelay
+};
+
+// "service-kill", "keepalived-crash", "network-loss", ...
+std::string FaultName(FaultKind kind);
+// Plain words without the node, e.g. "SIGKILL to haproxy", "30% loss of VRRP egress".
+std::string DescribeFault(const FaultSpec& fault);
+
+struct Bound {
+  std::optional<double> min;
+  std::optional<double> max;
+};
+
+struct Expectation {
+  std::optional<std::string> owner_before;
+  std::optional<std::string> owner_after;  // "none" means no node owns the VIP
+  std::optional<bool> vip_moved;
+  std::optional<Bound> failover_ms;
+  std::optional<Bound> release_ms;
+  std::optional<Bound> outage_ms;
+  std::optional<bool> split_brain;  // two owners at once at some point
+  bool empty() const {
+    return !owner_before && !owner_after && !vip_moved && !failover_ms && !release_ms &&
+           !outage_ms && !split_brain;
+  }
+};
+
+// A condition to wait for: the VIP owner (a node or "none") and/or VRRP states of nodes.
+struct WaitCondition {
+  std::optional<std::string> owner;
+  std::vector<std::pair<std::string, std::string>> states;  // node -> MASTER/BACKUP/FAULT
+  double timeout_ms = 10000;
+};
+
+// One step of a scenario sequence. Times are measured from the step's own start; `expect`
+// judges what happened since the last inject or clear ("the phase").
+struct Step {
+  enum class Kind { kInject, kClear, kWait, kHold, kExpect };
+  Kind kind = Kind::kInject;
+  FaultSpec fault;     // kInject
+  WaitCondition wait;  // kWait
+  double hold_ms = 0;  // kHold: observe for this long
+  Expectation expect;  // kExpect
+};
+
+// How keepalived is started on the nodes. kStaggered: the first node listed starts alone and the
+// others start once it is MASTER, so the initial owner is deterministic (as in production, where
+// one node has been up longer). kSimultaneous: all at once; with nopreempt the first election is
+// then a race decided by a few milliseconds of start-up order.
+enum class Startup { kStaggered, kSimultaneous };
+
+struct Scenario {
+  std::filesystem::path file;
+  std::string name;
+  std::string description;
+  Ipv4Prefix vip;
+  Ipv4Prefix subnet;
+  std::string interface = "eth0";
+  int vrrp_version = 2;
+  int virtual_router_id = 51;
+  int service_port = 80;
+  bool unicast = false;
+  Startup startup = Startup::kStaggered;
+  std::vector<NodeSpec> nodes;
+  // Single-fault form: `fault` + `expect` (the runner observes until the outcome is decidable).
+  // Sequence form: `steps` (inject / wait / hold / expect / clear), each timed. Exactly one form.
+  FaultSpec fault;
+  Expectation expect;
+  std::vector<Step> steps;
+  // Settings keepalived 2.2.7 accepts but changes (e.g. state MASTER clears nopreempt), each
+  // "file: field: message". The load goes on: real configurations do this, and keepalived runs.
+  std::vector<std::string> warnings;
+  bool is_sequence() const { return !steps.empty(); }
+  // Two or more owners for longer than this is split brain (harness/model/ownership.h); unset: the
+  // CLI's --split-brain-tolerance, default 150 ms.
+  std::optional<double> split_brain_tolerance_ms;
+
+  const NodeSpec* FindNode(std::string_view node_name) const;
+  // Address of node i (0-based) and of the client: hosts 11, 12, ... and the last usable host.
+  Ipv4Prefix NodeAddress(size_t index) const;
+  Ipv4Prefix ClientAddress() const;
+};
+
+// Parses and validates one scenario file. Throws InputError ("cases/x.json:3:14: ..." for JSON
+// syntax, "cases/x.json: nodes[1].priority: 300 is outside 1..255" for content).
+Scenario LoadScenario(const std::filesystem::path& file);
+// Validates a scenario already parsed from JSON; `origin` names it in messages (a file, or
+// "cases/matrix.json: nopreempt/script-w2/service-kill" for generated scenarios).
+Scenario ScenarioFromJson(const nlohmann::json& root, const std::filesystem::path& origin);
+// Expands files and directories (recursively, *.json, sorted) into scenarios; throws InputError.
+std::vector<Scenario> LoadScenarios(const std::vector<std::filesystem::path>& paths);
+
+// Prints every scenario's warnings, one "viplab: warning: ..." line each.
+void PrintWarnings(const std::vector<Scenario>& scenarios, std::ostream& out);
+
+const char* ToString(CheckType type);
+const char* ToString(Startup startup);
+
+}  // namespace viplab

@@ -1,0 +1,80 @@
+// Timeline: every observation of one scenario run, in order, on one CLOCK_MONOTONIC, plus the lab
+// state derived from them (who owns the VIP, each node's VRRP state, what the client last saw).
+//
+// Observers (netlink monitor, notify fifos, pidfds, the client probe, fault injection) Add()
+// events from their own threads; the runner waits for conditions on the derived state with
+// WaitUntil(), which wakes on every new event or at a deadline — event-driven, never polling.
+// Interrupt() (SIGINT/SIGTERM) makes every current and future wait throw Interrupted; Fail() (a
+// dead observer) makes them return false at once.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "harness/model/event_kind.h"
+#include "harness/model/ownership.h"
+#include "netns/clock.h"
+
+namespace viplab {
+
+// Event kinds written to reports; stable strings.
+struct TimelineEvent {
+  TimePoint time;
+  std::string node;  // node name, "client" or "lab"
+  std::string kind;  // one of event_kind
+  std::string detail;
+};
+
+// State derived from the events so far. Ownership follows harness/model/ownership.h: a node that is
+// powered off or paused owns nothing (its VIP is in stale_vips), so `wait: {owner: lb2}` sees lb2
+// alone while lb1 is off with the address still configured.
+struct LabState {
+  std::set<std::string> vip_owners;
+  std::map<std::string, TimePoint> owner_since;   // when each owner last became one
+  std::set<std::string> stale_vips;               // nodes off or paused with the VIP configured
+  std::map<std::string, std::string> vrrp_state;  // node -> MASTER/BACKUP/FAULT/...
+  std::map<std::string, TimePoint> vrrp_state_since;
+  std::optional<std::string> client_served_by;   // node of the last good answer, if the
+  std::optional<TimePoint> client_served_since;  // last probe succeeded
+  bool interrupted = false;
+};
+
+class Timeline {
+ public:
+  void Add(TimelineEvent event);
+  void Add(std::string node, std::string kind, std::string detail, TimePoint time = Now());
+
+  // Waits until `condition(state, now)` holds or `deadline` passes; returns whether it held.
+  // `recheck_at` (optional) lets a condition that depends on elapsed time ask to be re-evaluated
+  // at a given moment (e.g. "master for one advert interval").
+  using Condition = std::function<bool(const LabState&, TimePoint now)>;
+  using Recheck = std::function<std::optional<TimePoint>(const LabState&)>;
+  bool WaitUntil(const Condition& condition, TimePoint deadline, const Recheck& recheck = nullptr);
+
+  void Interrupt();
+  // A worker the run depends on died (the observer's event loop, the wire capture, a VRRP
+  // delayer): the timeline no longer tells the truth. Every current and future WaitUntil returns
+  // false at once; failure() says why (the first reason wins). The runner turns it into an error
+  // result, never a verdict.
+  void Fail(std::string reason);
+  std::string failure() const;  // empty while every worker is alive
+  LabState State() const;
+  std::vector<TimelineEvent> Events() const;
+
+ private:
+  void Apply(const TimelineEvent& event);
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<TimelineEvent> events_;
+  LabState state_;
+  Ownership ownership_;
+  std::string failure_;
+};
+
+}  // namespace viplab

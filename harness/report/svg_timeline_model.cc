@@ -1,0 +1,302 @@
+// The timeline model of the HTML report (BuildTimelineModel, declared in
+// harness/report/svg_timeline.h): VRRP state bands, advert lanes, VIP owner spans and the client
+// row, read from one report scenario's events. The rendering is in svg_timeline.cc.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <set>
+
+#include "harness/model/ownership.h"
+#include "harness/report/svg_timeline.h"
+
+namespace viplab {
+namespace {
+
+using nlohmann::json;
+
+struct Event {
+  double t = 0;
+  std::string node;
+  std::string kind;
+  std::string detail;
+};
+
+std::string StringField(const json& j, const char* key) {
+  if (!j.is_object()) return "";
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+double NumberField(const json& j, const char* key, double fallback) {
+  if (!j.is_object()) return fallback;
+  auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<double>() : fallback;
+}
+
+std::vector<Event> ReadEvents(const json& scenario) {
+  std::vector<Event> events;
+  auto it = scenario.is_object() ? scenario.find("events") : scenario.end();
+  if (!scenario.is_object() || it == scenario.end() || !it->is_array()) return events;
+  for (const json& e : *it) {
+    if (!e.is_object() || !e.contains("t_ms") || !e["t_ms"].is_number()) continue;
+    events.push_back({e["t_ms"].get<double>(), StringField(e, "node"), StringField(e, "kind"),
+                      StringField(e, "detail")});
+  }
+  std::stable_sort(events.begin(), events.end(),
+                   [](const Event& a, const Event& b) { return a.t < b.t; });
+  return events;
+}
+
+bool IsNodeKind(const std::string& kind) {
+  return kind == "state" || kind == "vip_added" || kind == "vip_removed" ||
+         kind == "process_exit" || kind == "link" || kind == "fault" || kind == "clear" ||
+         kind == "power";
+}
+
+bool IsNodeName(const std::string& node) {
+  return !node.empty() && node != "client" && node != "lab";
+}
+
+std::string NormalizeState(const std::string& detail) {
+  std::string s;
+  for (char c : detail) s += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (s.rfind("MASTER", 0) == 0) return "MASTER";
+  for (const char* known : {"BACKUP", "FAULT", "STOP", "INIT"}) {
+    if (s == known) return known;
+  }
+  return s.empty() ? "OTHER" : s;
+}
+
+// "prio 150 v3 int 50cs vrid 51" -> 150; -1 when there is no "prio N".
+int ParsePriority(const std::string& detail) {
+  size_t at = detail.find("prio");
+  while (at != std::string::npos) {
+    size_t i = at + 4;
+    while (i < detail.size() && (detail[i] == ' ' || detail[i] == '=' || detail[i] == ':')) ++i;
+    size_t start = i;
+    int value = 0;
+    while (i < detail.size() && std::isdigit(static_cast<unsigned char>(detail[i])) &&
+           i - start < 4) {
+      value = value * 10 + (detail[i] - '0');
+      ++i;
+    }
+    if (i > start) return value;
+    at = detail.find("prio", at + 4);
+  }
+  return -1;
+}
+
+// Appends a span starting at `t`, or relabels the last one when it starts at `t` too.
+void StartSpan(std::vector<TimelineSpan>& spans, TimelineSpan span) {
+  if (!spans.empty() && spans.back().t0 == span.t0) {
+    spans.back() = std::move(span);
+    if (spans.size() >= 2) {
+      TimelineSpan& prev = spans[spans.size() - 2];
+      if (prev.label == spans.back().label && prev.owners == spans.back().owners &&
+          prev.detail == spans.back().detail) {
+        spans.pop_back();
+      }
+    }
+    return;
+  }
+  spans.push_back(std::move(span));
+}
+
+void CloseSpans(std::vector<TimelineSpan>& spans, double t_end) {
+  for (size_t i = 0; i < spans.size(); ++i) {
+    spans[i].t1 = i + 1 < spans.size() ? spans[i + 1].t0 : std::max(t_end, spans[i].t0);
+  }
+}
+
+// Labels the owner spans of each episode of two or more owners "split brain" (longer than the
+// tolerance) or "handover".
+void LabelEpisodes(TimelineModel& model, double tolerance_ms) {
+  std::vector<TimelineSpan>& spans = model.owners;
+  for (size_t i = 0; i < spans.size();) {
+    size_t j = i;
+    while (j < spans.size() && spans[j].owners.size() >= 2) ++j;
+    if (j == i) {
+      ++i;
+      continue;
+    }
+    const bool split = IsSplitBrain(spans[j - 1].t1 - spans[i].t0, tolerance_ms);
+    model.split_brain = model.split_brain || split;
+    for (size_t k = i; k < j; ++k) spans[k].label = split ? "split brain" : "handover";
+    i = j;
+  }
+}
+
+}  // namespace
+
+bool NaturalLess(const std::string& a, const std::string& b) {
+  size_t i = 0, j = 0;
+  auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) && digit(b[j])) {
+      size_t ie = i, je = j;
+      while (ie < a.size() && digit(a[ie])) ++ie;
+      while (je < b.size() && digit(b[je])) ++je;
+      std::string_view da(a.data() + i, ie - i), db(b.data() + j, je - j);
+      while (da.size() > 1 && da[0] == '0') da.remove_prefix(1);
+      while (db.size() > 1 && db[0] == '0') db.remove_prefix(1);
+      if (da.size() != db.size()) return da.size() < db.size();
+      if (da != db) return da < db;
+      i = ie;
+      j = je;
+    } else {
+      if (a[i] != b[j]) return a[i] < b[j];
+      ++i;
+      ++j;
+    }
+  }
+  return a.size() - i < b.size() - j;
+}
+
+double NiceStep(double span, int target_ticks) {
+  if (!(span > 0) || target_ticks < 1) return 1;
+  double raw = span / target_ticks;
+  double magnitude = std::pow(10, std::floor(std::log10(raw)));
+  double norm = raw / magnitude;
+  double nice = norm < 1.5 ? 1 : norm < 2.25 ? 2 : norm < 3.5 ? 2.5 : norm < 7.5 ? 5 : 10;
+  return nice * magnitude;
+}
+
+namespace {
+
+// The VIP owner row (harness/model/ownership.h: a node off or paused owns nothing, its VIP is
+// stale), with each episode of two or more owners labelled split brain or handover.
+void BuildOwnerSpans(TimelineModel& model, const std::vector<Event>& events, double tolerance_ms) {
+  Ownership ownership;
+  model.owners.push_back({model.t_min, model.t_min, "", {}, ""});
+  for (const Event& e : events) {
+    if (!IsNodeName(e.node) || !ownership.Apply(e.kind, e.node, e.detail)) continue;
+    std::vector<std::string> sorted(ownership.owners().begin(), ownership.owners().end());
+    std::sort(sorted.begin(), sorted.end(), NaturalLess);
+    std::vector<std::string> stale(ownership.stale().begin(), ownership.stale().end());
+    StartSpan(model.owners,
+              {e.t, e.t, "", sorted,
+               stale.empty() ? "" : fmt::format("stale VIP on {}", fmt::join(stale, ", "))});
+  }
+  CloseSpans(model.owners, model.t_max);
+  LabelEpisodes(model, tolerance_ms);
+}
+
+}  // namespace
+
+TimelineModel BuildTimelineModel(const json& scenario) {
+  TimelineModel model;
+  std::vector<Event> events = ReadEvents(scenario);
+
+  model.t_min = 0;
+  model.t_max = std::max(0.0, NumberField(scenario, "observed_ms", 0));
+  for (const Event& e : events) {
+    model.t_min = std::min(model.t_min, e.t);
+    model.t_max = std::max(model.t_max, e.t);
+  }
+
+  model.view_min = model.t_min;
+  bool fault_at_zero = std::any_of(events.begin(), events.end(), [](const Event& e) {
+    return e.kind == "fault" && std::fabs(e.t) < 1;
+  });
+  if (fault_at_zero) {
+    model.view_min = std::max(model.t_min, -std::max(1500.0, 0.35 * model.t_max));
+  }
+
+  std::set<std::string> nodes;
+  for (const Event& e : events) {
+    if (IsNodeKind(e.kind) && IsNodeName(e.node)) nodes.insert(e.node);
+  }
+  model.nodes.assign(nodes.begin(), nodes.end());
+  std::sort(model.nodes.begin(), model.nodes.end(), NaturalLess);
+
+  // VRRP state bands.
+  for (const std::string& node : model.nodes) {
+    std::vector<TimelineSpan>& spans = model.states[node];
+    spans.push_back({model.t_min, model.t_min, "INIT", {}, ""});
+    for (const Event& e : events) {
+      if (e.node != node) continue;
+      std::string next;
+      if (e.kind == "state") {
+        next = NormalizeState(e.detail);
+      } else if (e.kind == "process_exit" && e.detail.rfind("keepalived", 0) == 0 &&
+                 spans.back().label != "STOP") {
+        next = "EXITED";
+      } else {
+        continue;
+      }
+      if (next != spans.back().label) StartSpan(spans, {e.t, e.t, next, {}, ""});
+    }
+    CloseSpans(spans, model.t_max);
+  }
+
+  BuildOwnerSpans(model, events,
+                  NumberField(scenario, "split_brain_tolerance_ms", kDefaultSplitBrainToleranceMs));
+
+  // Client: served by a node / failed (reasons merged while it keeps failing).
+  for (const Event& e : events) {
+    if (e.kind != "client") continue;
+    TimelineSpan span{e.t, e.t, "", {}, ""};
+    const std::string served = "served by ";
+    if (e.detail.rfind(served, 0) == 0) {
+      span.label = "served";
+      span.owners = {e.detail.substr(served.size())};
+    } else {
+      span.label = "failed";
+      std::string reason = e.detail.rfind("failed: ", 0) == 0 ? e.detail.substr(8) : e.detail;
+      span.detail = reason;
+    }
+    if (!model.client.empty() && model.client.back().label == span.label &&
+        model.client.back().owners == span.owners) {
+      std::string& detail = model.client.back().detail;
+      if (span.label == "failed" && detail.find(span.detail) == std::string::npos &&
+          detail.size() < 200) {
+        detail += "; " + span.detail;
+      }
+      continue;
+    }
+    StartSpan(model.client, std::move(span));
+  }
+  CloseSpans(model.client, model.t_max);
+
+  // Markers and adverts.
+  std::map<std::string, AdvertLane> lanes;
+  for (const Event& e : events) {
+    if (e.kind == "fault") {
+      model.faults.push_back({e.t, e.node, e.kind, e.detail});
+    } else if (e.kind == "clear") {
+      model.clears.push_back({e.t, e.node, e.kind, e.detail});
+    } else if ((e.kind == "process_exit" || e.kind == "link" || e.kind == "garp" ||
+                e.kind == "power") &&
+               nodes.count(e.node)) {
+      model.node_marks.push_back({e.t, e.node, e.kind, e.detail});
+    } else if (e.kind == "advert") {
+      std::string sender = e.node.empty() ? "?" : e.node;
+      AdvertLane& lane = lanes[sender];
+      lane.sender = sender;
+      int priority = ParsePriority(e.detail);
+      bool dropped = e.detail.find(" ttl ") != std::string::npos ||
+                     e.detail.find("bad checksum") != std::string::npos;
+      if (lane.runs.empty() || lane.runs.back().priority != priority ||
+          lane.runs.back().dropped != dropped) {
+        lane.runs.push_back({priority, dropped, {}, e.detail});
+      }
+      lane.runs.back().times.push_back(e.t);
+    }
+  }
+  for (const std::string& node : model.nodes) {
+    auto it = lanes.find(node);
+    if (it == lanes.end()) continue;
+    model.adverts.push_back(std::move(it->second));
+    lanes.erase(it);
+  }
+  std::vector<std::string> others;
+  for (const auto& [sender, lane] : lanes) others.push_back(sender);
+  std::sort(others.begin(), others.end(), NaturalLess);
+  for (const std::string& sender : others) model.adverts.push_back(std::move(lanes[sender]));
+  return model;
+}
+
+}  // namespace viplab

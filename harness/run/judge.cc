@@ -1,0 +1,69 @@
+#include "harness/run/judge.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace viplab {
+namespace {
+
+std::string FormatMs(const std::optional<double>& ms) {
+  return ms ? fmt::format("{:.1f} ms", *ms) : std::string("none");
+}
+
+std::string FormatBound(const Bound& b) {
+  return fmt::format("[{}, {}] ms", b.min ? fmt::format("{:g}", *b.min) : "-",
+                     b.max ? fmt::format("{:g}", *b.max) : "-");
+}
+
+}  // namespace
+
+Verdict Judge(const Expectation& expect, const Measurement& m) {
+  Verdict v;
+  // `outcome`: the check tests what the fault did (all but owner_before).
+  auto check = [&](bool ok, std::string what, bool outcome = true) {
+    if (outcome) ++v.outcome_checks;
+    v.checks.push_back(what);
+    if (!ok) {
+      v.passed = false;
+      v.failures.push_back(std::move(what));
+    }
+  };
+  if (expect.owner_before) {
+    check(
+        *expect.owner_before == m.owner_before,
+        fmt::format("owner_before: expected {}, measured {}", *expect.owner_before, m.owner_before),
+        false);
+  }
+  if (expect.owner_after) {
+    const std::string measured =
+        m.owners_after.empty() ? "none" : fmt::format("{}", fmt::join(m.owners_after, "+"));
+    check(*expect.owner_after == measured,
+          fmt::format("owner_after: expected {}, measured {}", *expect.owner_after, measured));
+  }
+  if (expect.split_brain) {
+    check(*expect.split_brain == m.split_brain,
+          fmt::format("split_brain: expected {}, measured {} (split brain {:.0f} ms, handover "
+                      "overlap {:.0f} ms; tolerance {:g} ms)",
+                      *expect.split_brain, m.split_brain, m.split_brain_ms, m.handover_overlap_ms,
+                      m.split_brain_tolerance_ms));
+  }
+  if (expect.vip_moved) {
+    check(*expect.vip_moved == m.vip_moved,
+          fmt::format("vip_moved: expected {}, measured {}", *expect.vip_moved, m.vip_moved));
+  }
+  auto bounded = [&](const char* name, const std::optional<Bound>& bound,
+                     const std::optional<double>& value) {
+    if (!bound) return;
+    bool ok = value.has_value();
+    if (ok && bound->min) ok = *value >= *bound->min;
+    if (ok && bound->max) ok = *value <= *bound->max;
+    check(ok,
+          fmt::format("{}: expected {}, measured {}", name, FormatBound(*bound), FormatMs(value)));
+  };
+  bounded("failover_ms", expect.failover_ms, m.failover_ms);
+  bounded("release_ms", expect.release_ms, m.release_ms);
+  bounded("outage_ms", expect.outage_ms, m.outage_ms);
+  return v;
+}
+
+}  // namespace viplab

@@ -85,12 +85,16 @@ void Lab::PrepareNodes() {
     // Tools are copied in: the build directory may be hidden inside the sandbox (e.g. under /tmp).
     CopyExecutable(options_.tools_dir / "haproxy", bin / "haproxy");
     CopyExecutable(options_.tools_dir / "viplab-check", bin / "viplab-check");
-    const KeepalivedConfig config =
-        BuildKeepalivedConfig(scenario_, node->index, {prefix(), options_.service});
+    ServiceIdentityArgs service;
+    service.lab_prefix = prefix();
+    service.kind = options_.service;
+    const KeepalivedConfig config = BuildKeepalivedConfig(scenario_, node->index, service);
     WriteFile(node->keepalived_conf(), RenderKeepalivedConfig(config));
     if (options_.service == ServiceKind::kHaproxy) {
-      WriteFile(node->haproxy_conf(),
-                RenderHaproxyConfig({node->name, scenario_.service_port, ""}));
+      HaproxyConfig haproxy;
+      haproxy.node = node->name;
+      haproxy.port = scenario_.service_port;  // bind_address "": every address of the node
+      WriteFile(node->haproxy_conf(), RenderHaproxyConfig(haproxy));
     }
     KeepalivedSpec spec;
     spec.node = node->name;

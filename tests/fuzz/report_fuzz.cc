@@ -1,4 +1,4 @@
-// Fuzz target: what `viplab report RUN.json` does with its input (harness/report_command.cc):
+// Fuzz target: what `viplab report RUN.json` does with its input (harness/cli/report_command.cc):
 // LoadReport (read, parse, check against docs/report-schema.json in reader mode), then render
 // the HTML page and the JUnit XML from the loaded report. Contract: a report that LoadReport
 // accepts renders; anything else is InputError.

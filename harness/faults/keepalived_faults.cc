@@ -27,9 +27,9 @@ pid_t VrrpChildOf(Lab& lab, const std::string& node) {
 }
 
 // SIGTERM: keepalived sends a priority-0 advert and removes the VIP. Clear: start it again.
-class KeepalivedStop : public Fault {
+class KeepalivedStop : public NodeBoundFault {
  public:
-  explicit KeepalivedStop(std::string node) : node_(std::move(node)) {}
+  explicit KeepalivedStop(std::string node) : NodeBoundFault(std::move(node)) {}
   std::string Describe() const override {
     return fmt::format("SIGTERM to keepalived on {} (graceful stop)", node_);
   }
@@ -38,18 +38,15 @@ class KeepalivedStop : public Fault {
     lab.node(node_).keepalived_stopping = true;
   }
   void Clear(Lab& lab) override { lab.StartKeepalived({node_}); }
-
- private:
-  std::string node_;
 };
 
 // A crash: SIGKILL to the VRRP child first, then the parent (killing only the parent makes the
 // child stop gracefully). No priority-0 advert; the VIP stays configured on the node, which is
 // alive (its kernel answers ARP for the VIP): once a backup takes over, a real split brain, as in
 // production. Not a node crash: the node keeps owning what it holds.
-class KeepalivedCrash : public Fault {
+class KeepalivedCrash : public NodeBoundFault {
  public:
-  explicit KeepalivedCrash(std::string node) : node_(std::move(node)) {}
+  explicit KeepalivedCrash(std::string node) : NodeBoundFault(std::move(node)) {}
   std::string Describe() const override {
     return fmt::format("SIGKILL to keepalived's VRRP child and parent on {} (crash)", node_);
   }
@@ -60,15 +57,12 @@ class KeepalivedCrash : public Fault {
     KeepalivedOf(lab, node_).process().Signal(SIGKILL);
   }
   void Clear(Lab& lab) override { lab.StartKeepalived({node_}); }
-
- private:
-  std::string node_;
 };
 
 // A hung VRRP process: SIGSTOP to the VRRP child. It sends no adverts and keeps the VIP.
-class KeepalivedFreeze : public Fault {
+class KeepalivedFreeze : public NodeBoundFault {
  public:
-  explicit KeepalivedFreeze(std::string node) : node_(std::move(node)) {}
+  explicit KeepalivedFreeze(std::string node) : NodeBoundFault(std::move(node)) {}
   std::string Describe() const override {
     return fmt::format("SIGSTOP to keepalived's VRRP child on {} (hung)", node_);
   }
@@ -83,14 +77,13 @@ class KeepalivedFreeze : public Fault {
   }
 
  private:
-  std::string node_;
   pid_t child_ = -1;
 };
 
 // A restart as an operator does it: graceful stop, wait for the exit, start again.
-class KeepalivedRestart : public Fault {
+class KeepalivedRestart : public NodeBoundFault {
  public:
-  explicit KeepalivedRestart(std::string node) : node_(std::move(node)) {}
+  explicit KeepalivedRestart(std::string node) : NodeBoundFault(std::move(node)) {}
   std::string Describe() const override { return fmt::format("keepalived restart on {}", node_); }
   void Inject(Lab& lab) override {
     KeepalivedOf(lab, node_).process().Signal(SIGTERM);
@@ -98,9 +91,6 @@ class KeepalivedRestart : public Fault {
     lab.StartKeepalived({node_});
   }
   void Clear(Lab&) override {}  // nothing left to undo
-
- private:
-  std::string node_;
 };
 
 }  // namespace

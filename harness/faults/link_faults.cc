@@ -9,9 +9,10 @@
 namespace viplab::faults {
 namespace {
 
-class LinkDown : public Fault {
+class LinkDown : public NodeBoundFault {
  public:
-  LinkDown(std::string node, std::string side) : node_(std::move(node)), side_(std::move(side)) {}
+  LinkDown(std::string node, std::string side)
+      : NodeBoundFault(std::move(node)), side_(std::move(side)) {}
   std::string Describe() const override {
     return side_ == "switch" ? fmt::format("switch port of {} down (cable pulled)", node_)
                              : fmt::format("interface of {} down", node_);
@@ -28,7 +29,6 @@ class LinkDown : public Fault {
       SetLinkUp(*member.socket, lab.scenario().interface, up);
     }
   }
-  std::string node_;
   std::string side_;
 };
 

@@ -25,9 +25,9 @@ Ipv4Address AddressOf(Lab& lab, const std::string& node) {
 }
 
 // N % of the node's egress or ingress, all traffic or VRRP only.
-class Loss : public Fault {
+class Loss : public NodeBoundFault {
  public:
-  Loss(std::string node, const FaultSpec& spec) : node_(std::move(node)), spec_(spec) {
+  Loss(std::string node, const FaultSpec& spec) : NodeBoundFault(std::move(node)), spec_(spec) {
     loss_.percent = spec.percent;
     loss_.direction = spec.direction == "ingress" ? Direction::kIngress : Direction::kEgress;
     loss_.traffic = spec.traffic == "vrrp" ? PacketLoss::Traffic::kVrrp : PacketLoss::Traffic::kAll;
@@ -43,7 +43,6 @@ class Loss : public Fault {
   void Clear(Lab& lab) override { loss_.Remove(NamespaceOf(lab, node_)); }
 
  private:
-  std::string node_;
   FaultSpec spec_;
   PacketLoss loss_;
   bool applied_netem_ = false;
@@ -52,9 +51,10 @@ class Loss : public Fault {
 // peers: the node and its peers stop hearing each other (the client still reaches both);
 // isolate: the node hears and reaches nobody (ARP included, so its gratuitous ARPs for the VIP
 // stay inside); one-way: the node still hears its peers, they no longer hear it.
-class Partition : public Fault {
+class Partition : public NodeBoundFault {
  public:
-  Partition(std::string node, std::string mode) : node_(std::move(node)), mode_(std::move(mode)) {}
+  Partition(std::string node, std::string mode)
+      : NodeBoundFault(std::move(node)), mode_(std::move(mode)) {}
   std::string Describe() const override {
     FaultSpec spec;
     spec.kind = FaultKind::kPartition;
@@ -110,15 +110,14 @@ class Partition : public Fault {
     block.Apply(NamespaceOf(lab, where));
     applied_.emplace_back(where, std::move(block));
   }
-  std::string node_;
   std::string mode_;
   std::vector<std::pair<std::string, BlockTraffic>> applied_;
 };
 
 // VRRP adverts leaving the node are held `delay_ms` (NFQUEUE in userspace), in order.
-class Delay : public Fault {
+class Delay : public NodeBoundFault {
  public:
-  Delay(std::string node, double delay_ms) : node_(std::move(node)), delay_ms_(delay_ms) {}
+  Delay(std::string node, double delay_ms) : NodeBoundFault(std::move(node)), delay_ms_(delay_ms) {}
   std::string Describe() const override {
     return fmt::format("VRRP adverts from {} delayed {:.0f} ms", node_, delay_ms_);
   }
@@ -134,7 +133,6 @@ class Delay : public Fault {
   }
 
  private:
-  std::string node_;
   double delay_ms_;
   std::unique_ptr<VrrpDelay> delay_;
 };

@@ -9,20 +9,11 @@
 namespace viplab::faults {
 namespace {
 
-// What every whole-node fault holds: the node it acts on.
-class NodeFault : public Fault {
- public:
-  explicit NodeFault(std::string node) : node_(std::move(node)) {}
-
- protected:
-  std::string node_;
-};
-
 // A paused VM: its traffic dropped both ways (ARP included) and its processes frozen; the VIP
 // stays configured but nobody can reach it. Clear: network back, processes thawed.
-class NodeFreeze : public NodeFault {
+class NodeFreeze : public NodeBoundFault {
  public:
-  using NodeFault::NodeFault;
+  using NodeBoundFault::NodeBoundFault;
   std::string Describe() const override {
     return fmt::format("node {} paused (processes frozen, all its traffic dropped)", node_);
   }
@@ -32,9 +23,9 @@ class NodeFreeze : public NodeFault {
 
 // A power cut: every process killed and the link down. Clear: a cold boot (no VIP, link up,
 // service and keepalived started).
-class NodeCrash : public NodeFault {
+class NodeCrash : public NodeBoundFault {
  public:
-  using NodeFault::NodeFault;
+  using NodeBoundFault::NodeBoundFault;
   std::string Describe() const override {
     return fmt::format("node {} powered off (all processes killed, link down)", node_);
   }

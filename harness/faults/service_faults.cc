@@ -16,9 +16,10 @@ Process& ServiceOf(Lab& lab, const std::string& node) {
 }
 
 // SIGTERM or SIGKILL to the service. Clear: start a new one.
-class ServiceKill : public Fault {
+class ServiceKill : public NodeBoundFault {
  public:
-  ServiceKill(std::string node, std::string signal) : node_(std::move(node)), signal_(signal) {}
+  ServiceKill(std::string node, std::string signal)
+      : NodeBoundFault(std::move(node)), signal_(signal) {}
   std::string Describe() const override {
     return fmt::format("SIG{} to haproxy on {}", signal_, node_);
   }
@@ -28,15 +29,14 @@ class ServiceKill : public Fault {
   void Clear(Lab& lab) override { lab.StartService(node_); }
 
  private:
-  std::string node_;
   std::string signal_;
 };
 
 // A hung service: SIGSTOP to its whole process group (real haproxy's workers too). Connections
 // queue in the kernel unanswered, so script checks time out; track_process still sees it.
-class ServiceFreeze : public Fault {
+class ServiceFreeze : public NodeBoundFault {
  public:
-  explicit ServiceFreeze(std::string node) : node_(std::move(node)) {}
+  explicit ServiceFreeze(std::string node) : NodeBoundFault(std::move(node)) {}
   std::string Describe() const override { return fmt::format("SIGSTOP to haproxy on {}", node_); }
   void Inject(Lab& lab) override { SignalGroup(lab, SIGSTOP); }
   void Clear(Lab& lab) override { SignalGroup(lab, SIGCONT); }
@@ -46,14 +46,14 @@ class ServiceFreeze : public Fault {
     const pid_t group = ServiceOf(lab, node_).pid();  // its own process group (see Process)
     CheckErrno(::kill(-group, signo), fmt::format("could not signal haproxy on {}", node_));
   }
-  std::string node_;
 };
 
 // The stand-in keeps running but fails health checks: SIGUSR2 toggles refusing connections,
 // SIGUSR1 toggles answering 503. Clear sends the same signal again.
-class ServiceDegrade : public Fault {
+class ServiceDegrade : public NodeBoundFault {
  public:
-  ServiceDegrade(std::string node, std::string mode) : node_(std::move(node)), mode_(mode) {}
+  ServiceDegrade(std::string node, std::string mode)
+      : NodeBoundFault(std::move(node)), mode_(mode) {}
   std::string Describe() const override {
     return fmt::format("haproxy on {} {}", node_,
                        mode_ == "503" ? "answers 503" : "refuses connections");
@@ -70,7 +70,6 @@ class ServiceDegrade : public Fault {
     }
     ServiceOf(lab, node_).Signal(mode_ == "503" ? SIGUSR1 : SIGUSR2);
   }
-  std::string node_;
   std::string mode_;
 };
 

@@ -140,28 +140,6 @@ struct LiveRun {
   std::optional<ClientProbe> probe;
 };
 
-// What is known before the lab is built: names, the oracle's prediction (reported beside every
-// measurement; a single-fault scenario without `expect` is judged against it), the window (it
-// covers the latest predicted change) and what is judged.
-ScenarioResult NewResult(const Scenario& scenario, const RunOptions& options) {
-  ScenarioResult result;
-  result.name = scenario.name;
-  result.file = scenario.file.string();
-  result.split_brain_tolerance_ms =
-      scenario.split_brain_tolerance_ms.value_or(options.split_brain_tolerance_ms);
-  const ScenarioPrediction prediction = PredictScenario(scenario);
-  result.window_ms = ObservationWindowMs(scenario, LatestPredictedMs(prediction));
-  if (!prediction.faults.empty()) result.prediction = prediction.faults.front();
-  result.expected = scenario.expect;
-  result.judged_by = "expect";
-  if (!scenario.is_sequence() && scenario.expect.empty() && result.prediction) {
-    result.expected = ExpectationFromPrediction(*result.prediction);
-    result.judged_by = "oracle";
-  }
-  result.service = options.lab.service == ServiceKind::kHaproxy ? "haproxy" : "standin";
-  return result;
-}
-
 // Builds the lab, starts the capture, the observer, the services and the client probe:
 // everything but keepalived.
 void BuildLab(const Scenario& scenario, const RunOptions& options, TimePoint lab_start,
@@ -341,5 +319,27 @@ ScenarioResult RunScenarioOrThrow(const Scenario& scenario, const RunOptions& op
 }
 
 }  // namespace
+
+// Names, the oracle's prediction (reported beside every
+// measurement; a single-fault scenario without `expect` is judged against it), the window (it
+// covers the latest predicted change) and what is judged.
+ScenarioResult NewResult(const Scenario& scenario, const RunOptions& options) {
+  ScenarioResult result;
+  result.name = scenario.name;
+  result.file = scenario.file.string();
+  result.split_brain_tolerance_ms =
+      scenario.split_brain_tolerance_ms.value_or(options.split_brain_tolerance_ms);
+  const ScenarioPrediction prediction = PredictScenario(scenario);
+  result.window_ms = ObservationWindowMs(scenario, LatestPredictedMs(prediction));
+  if (!prediction.faults.empty()) result.prediction = prediction.faults.front();
+  result.expected = scenario.expect;
+  result.judged_by = "expect";
+  if (!scenario.is_sequence() && scenario.expect.empty() && result.prediction) {
+    result.expected = ExpectationFromPrediction(*result.prediction);
+    result.judged_by = "oracle";
+  }
+  result.service = options.lab.service == ServiceKind::kHaproxy ? "haproxy" : "standin";
+  return result;
+}
 
 }  // namespace viplab

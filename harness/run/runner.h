@@ -49,4 +49,9 @@ struct RunOptions {
 
 ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options);
 
+// What RunScenario knows before it builds the lab: names, the oracle's prediction, the
+// observation window, the expectation it judges by ("expect" or "oracle") and the service.
+// Pure (no lab, no root): the golden "fixed run" report builds its results with it.
+ScenarioResult NewResult(const Scenario& scenario, const RunOptions& options);
+
 }  // namespace viplab

@@ -74,22 +74,9 @@ Measurement PredictedMeasurement(const Prediction& p) {
 
 // What RunScenarioOrThrow fills without a lab (see the file comment).
 ScenarioResult FixedResult(const Scenario& scenario) {
-  ScenarioResult result;
-  result.name = scenario.name;
+  ScenarioResult result = NewResult(scenario, RunOptions{});
   result.file = scenario.file.lexically_relative(kSource).string();
   result.lab_prefix = "vl-1-";
-  result.split_brain_tolerance_ms =
-      scenario.split_brain_tolerance_ms.value_or(kDefaultSplitBrainToleranceMs);
-  const ScenarioPrediction prediction = PredictScenario(scenario);
-  result.window_ms = ObservationWindowMs(scenario, LatestPredictedMs(prediction));
-  if (!prediction.faults.empty()) result.prediction = prediction.faults.front();
-  result.expected = scenario.expect;
-  result.judged_by = "expect";
-  if (!scenario.is_sequence() && scenario.expect.empty() && result.prediction) {
-    result.expected = ExpectationFromPrediction(*result.prediction);
-    result.judged_by = "oracle";
-  }
-  result.service = "standin";
   if (result.prediction) {
     result.fault = result.prediction->fault;
     result.measured = PredictedMeasurement(*result.prediction);

@@ -37,10 +37,8 @@ void WriteJunitAtomically(const std::string& path, const nlohmann::json& report)
 RunOptions ScenarioRunOptions(const Environment& env, const BatchOptions& options,
                               std::mutex& output) {
   RunOptions run;
-  run.lab.keepalived = env.keepalived;
-  run.lab.tools_dir = env.tools_dir;
+  run.lab = LabOptionsFor(env);
   run.lab.service = options.service;
-  run.lab.haproxy = env.haproxy;
   run.interrupt_fd = InterruptEventFd();
   if (!options.logs_dir.empty()) run.logs_dir = options.logs_dir;
   if (!options.pcap_dir.empty()) run.pcap_dir = options.pcap_dir;

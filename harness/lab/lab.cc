@@ -232,4 +232,12 @@ void Lab::CopyLogsTo(const std::filesystem::path& dest) const {
   }
 }
 
+LabOptions LabOptionsFor(const Environment& env) {
+  LabOptions options;
+  options.tools_dir = env.tools_dir;
+  options.keepalived = env.keepalived;
+  options.haproxy = env.haproxy;
+  return options;
+}
+
 }  // namespace viplab

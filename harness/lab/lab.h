@@ -16,6 +16,7 @@
 #include "daemon/cgroup.h"
 #include "daemon/keepalived.h"
 #include "daemon/process.h"
+#include "harness/lab/environment.h"
 #include "harness/lab/keepalived_setup.h"
 #include "harness/lab/lab_directory.h"
 #include "harness/lab/topology.h"
@@ -30,6 +31,9 @@ struct LabOptions {
   ServiceKind service = ServiceKind::kStandin;
   std::filesystem::path haproxy;  // FindHaproxy(), for ServiceKind::kHaproxy
 };
+
+// The programs this machine provides (CheckEnvironment), service left at the stand-in.
+LabOptions LabOptionsFor(const Environment& env);
 
 class Lab {
  public:

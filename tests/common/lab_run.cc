@@ -7,16 +7,9 @@
 
 namespace viplab::testing {
 
-LabOptions LabOptionsFor(const Environment& env) {
-  LabOptions options;
-  options.keepalived = env.keepalived;
-  options.tools_dir = env.tools_dir;
-  return options;
-}
-
 RunOptions RunOptionsFor(const Environment& env) {
   RunOptions options;
-  options.lab = LabOptionsFor(env);
+  options.lab = viplab::LabOptionsFor(env);
   return options;
 }
 

@@ -15,9 +15,9 @@
 
 namespace viplab::testing {
 
-// CheckEnvironment against the build directory (its stand-in and check), as LabOptions and as
-// RunOptions (keepalived and tools_dir set, everything else default). Throws EnvironmentError.
-LabOptions LabOptionsFor(const Environment& env);
+// CheckEnvironment against the build directory (its stand-in and check), and as RunOptions
+// (the lab's programs from viplab::LabOptionsFor, everything else default). Throws
+// EnvironmentError.
 RunOptions RunOptionsFor(const Environment& env);
 Environment BuildEnvironment();
 

@@ -46,7 +46,7 @@ class NodeFaultLab : public testing::LabRunTest {
     if (IsSkipped() || HasFatalFailure()) return;
     scenario_ = LoadScenario(kCases / "catalog" / "node-crash.json");
     host_before_ = testing::HostNetworkSnapshot();
-    lab_ = Lab::Create(scenario_, testing::LabOptionsFor(env_));
+    lab_ = Lab::Create(scenario_, LabOptionsFor(env_));
     prefix_ = lab_->prefix();
     lab_->PrepareNodes();
     observer_.emplace(timeline_, scenario_.vip, scenario_.interface);

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "harness/model/internal/deployment_json.h"
 #include "harness/model/json_fields.h"
 #include "netns/error.h"
 
@@ -475,6 +476,7 @@ Scenario ParseScenario(const std::filesystem::path& file, const json& root) {
   ParseFaultOrSteps(f, names, s);
   f.Done();
   ValidateAddresses(f, s);
+  DeploymentFromLegacy(s);
   return s;
 }
 

@@ -11,23 +11,17 @@
 #include <utility>
 #include <vector>
 
+#include "harness/model/deployment.h"
 #include "netns/ipv4.h"
 
 namespace viplab {
 
-enum class CheckType { kNone, kScript, kProcess };
-
-// How a node's keepalived watches its service (track_script or track_process).
-struct CheckSpec {
-  CheckType type = CheckType::kNone;
-  double interval = 1;  // script only, seconds
-  int fall = 1;         // script only
-  int rise = 1;         // script only
-  int weight = 0;       // 0: the instance goes FAULT when the check fails
-};
-
+// A node. Its VRRP fields are its settings of the scenario's first instance (instances[0]),
+// filled by the loader in both JSON forms; code that handles several instances reads
+// Scenario::instances instead.
 struct NodeSpec {
   std::string name;
+  std::vector<InterfaceSpec> interfaces;  // at least one; interfaces[0] is "the node's first"
   int priority = 100;
   std::string state = "BACKUP";
   bool nopreempt = false;
@@ -58,7 +52,8 @@ enum class FaultKind {
 // Clearing undoes it: restart what was killed, thaw what was frozen, restore links and traffic.
 struct FaultSpec {
   FaultKind kind = FaultKind::kServiceKill;
-  std::string node = "master";
+  std::string node = "master";       // a node, or "master": the owner of the first VIP
+  std::string interface;             // link and network faults: empty = the node's first
   std::string signal = "KILL";       // kServiceKill: TERM or KILL
   std::string degrade = "refuse";    // kServiceDegrade: refuse or 503
   std::string side = "node";         // kLinkDown: node or switch
@@ -81,6 +76,20 @@ struct Bound {
   std::optional<double> max;
 };
 
+// What one VIP should do (Expectation::vips), judged against its own measurement.
+struct VipExpectation {
+  std::string vip;  // the address without its length, "10.77.0.200"
+  std::optional<std::string> owner_before;
+  std::optional<std::string> owner_after;  // "none": no node owns it
+  std::optional<bool> vip_moved;
+  std::optional<Bound> failover_ms;
+  std::optional<Bound> release_ms;
+  std::optional<Bound> outage_ms;
+};
+
+// The top-level fields are about the scenario's VIPs as a group: with one VIP exactly that VIP;
+// with several, owner_* and vip_moved need every VIP to agree, failover_ms is the time until the
+// last VIP has settled on its new owner (Measurement). `vips` judges VIPs one by one.
 struct Expectation {
   std::optional<std::string> owner_before;
   std::optional<std::string> owner_after;  // "none" means no node owns the VIP
@@ -89,16 +98,18 @@ struct Expectation {
   std::optional<Bound> release_ms;
   std::optional<Bound> outage_ms;
   std::optional<bool> split_brain;  // two owners at once at some point
+  std::vector<VipExpectation> vips;
   bool empty() const {
     return !owner_before && !owner_after && !vip_moved && !failover_ms && !release_ms &&
-           !outage_ms && !split_brain;
+           !outage_ms && !split_brain && vips.empty();
   }
 };
 
 // A condition to wait for: the VIP owner (a node or "none") and/or VRRP states of nodes.
 struct WaitCondition {
-  std::optional<std::string> owner;
-  std::vector<std::pair<std::string, std::string>> states;  // node -> MASTER/BACKUP/FAULT
+  std::optional<std::string> owner;                             // of every VIP
+  std::vector<std::pair<std::string, std::string>> vip_owners;  // VIP address -> node or "none"
+  std::vector<std::pair<std::string, std::string>> states;      // node -> MASTER/BACKUP/FAULT
   double timeout_ms = 10000;
 };
 
@@ -123,6 +134,8 @@ struct Scenario {
   std::filesystem::path file;
   std::string name;
   std::string description;
+  // The first instance's first VIP, its interface and router id, the first segment's subnet:
+  // the single-instance view (legacy JSON fields; filled from `instances` in the new form).
   Ipv4Prefix vip;
   Ipv4Prefix subnet;
   std::string interface = "eth0";
@@ -132,6 +145,11 @@ struct Scenario {
   bool unicast = false;
   Startup startup = Startup::kStaggered;
   std::vector<NodeSpec> nodes;
+  // The deployment (deployment.h); always filled: a legacy file gives one segment "lan" and one
+  // instance "VI_1" holding `vip`.
+  std::vector<SegmentSpec> segments;
+  std::vector<InstanceSpec> instances;
+  std::vector<SyncGroupSpec> sync_groups;
   // Single-fault form: `fault` + `expect` (the runner observes until the outcome is decidable).
   // Sequence form: `steps` (inject / wait / hold / expect / clear), each timed. Exactly one form.
   FaultSpec fault;
@@ -149,7 +167,24 @@ struct Scenario {
   // Address of node i (0-based) and of the client: hosts 11, 12, ... and the last usable host.
   Ipv4Prefix NodeAddress(size_t index) const;
   Ipv4Prefix ClientAddress() const;
+  // The same on a named segment (throws std::out_of_range for an unknown one).
+  const SegmentSpec& Segment(std::string_view segment) const;
+  Ipv4Prefix NodeAddress(size_t index, std::string_view segment) const;
+  Ipv4Prefix ClientAddress(std::string_view segment) const;
+  // The segment node `node`'s interface `ifname` is cabled to; nullptr if it has none.
+  const SegmentSpec* SegmentOf(std::string_view node, std::string_view ifname) const;
+  const InstanceSpec* FindInstance(std::string_view instance) const;
+  // One segment, one instance with one VIP on the instance's interface, no tracked interfaces,
+  // no sync groups: what every part of viplab handled before deployments (issue 9).
+  bool single_instance() const;
 };
+
+// Every VIP of the scenario, instance by instance in order: {instance, vip}.
+struct VipRef {
+  const InstanceSpec* instance;
+  const VipSpec* vip;
+};
+std::vector<VipRef> AllVips(const Scenario& scenario);
 
 // Parses and validates one scenario file. Throws InputError ("cases/x.json:3:14: ..." for JSON
 // syntax, "cases/x.json: nodes[1].priority: 300 is outside 1..255" for content).

@@ -1,0 +1,93 @@
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "harness/model/internal/deployment_json.h"
+#include "harness/model/scenario.h"
+
+namespace viplab {
+
+const InstanceNodeSpec* InstanceSpec::FindNode(std::string_view node) const {
+  for (const InstanceNodeSpec& n : nodes) {
+    if (n.node == node) return &n;
+  }
+  return nullptr;
+}
+
+const SegmentSpec& Scenario::Segment(std::string_view segment) const {
+  for (const SegmentSpec& s : segments) {
+    if (s.name == segment) return s;
+  }
+  throw std::out_of_range(fmt::format("no segment '{}' in {}", segment, name));
+}
+
+Ipv4Prefix Scenario::NodeAddress(size_t index, std::string_view segment) const {
+  const Ipv4Prefix& net = Segment(segment).subnet;
+  return Ipv4Prefix(net.Host(static_cast<uint32_t>(11 + index)), net.length());
+}
+
+Ipv4Prefix Scenario::ClientAddress(std::string_view segment) const {
+  const Ipv4Prefix& net = Segment(segment).subnet;
+  return Ipv4Prefix(net.Host(net.UsableHosts()), net.length());
+}
+
+const SegmentSpec* Scenario::SegmentOf(std::string_view node, std::string_view ifname) const {
+  const NodeSpec* n = FindNode(node);
+  if (n == nullptr) return nullptr;
+  for (const InterfaceSpec& i : n->interfaces) {
+    if (i.name == ifname) return &Segment(i.segment);
+  }
+  return nullptr;
+}
+
+const InstanceSpec* Scenario::FindInstance(std::string_view instance) const {
+  for (const InstanceSpec& i : instances) {
+    if (i.name == instance) return &i;
+  }
+  return nullptr;
+}
+
+bool Scenario::single_instance() const {
+  if (segments.size() != 1 || instances.size() != 1 || !sync_groups.empty()) return false;
+  const InstanceSpec& i = instances.front();
+  if (i.vips.size() != 1 || !i.track_interfaces.empty()) return false;
+  if (!i.vips.front().interface.empty() && i.vips.front().interface != i.interface) return false;
+  for (const NodeSpec& n : nodes) {
+    if (n.interfaces.size() != 1) return false;
+  }
+  return true;
+}
+
+std::vector<VipRef> AllVips(const Scenario& scenario) {
+  std::vector<VipRef> vips;
+  for (const InstanceSpec& i : scenario.instances) {
+    for (const VipSpec& v : i.vips) vips.push_back({&i, &v});
+  }
+  return vips;
+}
+
+void DeploymentFromLegacy(Scenario& s) {
+  s.segments = {{"lan", s.subnet}};
+  InstanceSpec instance;
+  instance.name = "VI_1";
+  instance.interface = s.interface;
+  instance.virtual_router_id = s.virtual_router_id;
+  instance.unicast = s.unicast;
+  instance.vips = {{s.vip, ""}};
+  for (NodeSpec& n : s.nodes) {
+    n.interfaces = {{s.interface, "lan"}};
+    InstanceNodeSpec in;
+    in.node = n.name;
+    in.priority = n.priority;
+    in.state = n.state;
+    in.nopreempt = n.nopreempt;
+    in.preempt_delay = n.preempt_delay;
+    in.advert_int = n.advert_int;
+    in.check = n.check;
+    instance.nodes.push_back(std::move(in));
+  }
+  s.instances = {std::move(instance)};
+  s.sync_groups.clear();
+}
+
+}  // namespace viplab

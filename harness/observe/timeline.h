@@ -26,9 +26,10 @@ namespace viplab {
 // Event kinds written to reports; stable strings.
 struct TimelineEvent {
   TimePoint time;
-  std::string node;  // node name, "client" or "lab"
-  std::string kind;  // one of event_kind
-  std::string detail;
+  std::string node;      // node name, "client" or "lab"
+  std::string kind;      // one of event_kind
+  std::string detail;    // vip_added/vip_removed: the address with its length, "10.77.0.200/24"
+  std::string instance;  // state events: the VRRP instance ("VI_1"); empty otherwise
 };
 
 // State derived from the events so far. Ownership follows harness/model/ownership.h: a node that is

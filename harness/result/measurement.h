@@ -15,6 +15,32 @@
 
 namespace viplab {
 
+// One VIP's own measurement (Measurement::vips), the same definitions as the fields below
+// restricted to that address. All times from the fault.
+struct VipMeasurement {
+  std::string vip;       // the address without its length, "10.77.0.200"
+  std::string instance;  // the instance that holds it, "VI_1"
+  std::string owner_before;
+  std::vector<std::string> owners_after;
+  std::optional<std::string> owner_after;
+  bool vip_moved = false;
+  std::optional<double> failover_ms;  // fault -> another node first becomes its owner
+  std::optional<double> settled_ms;   // fault -> its final owner (if one) holds it for good
+  std::optional<double> release_ms;
+  bool split_brain = false;
+  double split_brain_ms = 0;
+  double no_owner_ms = 0;
+  std::optional<double> outage_ms;  // longest run of failed client probes of this VIP
+  bool outage_ongoing = false;
+  size_t probes = 0;
+  size_t probes_failed = 0;
+};
+
+// With one VIP the top-level fields are that VIP's (exactly as before issue 9) and `vips` holds
+// it once more. With several, the top-level fields are the group's: owner_* of the first VIP,
+// vip_moved when every VIP that had an owner before has a single other owner at the end,
+// failover_ms the time until the *last* moved VIP settled on its new owner, release_ms the last
+// release, split_brain any VIP's, outage_ms the longest of any VIP.
 struct Measurement {
   std::string owner_before;
   std::vector<std::string> owners_after;   // at the end of observation, sorted
@@ -35,7 +61,8 @@ struct Measurement {
   bool outage_ongoing = false;      // the longest run lasted to the end of observation
   size_t probes = 0;                // client probes started after the fault
   size_t probes_failed = 0;
-  double observed_ms = 0;  // fault -> end of observation
+  double observed_ms = 0;            // fault -> end of observation
+  std::vector<VipMeasurement> vips;  // one per VIP, in the scenario's order (AllVips)
 };
 
 }  // namespace viplab

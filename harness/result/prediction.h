@@ -66,6 +66,19 @@ struct Prediction {
 struct ScenarioPrediction {
   InitialOwner initial;
   std::vector<Prediction> faults;
+  // Empty when the oracle models the scenario. Otherwise why it does not ("not predicted": a
+  // sync group spanning a fault it cannot place, ...); such a scenario judged by the oracle is
+  // inconclusive, never a PASS on a guess, and `explain` says so and exits 0.
+  std::vector<Reason> not_predicted;
+  // Multi-instance scenarios: one entry per VIP (AllVips order), that VIP's own initial owner and
+  // per-fault predictions. Empty for single_instance() scenarios (initial/faults are the VIP's).
+  struct PerVip {
+    std::string vip;       // "10.77.0.200"
+    std::string instance;  // "VI_1"
+    InitialOwner initial;
+    std::vector<Prediction> faults;
+  };
+  std::vector<PerVip> vips;
 };
 
 }  // namespace viplab

@@ -22,6 +22,7 @@ struct TimedEvent {
   std::string node;
   std::string kind;
   std::string detail;
+  std::string instance;  // state events: the VRRP instance ("VI_1"); empty otherwise
 };
 
 struct ScenarioResult {

@@ -14,7 +14,7 @@ void Timeline::Add(TimelineEvent event) {
 }
 
 void Timeline::Add(std::string node, std::string kind, std::string detail, TimePoint time) {
-  Add(TimelineEvent{time, std::move(node), std::move(kind), std::move(detail)});
+  Add(TimelineEvent{time, std::move(node), std::move(kind), std::move(detail), ""});
 }
 
 void Timeline::Apply(const TimelineEvent& e) {

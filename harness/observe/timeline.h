@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/model/event_kind.h"
@@ -25,6 +26,13 @@ namespace viplab {
 
 // Event kinds written to reports; stable strings.
 struct TimelineEvent {
+  TimelineEvent() = default;
+  TimelineEvent(TimePoint t, std::string n, std::string k, std::string d, std::string i = {})
+      : time(t),
+        node(std::move(n)),
+        kind(std::move(k)),
+        detail(std::move(d)),
+        instance(std::move(i)) {}
   TimePoint time;
   std::string node;      // node name, "client" or "lab"
   std::string kind;      // one of event_kind

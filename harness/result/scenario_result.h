@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/model/ownership.h"
@@ -18,7 +19,14 @@
 namespace viplab {
 
 struct TimedEvent {
-  double t_ms;  // relative to the fault (negative before it)
+  TimedEvent() = default;
+  TimedEvent(double t, std::string n, std::string k, std::string d, std::string i = {})
+      : t_ms(t),
+        node(std::move(n)),
+        kind(std::move(k)),
+        detail(std::move(d)),
+        instance(std::move(i)) {}
+  double t_ms = 0;  // relative to the fault (negative before it)
   std::string node;
   std::string kind;
   std::string detail;

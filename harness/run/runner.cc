@@ -269,7 +269,7 @@ void Finish(const Scenario& scenario, const RunOptions& options, TimePoint lab_s
     if (result.pcap) progress(fmt::format("capture kept at {}", result.pcap->string()));
   }
   for (const TimelineEvent& e : timeline.Events()) {
-    result.events.push_back({MillisBetween(t0, e.time), e.node, e.kind, e.detail});
+    result.events.push_back({MillisBetween(t0, e.time), e.node, e.kind, e.detail, e.instance});
   }
   std::stable_sort(result.events.begin(), result.events.end(),
                    [](const TimedEvent& a, const TimedEvent& b) { return a.t_ms < b.t_ms; });
@@ -283,7 +283,7 @@ void Finish(const Scenario& scenario, const RunOptions& options, TimePoint lab_s
   lab.Shutdown();
   for (const std::string& problem : lab.teardown_errors()) {  // what `viplab clean` must remove
     result.events.push_back(
-        {MillisBetween(t0, Now()), "lab", event_kind::kNote, "teardown: " + problem});
+        {MillisBetween(t0, Now()), "lab", event_kind::kNote, "teardown: " + problem, ""});
     progress("teardown: " + problem);
   }
   if (options.logs_dir) lab.CopyLogsTo(*options.logs_dir / LogDirName(scenario.name));

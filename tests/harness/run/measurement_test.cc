@@ -12,7 +12,7 @@ class MeasurementTest : public ::testing::Test {
  protected:
   TimePoint At(int ms) { return t0_ + milliseconds(ms); }
   void Event(int ms, std::string node, const char* kind, std::string detail = "") {
-    events_.push_back({At(ms), std::move(node), kind, std::move(detail)});
+    events_.push_back({At(ms), std::move(node), kind, std::move(detail), ""});
   }
   void Probe(int ms, bool ok, std::string node = "") {
     samples_.push_back({At(ms), At(ms + 1), ok, ok ? node : "", ok ? "" : "refused"});

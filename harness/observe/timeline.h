@@ -38,13 +38,20 @@ struct TimelineEvent {
   std::string kind;      // one of event_kind
   std::string detail;    // vip_added/vip_removed: the address with its length, "10.77.0.200/24"
   std::string instance;  // state events: the VRRP instance ("VI_1"); empty otherwise
+  std::string vip;       // vip_added/vip_removed and client events: the VIP, "10.77.0.200"
 };
 
 // State derived from the events so far. Ownership follows harness/model/ownership.h: a node that is
 // powered off or paused owns nothing (its VIP is in stale_vips), so `wait: {owner: lb2}` sees lb2
 // alone while lb1 is off with the address still configured.
 struct LabState {
+  // The first VIP's owners (AllVips order; the only VIP of a single_instance() scenario).
   std::set<std::string> vip_owners;
+  // Every VIP's owners, by address without length ("10.77.0.200"), same rule.
+  std::map<std::string, std::set<std::string>> owners_by_vip;
+  // Every instance's VRRP state per node: instance -> node -> MASTER/BACKUP/FAULT/...
+  // (vrrp_state below is the first instance's).
+  std::map<std::string, std::map<std::string, std::string>> instance_state;
   std::map<std::string, TimePoint> owner_since;   // when each owner last became one
   std::set<std::string> stale_vips;               // nodes off or paused with the VIP configured
   std::map<std::string, std::string> vrrp_state;  // node -> MASTER/BACKUP/FAULT/...

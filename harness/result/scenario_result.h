@@ -31,6 +31,7 @@ struct TimedEvent {
   std::string kind;
   std::string detail;
   std::string instance;  // state events: the VRRP instance ("VI_1"); empty otherwise
+  std::string vip;       // vip_added/vip_removed and client events: the VIP, "10.77.0.200"
 };
 
 struct ScenarioResult {

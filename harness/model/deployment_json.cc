@@ -194,6 +194,23 @@ void CheckAcrossInstances(JsonFields& f, const Scenario& s) {
   }
 }
 
+// keepalived 2.2.7 vrrp_complete_instance (vrrp.c) sets every tracking weight of a sync group
+// member to 0 ("ignoring ... tracked interface weight due to SYNC group"; the same for scripts
+// and processes) unless the group sets track_interface_weight/sgroup_tracking_weight, which this
+// model does not render. A weighted check then puts the instance in FAULT, as weight 0 does.
+void WarnSyncGroupWeights(const JsonFields& f, const InstanceSpec& instance,
+                          const std::string& group, std::vector<std::string>& warnings) {
+  bool weighted = false;
+  for (const TrackInterfaceSpec& t : instance.track_interfaces) weighted |= t.weight != 0;
+  for (const InstanceNodeSpec& n : instance.nodes) weighted |= n.check.weight != 0;
+  if (!weighted) return;
+  warnings.push_back(f.Describe(
+      "instances", fmt::format("{} is in sync group {}: keepalived 2.2.7 sets its tracking "
+                               "weights to 0 (vrrp.c, vrrp_complete_instance), so a failing "
+                               "check or tracked interface puts it in FAULT",
+                               instance.name, group)));
+}
+
 void ParseSyncGroups(JsonFields& f, Scenario& s) {
   if (!f.Has("sync_groups")) return;
   std::set<std::string> grouped, names;
@@ -214,6 +231,7 @@ void ParseSyncGroups(JsonFields& f, Scenario& s) {
         gf.Fail("instances", fmt::format("{} is already in a sync group", name));
       }
       g.instances.push_back(name);
+      WarnSyncGroupWeights(gf, *s.FindInstance(name), g.name, s.warnings);
     }
     gf.Done();
     s.sync_groups.push_back(std::move(g));

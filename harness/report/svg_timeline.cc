@@ -112,6 +112,7 @@ struct Row {
   const StateBand* band = nullptr;
   bool marks = true;  // state row: the node's marks are drawn here (its first band)
   const VipLane* lane = nullptr;
+  const AdvertLane* advert = nullptr;  // advert rows
 };
 
 // The rows top to bottom: each node's state band(s) followed by its advert lanes, advert lanes
@@ -125,7 +126,6 @@ std::vector<Row> LayoutRows(const TimelineModel& model, double& bottom) {
     y += h + kRowGap;
     return rows.back();
   };
-  std::set<std::string> lanes_drawn;
   for (const std::string& node : model.nodes) {
     if (model.bands.empty()) add(Row::kState, node, kBandHeight);
     bool first = true;
@@ -137,14 +137,13 @@ std::vector<Row> LayoutRows(const TimelineModel& model, double& bottom) {
       first = false;
     }
     for (const AdvertLane& lane : model.adverts) {
-      if (lane.sender == node) {
-        add(Row::kAdvert, node, kAdvertHeight);
-        lanes_drawn.insert(node);
-      }
+      if (lane.sender == node) add(Row::kAdvert, node, kAdvertHeight).advert = &lane;
     }
   }
   for (const AdvertLane& lane : model.adverts) {
-    if (!lanes_drawn.count(lane.sender)) add(Row::kAdvert, lane.sender, kAdvertHeight);
+    if (NodeIndex(model, lane.sender) < 0) {
+      add(Row::kAdvert, lane.sender, kAdvertHeight).advert = &lane;
+    }
   }
   if (model.vip_lanes.empty()) {
     add(Row::kOwner, "", kOwnerHeight);
@@ -249,16 +248,15 @@ void RenderAdvertRun(std::string& out, const AdvertLane& lane, const AdvertRun& 
 void RenderAdvertRow(std::string& out, const TimelineModel& model, const Scale& scale,
                      const Row& row) {
   bool own = NodeIndex(model, row.key) >= 0;
+  const std::string& vrid = row.advert->vrid;
   out += fmt::format(
-      R"(<g class="adverts" data-sender="{}"><text class="rl rs" x="{}" y="{}">{}</text>)",
-      EscapeHtml(row.key), FormatCoord(kLabelRight), FormatCoord(row.y + row.h / 2 + 3),
-      EscapeHtml(own ? "adverts" : "adverts " + row.key));
-  for (const AdvertLane& lane : model.adverts) {
-    if (lane.sender != row.key) continue;
-    double last_label_x = -1e9;
-    for (const AdvertRun& run : lane.runs) {
-      RenderAdvertRun(out, lane, run, scale, row, last_label_x);
-    }
+      R"(<g class="adverts" data-sender="{}"{}><text class="rl rs" x="{}" y="{}">{}</text>)",
+      EscapeHtml(row.key), vrid.empty() ? "" : fmt::format(R"( data-vrid="{}")", EscapeHtml(vrid)),
+      FormatCoord(kLabelRight), FormatCoord(row.y + row.h / 2 + 3),
+      EscapeHtml((own ? "adverts" : "adverts " + row.key) + (vrid.empty() ? "" : " vrid " + vrid)));
+  double last_label_x = -1e9;
+  for (const AdvertRun& run : row.advert->runs) {
+    RenderAdvertRun(out, *row.advert, run, scale, row, last_label_x);
   }
   out += "</g>";
 }

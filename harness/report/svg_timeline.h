@@ -53,6 +53,9 @@ struct AdvertRun {
 
 struct AdvertLane {
   std::string sender;  // a node name, or an address when the sender is not a known node
+  // Several instances: a lane per sender and VRID ("51", "" when the detail has no "vrid N");
+  // else "" (one lane per sender).
+  std::string vrid;
   std::vector<AdvertRun> runs;
 };
 
@@ -87,7 +90,7 @@ struct TimelineModel {
   std::vector<TimelineMark> faults;
   std::vector<TimelineMark> clears;
   std::vector<TimelineMark> node_marks;  // process_exit, link, garp and power events of nodes
-  std::vector<AdvertLane> adverts;       // lanes of known nodes first, in node order
+  std::vector<AdvertLane> adverts;       // lanes of known nodes first, in node order (then VRID)
   double outage_start = 0;               // failed-client spans are outages from here (t = 0)
   // Several VIPs (the scenario's `vips` list or the events' `vip`) or several instances (the
   // events' `instance`): one lane per VIP, drawn instead of `owners` and `client` (which then

@@ -89,6 +89,18 @@ int ParsePriority(const std::string& detail) {
   return -1;
 }
 
+// "prio 150 v3 int 50cs vrid 51" -> "51"; "" when there is no "vrid N".
+std::string ParseVrid(const std::string& detail) {
+  size_t at = detail.find("vrid ");
+  if (at == std::string::npos) return "";
+  size_t start = at + 5, end = start;
+  while (end < detail.size() && end - start < 3 &&
+         std::isdigit(static_cast<unsigned char>(detail[end]))) {
+    ++end;
+  }
+  return detail.substr(start, end - start);
+}
+
 // Appends a span starting at `t`, or relabels the last one when it starts at `t` too.
 void StartSpan(std::vector<TimelineSpan>& spans, TimelineSpan span) {
   if (!spans.empty() && spans.back().t0 == span.t0) {
@@ -243,11 +255,12 @@ std::vector<TimelineSpan> ClientSpans(const std::vector<Event>& events, double t
 
 namespace {
 
-// Markers and adverts: node marks only for `nodes`; advert lanes of the nodes first (in node
-// order), then of other senders (natural order).
+// Markers and adverts: node marks only for `nodes`; advert lanes (one per sender, or per sender
+// and VRID when `by_vrid`) of the nodes first (in node order), then of other senders (natural
+// order).
 void BuildMarksAndAdverts(TimelineModel& model, const std::vector<Event>& events,
-                          const std::set<std::string>& nodes) {
-  std::map<std::string, AdvertLane> lanes;
+                          const std::set<std::string>& nodes, bool by_vrid) {
+  std::map<std::pair<std::string, std::string>, AdvertLane> lanes;  // (sender, vrid) -> lane
   for (const Event& e : events) {
     if (e.kind == "fault") {
       model.faults.push_back({e.t, e.node, e.kind, e.detail});
@@ -259,8 +272,10 @@ void BuildMarksAndAdverts(TimelineModel& model, const std::vector<Event>& events
       model.node_marks.push_back({e.t, e.node, e.kind, e.detail});
     } else if (e.kind == "advert") {
       std::string sender = e.node.empty() ? "?" : e.node;
-      AdvertLane& lane = lanes[sender];
+      std::string vrid = by_vrid ? ParseVrid(e.detail) : "";
+      AdvertLane& lane = lanes[{sender, vrid}];
       lane.sender = sender;
+      lane.vrid = vrid;
       int priority = ParsePriority(e.detail);
       bool dropped = e.detail.find(" ttl ") != std::string::npos ||
                      e.detail.find("bad checksum") != std::string::npos;
@@ -271,16 +286,18 @@ void BuildMarksAndAdverts(TimelineModel& model, const std::vector<Event>& events
       lane.runs.back().times.push_back(e.t);
     }
   }
-  for (const std::string& node : model.nodes) {
-    auto it = lanes.find(node);
-    if (it == lanes.end()) continue;
-    model.adverts.push_back(std::move(it->second));
-    lanes.erase(it);
-  }
-  std::vector<std::string> others;
-  for (const auto& [sender, lane] : lanes) others.push_back(sender);
-  std::sort(others.begin(), others.end(), NaturalLess);
-  for (const std::string& sender : others) model.adverts.push_back(std::move(lanes[sender]));
+  auto rank = [&](const std::string& sender) {
+    auto it = std::find(model.nodes.begin(), model.nodes.end(), sender);
+    return static_cast<size_t>(it - model.nodes.begin());  // nodes.size() for other senders
+  };
+  for (auto& [key, lane] : lanes) model.adverts.push_back(std::move(lane));
+  std::stable_sort(model.adverts.begin(), model.adverts.end(),
+                   [&](const AdvertLane& a, const AdvertLane& b) {
+                     size_t ra = rank(a.sender), rb = rank(b.sender);
+                     if (ra != rb) return ra < rb;
+                     if (a.sender != b.sender) return NaturalLess(a.sender, b.sender);
+                     return NaturalLess(a.vrid, b.vrid);
+                   });
 }
 
 }  // namespace
@@ -325,7 +342,7 @@ TimelineModel BuildTimelineModel(const nlohmann::json& scenario) {
 
   model.client = ClientSpans(events, model.t_max);
 
-  BuildMarksAndAdverts(model, events, nodes);
+  BuildMarksAndAdverts(model, events, nodes, keys.instances.size() > 1);
   BuildLanes(model, keys, events, tolerance);
   return model;
 }

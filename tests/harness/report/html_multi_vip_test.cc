@@ -164,6 +164,34 @@ TEST(MultiVipTimeline, SplitBrainOfOneVip) {
   EXPECT_EQ(m.vip_lanes[1].owners.back().label, "split brain");
 }
 
+TEST(MultiVipTimeline, AdvertLanePerSenderAndVrid) {
+  json s = ActiveActive("VI_1", "VI_2");
+  for (int i = 0; i < 3; ++i) {
+    s["events"].push_back(Event(-900 + i * 100, "lb1", "advert", "prio 101 v2 int 1s vrid 52"));
+    s["events"].push_back(Event(-890 + i * 100, "lb1", "advert", "prio 150 v2 int 1s vrid 51"));
+    s["events"].push_back(Event(-880 + i * 100, "lb2", "advert", "prio 120 v2 int 1s vrid 52"));
+  }
+  TimelineModel m = BuildTimelineModel(s);
+  ASSERT_EQ(m.adverts.size(), 3u);
+  std::vector<std::string> lanes;
+  for (const AdvertLane& lane : m.adverts) lanes.push_back(lane.sender + " " + lane.vrid);
+  EXPECT_EQ(lanes, (std::vector<std::string>{"lb1 51", "lb1 52", "lb2 52"}));
+  ASSERT_EQ(m.adverts[0].runs.size(), 1u);  // one priority per VRID: no alternating runs
+  EXPECT_EQ(m.adverts[0].runs[0].priority, 150);
+  EXPECT_EQ(m.adverts[0].runs[0].times.size(), 3u);
+
+  Page page = Render(Report({s}));
+  xmlDoc* doc = page.doc.get();
+  ASSERT_TRUE(doc);
+  std::vector<std::string> labels;
+  for (xmlNode* t : XPath(doc, "//svg[@id='tl-1']/g[@class='adverts']/text[@class='rl rs']")) {
+    labels.push_back(Text(t));
+  }
+  EXPECT_EQ(labels,
+            (std::vector<std::string>{"adverts vrid 51", "adverts vrid 52", "adverts vrid 52"}));
+  EXPECT_EQ(XPath(doc, "//g[@class='adverts'][@data-sender='lb2'][@data-vrid='52']").size(), 1u);
+}
+
 TEST(MultiVipHtml, LanesBandsAndTable) {
   Page page = Render(Report({ActiveActive("VI_1", "VI_2")}));
   xmlDoc* doc = page.doc.get();

@@ -152,6 +152,19 @@ TEST(MultiVipTimeline, InstancesNamedOnlyByEventsMakeLanesToo) {
   EXPECT_EQ(m.bands.size(), 4u);
 }
 
+// vip_added/vip_removed without `vip`: the address in the detail, when it is a listed VIP.
+TEST(MultiVipTimeline, VipEventsWithoutVipFieldGoByTheirAddress) {
+  json s = ActiveActive("VI_1", "VI_2");
+  for (json& e : s["events"]) {
+    if (e["kind"] != "client") e.erase("vip");
+  }
+  TimelineModel m = BuildTimelineModel(s);
+  ASSERT_EQ(m.vip_lanes.size(), 2u);
+  using Sets = std::vector<std::vector<std::string>>;
+  EXPECT_EQ(Owners(m.vip_lanes[0].owners), (Sets{{}, {"lb1"}, {}, {"lb2"}}));
+  EXPECT_EQ(Owners(m.vip_lanes[1].owners), (Sets{{}, {"lb2"}}));
+}
+
 TEST(MultiVipTimeline, SplitBrainOfOneVip) {
   json s = ActiveActive("VI_1", "VI_2");
   s["events"].push_back(

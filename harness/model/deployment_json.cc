@@ -194,20 +194,23 @@ void CheckAcrossInstances(JsonFields& f, const Scenario& s) {
   }
 }
 
-// keepalived 2.2.7 vrrp_complete_instance (vrrp.c) sets every tracking weight of a sync group
-// member to 0 ("ignoring ... tracked interface weight due to SYNC group"; the same for scripts
-// and processes) unless the group sets track_interface_weight/sgroup_tracking_weight, which this
-// model does not render. A weighted check then puts the instance in FAULT, as weight 0 does.
+// keepalived 2.2.7 vrrp_complete_instance (vrrp.c) drops every weighted track_script of a sync
+// group member ("ignoring tracked script ... with weights due to SYNC group", free_track_script,
+// before the scripts are registered), unless the group sets sgroup_tracking_weight, which this
+// model does not render: the check then has no effect at all. (Weighted track_interface entries
+// are logged as ignored too, but add_vrrp_to_interface has already copied the weight, so it
+// still applies; weighted track_process entries are kept.)
 void WarnSyncGroupWeights(const JsonFields& f, const InstanceSpec& instance,
                           const std::string& group, std::vector<std::string>& warnings) {
-  bool weighted = false;
-  for (const TrackInterfaceSpec& t : instance.track_interfaces) weighted |= t.weight != 0;
-  for (const InstanceNodeSpec& n : instance.nodes) weighted |= n.check.weight != 0;
-  if (!weighted) return;
+  bool weighted_script = false;
+  for (const InstanceNodeSpec& n : instance.nodes) {
+    weighted_script |= n.check.type == CheckType::kScript && n.check.weight != 0;
+  }
+  if (!weighted_script) return;
   warnings.push_back(f.Describe(
-      "instances", fmt::format("{} is in sync group {}: keepalived 2.2.7 sets its tracking "
-                               "weights to 0 (vrrp.c, vrrp_complete_instance), so a failing "
-                               "check or tracked interface puts it in FAULT",
+      "instances", fmt::format("{} is in sync group {}: keepalived 2.2.7 drops a weighted "
+                               "track_script of a sync group member (vrrp.c, "
+                               "vrrp_complete_instance), so its check has no effect",
                                instance.name, group)));
 }
 

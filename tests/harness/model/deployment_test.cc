@@ -96,9 +96,12 @@ TEST_F(DeploymentFileTest, InstancesFormFillsTheDeployment) {
   EXPECT_EQ(s.subnet.ToString(), "10.77.0.0/24");
   EXPECT_EQ(s.virtual_router_id, 51);
   EXPECT_EQ(s.nodes[0].priority, 101);
-  // keepalived zeroes tracking weights in sync groups; the load warns and goes on.
-  ASSERT_EQ(s.warnings.size(), 1u);
-  EXPECT_THAT(s.warnings[0], HasSubstr("VI_1 is in sync group G1: keepalived 2.2.7 sets its"));
+  // A weighted track_interface in a sync group still applies in keepalived 2.2.7: no warning.
+  EXPECT_TRUE(s.warnings.empty());
+  // keepalived drops a weighted track_script of a sync group member; the load warns, goes on.
+  const Scenario w = Load(Valid(R"({"check": {"type": "script", "weight": 10}})"));
+  ASSERT_EQ(w.warnings.size(), 1u);
+  EXPECT_THAT(w.warnings[0], HasSubstr("VI_1 is in sync group G1: keepalived 2.2.7 drops a"));
 }
 
 TEST_F(DeploymentFileTest, OneInstanceOneSegmentIsSingleInstance) {

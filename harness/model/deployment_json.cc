@@ -194,24 +194,30 @@ void CheckAcrossInstances(JsonFields& f, const Scenario& s) {
   }
 }
 
-// keepalived 2.2.7 vrrp_complete_instance (vrrp.c) drops every weighted track_script of a sync
-// group member ("ignoring tracked script ... with weights due to SYNC group", free_track_script,
-// before the scripts are registered), unless the group sets sgroup_tracking_weight, which this
-// model does not render: the check then has no effect at all. (Weighted track_interface entries
-// are logged as ignored too, but add_vrrp_to_interface has already copied the weight, so it
-// still applies; weighted track_process entries are kept.)
-void WarnSyncGroupWeights(const JsonFields& f, const InstanceSpec& instance,
-                          const std::string& group, std::vector<std::string>& warnings) {
-  bool weighted_script = false;
-  for (const InstanceNodeSpec& n : instance.nodes) {
-    weighted_script |= n.check.type == CheckType::kScript && n.check.weight != 0;
+// keepalived 2.2.7 vrrp_complete_instance (vrrp.c) reports a configuration error for every
+// weighted track_interface, track_script (and track_file, track_bfd) of a sync group member
+// ("ignoring ... weight due to SYNC group") unless the group sets sgroup_tracking_weight, which
+// this model does not render; `keepalived --config-test` then fails. Weighted track_process
+// entries are accepted.
+void CheckSyncGroupWeights(const JsonFields& f, const InstanceSpec& instance,
+                           const std::string& group) {
+  std::string what;
+  for (const TrackInterfaceSpec& t : instance.track_interfaces) {
+    if (what.empty() && t.weight != 0)
+      what = fmt::format("track_interface {} weight {}", t.interface, t.weight);
   }
-  if (!weighted_script) return;
-  warnings.push_back(f.Describe(
-      "instances", fmt::format("{} is in sync group {}: keepalived 2.2.7 drops a weighted "
-                               "track_script of a sync group member (vrrp.c, "
-                               "vrrp_complete_instance), so its check has no effect",
-                               instance.name, group)));
+  for (const InstanceNodeSpec& n : instance.nodes) {
+    if (what.empty() && n.check.type == CheckType::kScript && n.check.weight != 0) {
+      what = fmt::format("a track_script with weight {} on {}", n.check.weight, n.node);
+    }
+  }
+  if (what.empty()) return;
+  f.Fail("instances",
+         fmt::format("{} is in sync group {} and has {}: keepalived 2.2.7 rejects weighted "
+                     "tracking in a sync group (vrrp.c, vrrp_complete_instance: \"ignoring ... "
+                     "weight due to SYNC group\", a configuration error: --config-test fails); "
+                     "use weight 0 (FAULT) or take it out of the group",
+                     instance.name, group, what));
 }
 
 void ParseSyncGroups(JsonFields& f, Scenario& s) {
@@ -234,7 +240,7 @@ void ParseSyncGroups(JsonFields& f, Scenario& s) {
         gf.Fail("instances", fmt::format("{} is already in a sync group", name));
       }
       g.instances.push_back(name);
-      WarnSyncGroupWeights(gf, *s.FindInstance(name), g.name, s.warnings);
+      CheckSyncGroupWeights(gf, *s.FindInstance(name), g.name);
     }
     gf.Done();
     s.sync_groups.push_back(std::move(g));

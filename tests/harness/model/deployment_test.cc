@@ -34,7 +34,7 @@ class DeploymentFileTest : public ::testing::Test {
       "instances": [
         {"name": "VI_1", "interface": "eth0", "virtual_router_id": 51,
          "vips": ["10.77.0.200/24"],
-         "track_interface": [{"interface": "eth1", "weight": -20}],
+         "track_interface": [{"interface": "eth1"}],
          "nodes": {"lb1": {"priority": 101}, "lb2": {"priority": 100}}},
         {"name": "VI_2", "virtual_router_id": 52, "unicast": true,
          "vips": ["10.77.0.201/24", {"address": "10.78.0.201/24", "interface": "eth1"}],
@@ -81,7 +81,7 @@ TEST_F(DeploymentFileTest, InstancesFormFillsTheDeployment) {
   EXPECT_EQ(vi2.nodes[1].check.type, CheckType::kProcess);
   EXPECT_EQ(s.instances[0].nodes[0].check.type, CheckType::kScript);
   ASSERT_EQ(s.instances[0].track_interfaces.size(), 1u);
-  EXPECT_EQ(s.instances[0].track_interfaces[0].weight, -20);
+  EXPECT_EQ(s.instances[0].track_interfaces[0].weight, 0);
   ASSERT_EQ(s.sync_groups.size(), 1u);
   EXPECT_EQ(s.sync_groups[0].instances.size(), 2u);
   EXPECT_EQ(s.fault.interface, "eth1");
@@ -96,12 +96,7 @@ TEST_F(DeploymentFileTest, InstancesFormFillsTheDeployment) {
   EXPECT_EQ(s.subnet.ToString(), "10.77.0.0/24");
   EXPECT_EQ(s.virtual_router_id, 51);
   EXPECT_EQ(s.nodes[0].priority, 101);
-  // A weighted track_interface in a sync group still applies in keepalived 2.2.7: no warning.
   EXPECT_TRUE(s.warnings.empty());
-  // keepalived drops a weighted track_script of a sync group member; the load warns, goes on.
-  const Scenario w = Load(Valid(R"({"check": {"type": "script", "weight": 10}})"));
-  ASSERT_EQ(w.warnings.size(), 1u);
-  EXPECT_THAT(w.warnings[0], HasSubstr("VI_1 is in sync group G1: keepalived 2.2.7 drops a"));
 }
 
 TEST_F(DeploymentFileTest, OneInstanceOneSegmentIsSingleInstance) {
@@ -183,6 +178,13 @@ TEST_F(DeploymentFileTest, BadInputNamesTheField) {
       {R"({"fault": {"interface": "eth5"}})", "fault.interface: node lb1 has no interface 'eth5'"},
       {R"({"fault": {"target": "service", "action": "kill"}})",
        "fault.interface: applies to link and network faults only"},
+      {R"({"check": {"type": "script", "weight": 10}})",
+       "sync_groups[0].instances: VI_1 is in sync group G1 and has a track_script with weight 10 "
+       "on lb1: keepalived 2.2.7 rejects weighted tracking in a sync group"},
+      {R"({"sync_groups": null, "expect": null, "instances": [{"name": "VI_1", "vips": ["10.77.0.200/24"],
+           "track_interface": [{"interface": "eth1", "weight": -20}],
+           "nodes": {"lb1": {"priority": 101}}}]})",
+       "no error"},
       {R"({"expect": {"vips": [{"vip": "10.77.0.250"}]}})",
        "expect.vips[0].vip: '10.77.0.250' is not a VIP of this scenario"},
   };

@@ -205,5 +205,42 @@ TEST_F(DeploymentLab, StorageLinkDownMovesTheInstanceThatTracksIt) {
   EXPECT_TRUE(places_->WaitFor(Placement("lb1", "lb2"), 10s)) << Logs();
 }
 
+// Network faults on lb2's eth1 (FaultSpec::interface set in code until the loader reads it):
+// they act on that link and the storage segment's addresses only.
+TEST_F(DeploymentLab, NetworkFaultsOnTheStorageInterface) {
+  Start(false);
+  ASSERT_TRUE(places_->WaitFor(Placement("lb1", "lb2"), 20s)) << Logs();
+  auto ruleset = [this](const std::string& node) {
+    return testing::Shell(fmt::format("ip netns exec {} nft list ruleset",
+                                      lab_->topology().node(node).ns->name()));
+  };
+  FaultSpec spec;
+  spec.interface = "eth1";
+  spec.kind = FaultKind::kPartition;
+  std::unique_ptr<Fault> fault = MakeFault(spec, "lb2");
+  fault->Inject(*lab_);
+  EXPECT_THAT(ruleset("lb2"), ::testing::HasSubstr("10.78.0.11"));
+  EXPECT_THAT(ruleset("lb2"), ::testing::Not(::testing::HasSubstr("10.77.0.11")));
+  EXPECT_THAT(ruleset("lb1"), ::testing::HasSubstr("10.78.0.12"));
+  fault->Clear(*lab_);
+
+  spec.kind = FaultKind::kPacketLoss;  // 100 % egress, all traffic
+  fault = MakeFault(spec, "lb2");
+  fault->Inject(*lab_);
+  EXPECT_FALSE(Connects(Ipv4Address::Parse("10.78.0.201"), 1s));
+  EXPECT_TRUE(Connects(Ipv4Address::Parse("10.77.0.201"), 2s));
+  fault->Clear(*lab_);
+  EXPECT_TRUE(Connects(Ipv4Address::Parse("10.78.0.201"), 3s));
+
+  spec.kind = FaultKind::kVrrpDelay;
+  spec.delay_ms = 100;
+  fault = MakeFault(spec, "lb2");
+  fault->Inject(*lab_);
+  EXPECT_THAT(ruleset("lb2"), ::testing::HasSubstr("oifname != \"eth1\" accept"));
+  fault->Clear(*lab_);
+  EXPECT_THAT(ruleset("lb2"), ::testing::Not(::testing::HasSubstr("viplab_vrrp_delay")));
+  EXPECT_TRUE(places_->WaitFor(Placement("lb1", "lb2"), 1s)) << Logs();
+}
+
 }  // namespace
 }  // namespace viplab

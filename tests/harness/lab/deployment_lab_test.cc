@@ -211,8 +211,8 @@ TEST_F(DeploymentLab, NetworkFaultsOnTheStorageInterface) {
   Start(false);
   ASSERT_TRUE(places_->WaitFor(Placement("lb1", "lb2"), 20s)) << Logs();
   auto ruleset = [this](const std::string& node) {
-    return testing::Shell(fmt::format("ip netns exec {} nft list ruleset",
-                                      lab_->topology().node(node).ns->name()));
+    return testing::Shell(
+        fmt::format("ip netns exec {} nft list ruleset", lab_->topology().node(node).ns->name()));
   };
   FaultSpec spec;
   spec.interface = "eth1";
@@ -240,6 +240,35 @@ TEST_F(DeploymentLab, NetworkFaultsOnTheStorageInterface) {
   fault->Clear(*lab_);
   EXPECT_THAT(ruleset("lb2"), ::testing::Not(::testing::HasSubstr("viplab_vrrp_delay")));
   EXPECT_TRUE(places_->WaitFor(Placement("lb1", "lb2"), 1s)) << Logs();
+}
+
+// The machine verbs act on every interface of the node: a powered-off lb2 is off both segments
+// (lb1 takes VI_2 while lb2's stale VIPs stay configured), its cold boot removes the stale VIPs
+// from eth0 and eth1 before the links come up, and a pause silences both links.
+TEST_F(DeploymentLab, PowerVerbsActOnEveryInterface) {
+  Start(false);
+  ASSERT_TRUE(places_->WaitFor(Placement("lb1", "lb2"), 20s)) << Logs();
+  const std::string lb2 = lab_->topology().node("lb2").ns->name();
+  lab_->PowerOff("lb2");
+  for (const char* ifname : {"eth0", "eth1"}) {
+    EXPECT_THAT(testing::Shell(fmt::format("ip -n {} link show dev {}", lb2, ifname)),
+                ::testing::Not(::testing::HasSubstr(",UP")))
+        << ifname;
+  }
+  EXPECT_TRUE(places_->WaitFor({{"10.77.0.200", {"lb1/eth0"}},
+                                {"10.77.0.201", {"lb1/eth0", "lb2/eth0"}},
+                                {"10.78.0.201", {"lb1/eth1", "lb2/eth1"}}},
+                               10s))
+      << Logs();
+  lab_->PowerOn("lb2");
+  EXPECT_TRUE(places_->WaitFor(Placement("lb1", "lb2"), 20s)) << Logs();
+  lab_->Pause("lb2");
+  const std::string ruleset = testing::Shell(fmt::format("ip netns exec {} nft list tables", lb2));
+  EXPECT_THAT(ruleset, ::testing::HasSubstr("viplab_silence_eth0"));
+  EXPECT_THAT(ruleset, ::testing::HasSubstr("viplab_silence_eth1"));
+  lab_->Resume("lb2");
+  EXPECT_THAT(testing::Shell(fmt::format("ip netns exec {} nft list tables", lb2)),
+              ::testing::Not(::testing::HasSubstr("viplab_silence")));
 }
 
 }  // namespace

@@ -52,4 +52,27 @@ inline Scenario TwoSegmentScenario(bool sync) {
   return s;
 }
 
+// The new JSON form's example (docs of issue 9): active-active VI_1 / VI_2 in sync group G1,
+// VI_1 tracking eth1 with weight -20, VI_2 with a VIP on eth1.
+inline constexpr const char* kActiveActiveJson = R"({
+  "name": "x/active-active", "vrrp_version": 2, "advert_int": 1,
+  "segments": [{"name": "lan", "subnet": "10.77.0.0/24"},
+               {"name": "storage", "subnet": "10.78.0.0/24"}],
+  "nodes": [{"name": "lb1", "interfaces": [{"name": "eth0", "segment": "lan"},
+                                           {"name": "eth1", "segment": "storage"}]},
+            {"name": "lb2", "interfaces": [{"name": "eth0", "segment": "lan"},
+                                           {"name": "eth1", "segment": "storage"}]}],
+  "instances": [
+    {"name": "VI_1", "interface": "eth0", "virtual_router_id": 51, "vips": ["10.77.0.200/24"],
+     "check": {"type": "script", "weight": 0},
+     "track_interface": [{"interface": "eth1", "weight": -20}],
+     "nodes": {"lb1": {"priority": 101}, "lb2": {"priority": 100}}},
+    {"name": "VI_2", "interface": "eth0", "virtual_router_id": 52,
+     "vips": ["10.77.0.201/24", {"address": "10.78.0.201/24", "interface": "eth1"}],
+     "nodes": {"lb1": {"priority": 100}, "lb2": {"priority": 101}}}],
+  "sync_groups": [{"name": "G1", "instances": ["VI_1", "VI_2"]}],
+  "fault": {"target": "link", "action": "down", "node": "master", "interface": "eth1"},
+  "expect": {"vips": [{"vip": "10.77.0.200", "owner_after": "lb2"}]}
+})";
+
 }  // namespace viplab::testing

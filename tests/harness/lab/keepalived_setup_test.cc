@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "daemon/keepalived_config.h"
@@ -167,6 +168,17 @@ TEST(KeepalivedSetupTest, ProcessCheckIsSharedByEveryInstance) {
   EXPECT_EQ(lb1.find("vrrp_track_process track_service {"),
             lb1.rfind("vrrp_track_process track_service {"));
   EXPECT_NE(lb1.find("vrrp_track_process track_service {"), std::string::npos) << lb1;
+}
+
+TEST(KeepalivedSetupTest, TheJsonFormRendersItsKeywords) {
+  const Scenario s =
+      ScenarioFromJson(nlohmann::json::parse(testing::kActiveActiveJson), "active-active.json");
+  const std::string lb1 = Render(s, 0);
+  EXPECT_THAT(lb1, ::testing::HasSubstr("vrrp_sync_group G1 {\n    group {\n        VI_1\n"
+                                        "        VI_2\n    }\n}\n"));
+  EXPECT_THAT(lb1, ::testing::HasSubstr("    track_interface {\n        eth1 weight -20\n    }\n"));
+  EXPECT_THAT(lb1, ::testing::HasSubstr("        10.78.0.201/24 dev eth1\n"));
+  EXPECT_THAT(lb1, ::testing::HasSubstr("    priority 101\n"));
 }
 
 }  // namespace

@@ -33,8 +33,9 @@ void Lab::PowerOn(const std::string& node_name) {
     }
   }
   const TimePoint at = Now();
-  for (const Topology::Interface& ifc : member.interfaces)
+  for (const Topology::Interface& ifc : member.interfaces) {
     SetLinkUp(*member.socket, ifc.name, true);
+  }
   n.power = Node::Power::kOn;
   if (on_power) on_power(node_name, "on", at);
   StartService(node_name);

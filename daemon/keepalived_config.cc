@@ -69,9 +69,18 @@ std::string RenderInstance(const VrrpInstanceConfig& vrrp) {
   }
   line("virtual_ipaddress {");
   for (const auto& vip : vrrp.virtual_ipaddresses) {
-    line(fmt::format("{}{} dev {}", kIndent, vip, vrrp.interface));
+    line(fmt::format("{}{} dev {}", kIndent, vip.address,
+                     vip.dev.empty() ? vrrp.interface : vip.dev));
   }
   line("}");
+  if (!vrrp.track_interfaces.empty()) {
+    line("track_interface {");
+    for (const auto& track : vrrp.track_interfaces) {
+      line(track.weight != 0 ? fmt::format("{}{} weight {}", kIndent, track.interface, track.weight)
+                             : fmt::format("{}{}", kIndent, track.interface));
+    }
+    line("}");
+  }
   // The weight goes on the reference, and only when set: without one the instance goes FAULT.
   if (vrrp.script) {
     line("track_script {");
@@ -87,6 +96,17 @@ std::string RenderInstance(const VrrpInstanceConfig& vrrp) {
                            : fmt::format("{}{}", kIndent, track.name));
     line("}");
   }
+  out += "}\n";
+  return out;
+}
+
+std::string RenderSyncGroup(const SyncGroupConfig& group) {
+  std::string out = fmt::format("vrrp_sync_group {} {{\n", group.name);
+  out += fmt::format("{}group {{\n", kIndent);
+  for (const auto& instance : group.instances) {
+    out += fmt::format("{}{}{}\n", kIndent, kIndent, instance);
+  }
+  out += fmt::format("{}}}\n", kIndent);
   out += "}\n";
   return out;
 }
@@ -136,6 +156,7 @@ std::string RenderKeepalivedConfig(const KeepalivedConfig& config) {
   }
   for (const auto& block : script_order) out += "\n" + block;
   for (const auto& block : track_order) out += "\n" + block;
+  for (const auto& group : config.sync_groups) out += "\n" + RenderSyncGroup(group);
   for (const auto& vrrp : config.instances) out += "\n" + RenderInstance(vrrp);
   return out;
 }

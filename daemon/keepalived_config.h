@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace viplab {
@@ -32,6 +33,28 @@ struct TrackProcessConfig {
   std::optional<double> delay;  // seconds
 };
 
+// One line of virtual_ipaddress: `address dev <dev>`; an empty `dev` means the instance's own
+// interface. Converts from the address alone, so {"10.77.0.200/24"} lists stay valid.
+struct VirtualIpConfig {
+  VirtualIpConfig(std::string address_in = {}, std::string dev_in = {})  // NOLINT: implicit
+      : address(std::move(address_in)), dev(std::move(dev_in)) {}
+  VirtualIpConfig(const char* address_in) : address(address_in) {}  // NOLINT: implicit
+  std::string address;                                              // "10.78.0.201/24"
+  std::string dev;
+};
+
+// One line of track_interface: weight 0 renders no weight (FAULT when the interface is down).
+struct TrackInterfaceConfig {
+  std::string interface;
+  int weight = 0;
+};
+
+// vrrp_sync_group <name> { group { <instances> } }.
+struct SyncGroupConfig {
+  std::string name;
+  std::vector<std::string> instances;
+};
+
 struct VrrpInstanceConfig {
   std::string name = "VI_1";
   std::string state = "BACKUP";  // MASTER or BACKUP
@@ -41,18 +64,22 @@ struct VrrpInstanceConfig {
   double advert_int = 1;  // seconds; v3 allows centiseconds
   int version = 2;        // 2 or 3
   bool nopreempt = false;
-  std::optional<double> preempt_delay;           // seconds
-  std::vector<std::string> virtual_ipaddresses;  // "10.77.0.200/24"
+  std::optional<double> preempt_delay;               // seconds
+  std::vector<VirtualIpConfig> virtual_ipaddresses;  // "10.77.0.200/24"
   std::optional<std::string> unicast_src_ip;
   std::vector<std::string> unicast_peers;
   std::optional<VrrpScriptConfig> script;
   std::optional<TrackProcessConfig> track_process;
+  std::vector<TrackInterfaceConfig> track_interfaces;
 };
 
 struct KeepalivedConfig {
   std::string router_id;    // global_defs router_id (the node name)
   std::string notify_fifo;  // path as seen by keepalived; empty: none
+  // vrrp_script / vrrp_track_process blocks are written once per name: instances that share a
+  // check share the name; two different definitions under one name throw std::invalid_argument.
   std::vector<VrrpInstanceConfig> instances;
+  std::vector<SyncGroupConfig> sync_groups;  // written before the instances
 };
 
 std::string RenderKeepalivedConfig(const KeepalivedConfig& config);

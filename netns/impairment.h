@@ -156,8 +156,10 @@ class VrrpDelay {
 
   // Throws SystemError naming the namespace (e.g. the queue is taken, no queue support) and
   // std::invalid_argument for a delay outside 1 ms .. 10 min.
+  // `interface` non-empty: only adverts leaving by that link (std::invalid_argument for a bad
+  // name).
   VrrpDelay(const NetworkNamespace& ns, std::chrono::milliseconds delay,
-            uint16_t queue_num = kDefaultQueue);
+            uint16_t queue_num = kDefaultQueue, const std::string& interface = {});
   ~VrrpDelay();  // Remove(), never throws
   VrrpDelay(const VrrpDelay&) = delete;
   VrrpDelay& operator=(const VrrpDelay&) = delete;

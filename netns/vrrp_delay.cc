@@ -30,12 +30,22 @@ std::string DeleteTableScript(uint16_t queue_num) {
 
 // The table and its empty output chain; the queue rule is added separately (it may need
 // nft_compat, which the nft language cannot express).
-std::string CreateTableScript(uint16_t queue_num) {
+// With `interface`, adverts leaving by any other link pass first (the queue rule comes after).
+std::string CreateTableScript(uint16_t queue_num, const std::string& interface) {
+  std::string only;
+  if (!interface.empty()) {
+    const bool valid =
+        interface.size() <= 15 && interface.find_first_not_of(
+                                      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                      "0123456789_.-") == std::string::npos;
+    if (!valid) throw std::invalid_argument(fmt::format("bad interface name '{}'", interface));
+    only = fmt::format("    oifname != \"{}\" accept\n", interface);
+  }
   return DeleteTableScript(queue_num) +
          fmt::format(
              "table inet {} {{\n  chain {} {{\n    type filter hook output priority 0; "
-             "policy accept;\n  }}\n}}\n",
-             VrrpDelay::TableName(queue_num), kChain);
+             "policy accept;\n{}  }}\n}}\n",
+             VrrpDelay::TableName(queue_num), kChain, only);
 }
 
 }  // namespace
@@ -118,7 +128,7 @@ struct VrrpDelay::Impl {
 };
 
 VrrpDelay::VrrpDelay(const NetworkNamespace& ns, std::chrono::milliseconds delay,
-                     uint16_t queue_num)
+                     uint16_t queue_num, const std::string& interface)
     : impl_(std::make_unique<Impl>()) {
   if (delay < std::chrono::milliseconds(1) || delay > std::chrono::minutes(10)) {
     throw std::invalid_argument(
@@ -131,7 +141,7 @@ VrrpDelay::VrrpDelay(const NetworkNamespace& ns, std::chrono::milliseconds delay
   // packet is ever queued without someone to take it.
   impl_->queue.emplace(NfQueue::Bind(ns, queue_num));  // refuses the host's namespace
   impl_->nft.emplace(Nftables::OpenIn(ns));
-  impl_->nft->Run(CreateTableScript(queue_num),
+  impl_->nft->Run(CreateTableScript(queue_num, interface),
                   fmt::format("add the nftables table for a {} ms VRRP delay", delay.count()));
   try {
     impl_->timer.Reset(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));

@@ -33,6 +33,35 @@ void WriteFile(const std::filesystem::path& path, const std::string& text) {
   if (!out) throw SystemError::FromErrno(errno, fmt::format("could not write '{}'", path.string()));
 }
 
+// The lab's network: a single-instance scenario (or one built in code without a deployment)
+// gets today's one segment; otherwise one bridge per segment, each node's interfaces as listed
+// and the client one interface per segment, eth0, eth1, ... in segment order.
+TopologySpec TopologyFor(const Scenario& scenario) {
+  TopologySpec spec;
+  spec.interface = scenario.interface;
+  for (size_t i = 0; i < scenario.nodes.size(); ++i) {
+    spec.nodes.push_back({scenario.nodes[i].name, scenario.NodeAddress(i)});
+  }
+  spec.client = {"client", scenario.ClientAddress()};
+  if (scenario.single_instance() || scenario.segments.empty()) return spec;
+  for (const SegmentSpec& segment : scenario.segments) spec.segments.push_back(segment.name);
+  for (size_t i = 0; i < scenario.nodes.size(); ++i) {
+    const NodeSpec& node = scenario.nodes[i];
+    auto& interfaces = spec.interfaces[node.name];
+    for (const InterfaceSpec& ifc : node.interfaces) {
+      interfaces.push_back({ifc.name, ifc.segment, scenario.NodeAddress(i, ifc.segment)});
+    }
+    if (!interfaces.empty()) spec.nodes[i].address = interfaces.front().address;
+  }
+  auto& client = spec.interfaces[spec.client.name];
+  for (size_t k = 0; k < scenario.segments.size(); ++k) {
+    const std::string& segment = scenario.segments[k].name;
+    client.push_back({fmt::format("eth{}", k), segment, scenario.ClientAddress(segment)});
+  }
+  spec.client.address = client.front().address;
+  return spec;
+}
+
 }  // namespace
 
 Lab::Lab(const Scenario& scenario, const LabOptions& options, LabDirectory directory)
@@ -41,13 +70,8 @@ Lab::Lab(const Scenario& scenario, const LabOptions& options, LabDirectory direc
 std::unique_ptr<Lab> Lab::Create(const Scenario& scenario, const LabOptions& options) {
   std::unique_ptr<Lab> lab(new Lab(scenario, options, LabDirectory::Allocate()));
   lab->lab_cgroup_ = Cgroup::Create(lab->directory_.record().cgroup);
-  TopologySpec spec;
+  TopologySpec spec = TopologyFor(scenario);
   spec.prefix = lab->prefix();
-  spec.interface = scenario.interface;
-  for (size_t i = 0; i < scenario.nodes.size(); ++i) {
-    spec.nodes.push_back({scenario.nodes[i].name, scenario.NodeAddress(i)});
-  }
-  spec.client = {"client", scenario.ClientAddress()};
   spec.sandbox_dir = lab->dir() / "nodes";
   std::filesystem::create_directories(spec.sandbox_dir);
   lab->topology_ = Topology::Build(spec);

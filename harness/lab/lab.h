@@ -75,8 +75,9 @@ class Lab {
   std::function<void(const std::string&, const std::string&, int)> on_process_started;
 
   // A node's machine (issue 7 §2), each verb reported through on_power, stamped when it starts.
+  // Every verb acts on all of the node's interfaces (Topology::Member::interfaces).
   // PowerOff ("off"): the power is cut: every process of the node killed (cgroup.kill), then its
-  //   link down, so its addresses leave the segment (nobody answers ARP for them). Killing first
+  //   links down, so its addresses leave the segment (nobody answers ARP for them). Killing first
   //   (the link goes down once the SIGKILLs are sent) leaves keepalived no moment to react to the
   //   link going down. Addresses stay configured, as they would in the dead machine's memory: a
   //   VIP there is stale, not owned.

@@ -13,8 +13,11 @@ void Lab::PowerOff(const std::string& node_name) {
   // The link goes down as soon as every process has its SIGKILL, without waiting for them to be
   // gone (milliseconds): none can react to it, and the kernel stops answering for the node at
   // once.
-  n.cgroup.Kill(std::chrono::seconds(5),
-                [&] { SetLinkUp(*member.socket, scenario_.interface, false); });
+  n.cgroup.Kill(std::chrono::seconds(5), [&] {
+    for (const Topology::Interface& ifc : member.interfaces) {
+      SetLinkUp(*member.socket, ifc.name, false);
+    }
+  });
   n.power = Node::Power::kOff;
   if (on_power) on_power(node_name, "off", at);
 }
@@ -24,11 +27,15 @@ void Lab::PowerOn(const std::string& node_name) {
   Topology::Member& member = topology_->node(node_name);
   // A cold boot configures only the node's own address: whatever else is left (the VIP) goes
   // before the link is up, so it never reaches the segment.
-  for (const Ipv4Prefix& address : ListAddresses(*member.socket, scenario_.interface)) {
-    if (address != member.address) RemoveAddress(*member.socket, scenario_.interface, address);
+  for (const Topology::Interface& ifc : member.interfaces) {
+    for (const Ipv4Prefix& address : ListAddresses(*member.socket, ifc.name)) {
+      if (address != ifc.address) RemoveAddress(*member.socket, ifc.name, address);
+    }
   }
   const TimePoint at = Now();
-  SetLinkUp(*member.socket, scenario_.interface, true);
+  for (const Topology::Interface& ifc : member.interfaces) {
+    SetLinkUp(*member.socket, ifc.name, true);
+  }
   n.power = Node::Power::kOn;
   if (on_power) on_power(node_name, "on", at);
   StartService(node_name);
@@ -38,9 +45,12 @@ void Lab::PowerOn(const std::string& node_name) {
 void Lab::Pause(const std::string& node_name) {
   const TimePoint at = Now();
   Node& n = node(node_name);
-  LinkSilence silence;
-  silence.interface = scenario_.interface;
-  silence.Apply(*topology_->node(node_name).ns);
+  Topology::Member& member = topology_->node(node_name);
+  for (const Topology::Interface& ifc : member.interfaces) {
+    LinkSilence silence;
+    silence.interface = ifc.name;
+    silence.Apply(*member.ns);
+  }
   n.cgroup.Freeze(true);
   n.power = Node::Power::kPaused;
   if (on_power) on_power(node_name, "paused", at);
@@ -49,9 +59,12 @@ void Lab::Pause(const std::string& node_name) {
 void Lab::Resume(const std::string& node_name) {
   const TimePoint at = Now();
   Node& n = node(node_name);
-  LinkSilence silence;
-  silence.interface = scenario_.interface;
-  silence.Remove(*topology_->node(node_name).ns);
+  Topology::Member& member = topology_->node(node_name);
+  for (const Topology::Interface& ifc : member.interfaces) {
+    LinkSilence silence;
+    silence.interface = ifc.name;
+    silence.Remove(*member.ns);
+  }
   n.cgroup.Freeze(false);
   n.power = Node::Power::kOn;
   if (on_power) on_power(node_name, "resumed", at);

@@ -32,13 +32,16 @@ void DisableIpv6(const NetworkNamespace& ns) {
 
 std::unique_ptr<Topology> Topology::Build(const TopologySpec& spec) {
   std::unique_ptr<Topology> topo(new Topology(spec));
+  if (topo->spec_.segments.empty()) topo->spec_.segments = {""};
   // On any exception below, `topo`'s destructor removes what was created so far.
   topo->switch_ns_ =
       std::make_unique<NetworkNamespace>(NetworkNamespace::Create(spec.prefix + "sw"));
   topo->switch_socket_ = std::make_unique<RouteSocket>(RouteSocket::OpenIn(*topo->switch_ns_));
   DisableIpv6(*topo->switch_ns_);
-  topo->bridge_ = spec.prefix + "br";
-  CreateBridge(*topo->switch_socket_, topo->bridge_);
+  for (size_t k = 0; k < topo->spec_.segments.size(); ++k) {
+    topo->bridges_.push_back(k == 0 ? spec.prefix + "br" : fmt::format("{}br{}", spec.prefix, k));
+    CreateBridge(*topo->switch_socket_, topo->bridges_.back());
+  }
   for (size_t i = 0; i < spec.nodes.size(); ++i) {
     auto member = std::make_unique<Member>();
     member->name = spec.nodes[i].name;
@@ -53,21 +56,45 @@ std::unique_ptr<Topology> Topology::Build(const TopologySpec& spec) {
   return topo;
 }
 
+std::vector<TopologySpec::Interface> Topology::InterfacesOf(const TopologySpec::Host& host) const {
+  auto it = spec_.interfaces.find(host.name);
+  if (it != spec_.interfaces.end() && !it->second.empty()) return it->second;
+  TopologySpec::Interface only;
+  only.name = spec_.interface;
+  only.segment = spec_.segments.front();
+  only.address = host.address;
+  return {only};
+}
+
 void Topology::AddMember(Member& m, size_t index, bool is_node) {
   m.ns = std::make_unique<NetworkNamespace>(NetworkNamespace::Create(spec_.prefix + m.name));
   m.socket = std::make_unique<RouteSocket>(RouteSocket::OpenIn(*m.ns));
   DisableIpv6(*m.ns);
-  m.port = spec_.prefix + m.name;
-  if (m.port.size() > kMaxIfname) m.port = fmt::format("{}p{}", spec_.prefix, index);
-  VethSpec veth;
-  veth.name = m.port;
-  veth.peer_name = spec_.interface;
-  veth.peer_ns_fd = m.ns->fd();
-  veth.master = bridge_;
-  veth.up = true;
-  CreateVethPair(*switch_socket_, veth);
   SetLinkUp(*m.socket, "lo", true);
-  AddAddress(*m.socket, spec_.interface, m.address);
+  const auto wanted = InterfacesOf({m.name, m.address});
+  for (size_t j = 0; j < wanted.size(); ++j) {
+    Interface ifc;
+    ifc.name = wanted[j].name;
+    ifc.segment = wanted[j].segment;
+    ifc.address = wanted[j].address;
+    if (j == 0) {
+      ifc.port = spec_.prefix + m.name;
+      if (ifc.port.size() > kMaxIfname) ifc.port = fmt::format("{}p{}", spec_.prefix, index);
+    } else {
+      ifc.port = fmt::format("{}p{}i{}", spec_.prefix, index, j);
+    }
+    VethSpec veth;
+    veth.name = ifc.port;
+    veth.peer_name = ifc.name;
+    veth.peer_ns_fd = m.ns->fd();
+    veth.master = bridge(ifc.segment);
+    veth.up = true;
+    CreateVethPair(*switch_socket_, veth);
+    AddAddress(*m.socket, ifc.name, ifc.address);
+    m.interfaces.push_back(std::move(ifc));
+  }
+  m.port = m.interfaces.front().port;
+  m.address = m.interfaces.front().address;
   if (is_node && !spec_.sandbox_dir.empty()) {
     m.sandbox.emplace(NodeSandbox::Create(spec_.sandbox_dir / m.name, m.name, m.ns->name()));
   }
@@ -105,6 +132,21 @@ std::vector<std::string> Topology::Remove() noexcept {
   switch_socket_.reset();
   remove_ns(switch_ns_);
   return problems;
+}
+
+const Topology::Interface& Topology::Member::interface(const std::string& ifname) const {
+  if (ifname.empty() && !interfaces.empty()) return interfaces.front();
+  for (const Interface& i : interfaces) {
+    if (i.name == ifname) return i;
+  }
+  throw std::out_of_range(fmt::format("{} has no interface '{}'", name, ifname));
+}
+
+const std::string& Topology::bridge(const std::string& segment) const {
+  for (size_t k = 0; k < spec_.segments.size() && k < bridges_.size(); ++k) {
+    if (spec_.segments[k] == segment) return bridges_[k];
+  }
+  throw std::out_of_range(fmt::format("no segment '{}' in the lab", segment));
 }
 
 Topology::Member& Topology::node(const std::string& name) {

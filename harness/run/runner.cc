@@ -50,7 +50,7 @@ std::unique_ptr<WireObserver> StartCapture(const Scenario& scenario, Lab& lab, T
   for (size_t i = 0; i < scenario.nodes.size(); ++i) {
     nodes[scenario.NodeAddress(i).address()] = scenario.nodes[i].name;
   }
-  auto wire = std::make_unique<WireObserver>(timeline, std::move(nodes), scenario.vip.address());
+  auto wire = std::make_unique<WireObserver>(timeline, std::move(nodes), ProbeTargets(scenario));
   try {
     wire->Start(lab.topology().switch_ns(), lab.topology().bridge(), lab.dir() / "capture.pcap");
   } catch (const SystemError& e) {

@@ -88,6 +88,11 @@ ScenarioResult PassedResult() {
   r.expected.owner_before = "lb1";
   r.expected.owner_after = "lb2";
   r.expected.failover_ms = Bound{300.0, 1200.0};
+  VipExpectation expect_vip;  // the same, per VIP
+  expect_vip.vip = "10.77.0.200";
+  expect_vip.owner_after = "lb2";
+  expect_vip.failover_ms = Bound{300.0, 1200.0};
+  r.expected.vips = {expect_vip};
   r.judged_by = "expect";
   r.wall_ms = 5123.45;
   r.protocol_floor_ms = 4419.7;
@@ -151,11 +156,6 @@ ScenarioResult FailedResult() {
   r.expected.owner_before = "lb1";
   r.expected.failover_ms = Bound{1294.7, 2004.7};
   r.expected.split_brain = true;
-  VipExpectation expect_vip;
-  expect_vip.vip = "10.77.0.200";
-  expect_vip.owner_after = "lb2";
-  expect_vip.failover_ms = Bound{1294.7, 2004.7};
-  r.expected.vips = {expect_vip};
   VipMeasurement vip;
   vip.vip = "10.77.0.200";
   vip.instance = "VI_1";

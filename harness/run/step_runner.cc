@@ -227,9 +227,9 @@ bool StepRunner::Wait(const WaitCondition& wait, StepResult& out) {
 }
 
 void StepRunner::Expect(const Expectation& expect, StepResult& out) {
-  const Measurement m = Measure(timeline_.Events(), probe_.Samples(), phase_start_, Now(),
-                                phase_owner_, split_brain_tolerance_ms_,
-                                MeasuredVips(lab_.scenario()));
+  const Measurement m =
+      Measure(timeline_.Events(), probe_.Samples(), phase_start_, Now(), phase_owner_,
+              split_brain_tolerance_ms_, MeasuredVips(lab_.scenario()));
   const Verdict v = Judge(expect, m);
   out.description =
       v.checks.empty() ? "nothing to check" : fmt::format("{}", fmt::join(v.checks, "; "));

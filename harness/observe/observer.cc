@@ -8,8 +8,17 @@
 
 namespace viplab {
 
-Observer::Observer(Timeline& timeline, Ipv4Prefix vip, std::string interface)
-    : timeline_(timeline), vip_(vip), interface_(std::move(interface)) {
+Observer::Observer(Timeline& timeline, const Scenario& scenario)
+    : timeline_(timeline), default_interface_(scenario.interface) {
+  for (const VipRef& ref : AllVips(scenario)) vips_.insert(ref.vip->address.address());
+  // A Scenario built in code without a deployment: its single-instance fields.
+  if (vips_.empty()) vips_.insert(scenario.vip.address());
+  for (const NodeSpec& node : scenario.nodes) {
+    std::set<std::string>& names = interfaces_[node.name];
+    for (const InterfaceSpec& i : node.interfaces) names.insert(i.name);
+    if (names.empty()) names.insert(scenario.interface);
+  }
+  timeline_.SetScope(ScopeOf(scenario));
   // A netlink monitor or notify fifo that fails throws out of its callback, which stops the one
   // loop every observation runs on: from then on the timeline would freeze, so it fails instead.
   loop_.OnError([this](std::exception_ptr error) {
@@ -20,26 +29,31 @@ Observer::Observer(Timeline& timeline, Ipv4Prefix vip, std::string interface)
 Observer::~Observer() { Stop(); }
 
 void Observer::WatchNode(const std::string& node, const NetworkNamespace& ns) {
-  // Link state is tracked per monitor so only changes (not every RTM_NEWLINK) become events.
-  auto last_link = std::make_shared<std::optional<std::pair<bool, bool>>>();
-  auto handler = [this, node, last_link](const NetlinkEvent& e) {
+  // Link state is tracked per interface so only changes (not every RTM_NEWLINK) become events.
+  using LinkState = std::pair<bool, bool>;  // up, carrier
+  auto last_link = std::make_shared<std::map<std::string, LinkState>>();
+  const auto known = interfaces_.find(node);
+  const std::set<std::string> interfaces =
+      known != interfaces_.end() ? known->second : std::set<std::string>{default_interface_};
+  auto handler = [this, node, last_link, interfaces](const NetlinkEvent& e) {
     using Kind = NetlinkEvent::Kind;
     if ((e.kind == Kind::kAddressAdded || e.kind == Kind::kAddressRemoved) &&
-        e.address.address() == vip_.address()) {
-      timeline_.Add(node,
-                    e.kind == Kind::kAddressAdded ? event_kind::kVipAdded : event_kind::kVipRemoved,
-                    e.address.ToString(), e.time);
-    } else if (e.kind == Kind::kLinkChanged && e.ifname == interface_) {
-      const std::pair<bool, bool> now{e.link_up, e.carrier};
-      if (*last_link != now) {
-        if (last_link->has_value()) {
-          timeline_.Add(node, event_kind::kLink,
-                        fmt::format("{} {}{}", e.ifname, e.link_up ? "up" : "down",
-                                    e.link_up && !e.carrier ? " (no carrier)" : ""),
-                        e.time);
-        }
-        *last_link = now;
-      }
+        vips_.count(e.address.address())) {
+      TimelineEvent event(
+          e.time, node,
+          e.kind == Kind::kAddressAdded ? event_kind::kVipAdded : event_kind::kVipRemoved,
+          e.address.ToString());
+      event.vip = e.address.address().ToString();
+      timeline_.Add(std::move(event));
+    } else if (e.kind == Kind::kLinkChanged && interfaces.count(e.ifname)) {
+      const LinkState now{e.link_up, e.carrier};
+      auto [it, first] = last_link->try_emplace(e.ifname, now);
+      if (first || it->second == now) return;
+      it->second = now;
+      timeline_.Add(node, event_kind::kLink,
+                    fmt::format("{} {}{}", e.ifname, e.link_up ? "up" : "down",
+                                e.link_up && !e.carrier ? " (no carrier)" : ""),
+                    e.time);
     }
   };
   monitors_.emplace_back(node, std::make_unique<NetlinkMonitor>(ns, loop_, handler));
@@ -48,8 +62,12 @@ void Observer::WatchNode(const std::string& node, const NetworkNamespace& ns) {
 void Observer::WatchNotifyFifo(const std::string& node, const std::filesystem::path& host_path) {
   fifos_.push_back(std::make_unique<NotifyFifo>(
       host_path, loop_, [this, node](const VrrpNotification& n, TimePoint t) {
-        if (n.type != "INSTANCE") return;
-        timeline_.Add(node, event_kind::kState, n.state, t);
+        if (n.type == "INSTANCE") {
+          timeline_.Add(TimelineEvent(t, node, event_kind::kState, n.state, n.name));
+        } else if (n.type == "GROUP") {
+          timeline_.Add(node, event_kind::kNote, fmt::format("sync group {}: {}", n.name, n.state),
+                        t);
+        }
       }));
 }
 

@@ -20,6 +20,7 @@
 
 #include "harness/model/event_kind.h"
 #include "harness/model/ownership.h"
+#include "harness/model/scenario.h"
 #include "netns/clock.h"
 
 namespace viplab {
@@ -61,8 +62,22 @@ struct LabState {
   bool interrupted = false;
 };
 
+// The scenario's VIPs (addresses without length, AllVips order) and instance names (instance
+// order). The first of each is what LabState::vip_owners and vrrp_state follow, and what an event
+// without a vip or instance field counts for. Empty lists (tests, older callers): the first VIP or
+// instance is the one the first such event names ("" when it names none).
+struct TimelineScope {
+  std::vector<std::string> vips;
+  std::vector<std::string> instances;
+};
+
+// The scope of `scenario`: AllVips(scenario) and its instances' names.
+TimelineScope ScopeOf(const Scenario& scenario);
+
 class Timeline {
  public:
+  // Call before the first Add(); every configured VIP gets an (empty) owners_by_vip entry.
+  void SetScope(TimelineScope scope);
   void Add(TimelineEvent event);
   void Add(std::string node, std::string kind, std::string detail, TimePoint time = Now());
 
@@ -85,11 +100,18 @@ class Timeline {
 
  private:
   void Apply(const TimelineEvent& event);
+  const std::string& VipKey(const std::string& vip);
+  const std::string& InstanceKey(const std::string& instance);
+  Ownership& OwnershipOf(const std::string& key);
+  void Publish(const std::string& key, TimePoint at);  // owners_by_vip[key] (+ first VIP's view)
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<TimelineEvent> events_;
   LabState state_;
-  Ownership ownership_;
+  std::optional<std::string> first_vip_;
+  std::optional<std::string> first_instance_;
+  Ownership power_only_;                        // every power event, no VIP: a new VIP's start
+  std::map<std::string, Ownership> ownership_;  // by VIP
   std::string failure_;
 };
 

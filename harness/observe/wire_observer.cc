@@ -16,8 +16,12 @@ std::string AdvertDetail(const VrrpAdvert& a) {
 }
 
 WireObserver::WireObserver(Timeline& timeline, std::map<Ipv4Address, std::string> nodes,
+                           const std::vector<Ipv4Address>& vips)
+    : timeline_(timeline), nodes_(std::move(nodes)), vips_(vips.begin(), vips.end()) {}
+
+WireObserver::WireObserver(Timeline& timeline, std::map<Ipv4Address, std::string> nodes,
                            Ipv4Address vip)
-    : timeline_(timeline), nodes_(std::move(nodes)), vip_(vip) {}
+    : WireObserver(timeline, std::move(nodes), std::vector<Ipv4Address>{vip}) {}
 
 WireObserver::~WireObserver() {
   try {
@@ -56,7 +60,7 @@ std::string WireObserver::NodeOf(Ipv4Address address) const {
 
 void WireObserver::OnFrame(std::span<const uint8_t> frame, TimePoint at) {
   if (const std::optional<FrameSource> source = DecodeFrameSource(frame);
-      source && source->ip && source->ip != vip_) {
+      source && source->ip && !vips_.count(*source->ip)) {
     auto node = nodes_.find(*source->ip);
     if (node != nodes_.end()) macs_[source->mac] = node->second;
   }
@@ -65,12 +69,14 @@ void WireObserver::OnFrame(std::span<const uint8_t> frame, TimePoint at) {
     return;
   }
   if (const std::optional<ArpPacket> arp = DecodeArpFrame(frame);
-      arp && arp->gratuitous() && arp->sender_ip == vip_) {
+      arp && arp->gratuitous() && vips_.count(arp->sender_ip)) {
     auto node = macs_.find(arp->sender_mac);
-    timeline_.Add(node != macs_.end() ? node->second : ToString(arp->sender_mac), event_kind::kGarp,
-                  fmt::format("{} is-at {} ({})", vip_.ToString(), ToString(arp->sender_mac),
-                              arp->operation == 1 ? "request" : "reply"),
-                  at);
+    TimelineEvent event(
+        at, node != macs_.end() ? node->second : ToString(arp->sender_mac), event_kind::kGarp,
+        fmt::format("{} is-at {} ({})", arp->sender_ip.ToString(), ToString(arp->sender_mac),
+                    arp->operation == 1 ? "request" : "reply"));
+    event.vip = arp->sender_ip.ToString();
+    timeline_.Add(std::move(event));
   }
 }
 

@@ -6,9 +6,9 @@
 //     the node name, else the address), detail "prio 150 v3 int 50cs vrid 51" (version 2: "int
 //     1s"), plus " ttl 64" when the TTL is not 255 and " bad checksum" when it does not verify —
 //     both make keepalived drop the advert;
-//   - a gratuitous ARP for the VIP becomes a `garp` event; node = the node whose MAC sent it
+//   - a gratuitous ARP for a VIP becomes a `garp` event; node = the node whose MAC sent it
 //     (learned from the node's own IPv4 and ARP frames), else the MAC; detail "10.77.0.200 is-at
-//     02:5e:10:00:00:0b (request)".
+//     02:5e:10:00:00:0b (request)"; TimelineEvent::vip the VIP ("10.77.0.200").
 //
 // Events are stamped with the CLOCK_MONOTONIC time the capture read the frame, like the netlink
 // and notify-fifo observations.
@@ -17,8 +17,10 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "harness/observe/timeline.h"
 #include "netns/event_loop.h"
@@ -35,7 +37,9 @@ std::string AdvertDetail(const VrrpAdvert& advert);
 
 class WireObserver {
  public:
-  // `nodes`: each node's address → its name; `vip`: whose gratuitous ARPs are reported.
+  // `nodes`: each node's address → its name; `vips`: whose gratuitous ARPs are reported.
+  WireObserver(Timeline& timeline, std::map<Ipv4Address, std::string> nodes,
+               const std::vector<Ipv4Address>& vips);
   WireObserver(Timeline& timeline, std::map<Ipv4Address, std::string> nodes, Ipv4Address vip);
   ~WireObserver();  // Stop(); never throws
   WireObserver(const WireObserver&) = delete;
@@ -61,7 +65,7 @@ class WireObserver {
   std::string NodeOf(Ipv4Address address) const;
   Timeline& timeline_;
   std::map<Ipv4Address, std::string> nodes_;
-  Ipv4Address vip_;
+  std::set<Ipv4Address> vips_;
   std::map<MacAddress, std::string> macs_;  // learned: a node's MAC → its name
   EventLoop loop_;
   std::optional<PacketCapture> capture_;  // declared after loop_: destroyed (stopped) first

@@ -127,10 +127,20 @@ std::string BoundText(const json& bound) {
   return "any";
 }
 
+// "owner_after lb2, failover_ms 300..1200 ms"; per-VIP expectations (`vips`) as
+// "vip 10.77.0.201 (owner_after lb1)".
 std::string ExpectationText(const json& expected) {
   if (!expected.is_object() || expected.empty()) return "nothing";
   std::vector<std::string> parts;
   for (const auto& [key, value] : expected.items()) {
+    if (key == "vips" && value.is_array()) {
+      for (const json& vip : value) {
+        json rest = vip.is_object() ? vip : json::object();
+        rest.erase("vip");
+        parts.push_back(fmt::format("vip {} ({})", Text(vip, "vip"), ExpectationText(rest)));
+      }
+      continue;
+    }
     parts.push_back(value.is_object() ? fmt::format("{} {}", key, BoundText(value))
                                       : fmt::format("{} {}", key, Text(value)));
   }

@@ -53,6 +53,20 @@ json ExpectationToJson(const Expectation& e) {
   if (e.release_ms) j["release_ms"] = BoundToJson(*e.release_ms);
   if (e.outage_ms) j["outage_ms"] = BoundToJson(*e.outage_ms);
   if (e.split_brain) j["split_brain"] = *e.split_brain;
+  if (!e.vips.empty()) {
+    json vips = json::array();
+    for (const VipExpectation& v : e.vips) {
+      json one = {{"vip", v.vip}};
+      if (v.owner_before) one["owner_before"] = *v.owner_before;
+      if (v.owner_after) one["owner_after"] = *v.owner_after;
+      if (v.vip_moved) one["vip_moved"] = *v.vip_moved;
+      if (v.failover_ms) one["failover_ms"] = BoundToJson(*v.failover_ms);
+      if (v.release_ms) one["release_ms"] = BoundToJson(*v.release_ms);
+      if (v.outage_ms) one["outage_ms"] = BoundToJson(*v.outage_ms);
+      vips.push_back(std::move(one));
+    }
+    j["vips"] = std::move(vips);
+  }
   return j;
 }
 
@@ -68,6 +82,32 @@ json PredictionToJson(const Prediction& p) {
           {"release_ms", p.release_ms ? BoundToJson(*p.release_ms) : json(nullptr)},
           {"confidence", ToString(p.confidence)},
           {"reasons", ToEnglish(p.reasons)}};
+}
+
+json VipToJson(const VipMeasurement& v) {
+  return {{"vip", v.vip},
+          {"instance", v.instance},
+          {"owner_before", v.owner_before.empty() ? json(nullptr) : json(v.owner_before)},
+          {"owners_after", v.owners_after},
+          {"owner_after", OrNull(v.owner_after)},
+          {"vip_moved", v.vip_moved},
+          {"failover_ms", RoundOrNull(v.failover_ms)},
+          {"settled_ms", RoundOrNull(v.settled_ms)},
+          {"release_ms", RoundOrNull(v.release_ms)},
+          {"split_brain", v.split_brain},
+          {"split_brain_ms", Round(v.split_brain_ms)},
+          {"no_owner_ms", Round(v.no_owner_ms)},
+          {"outage_ms", RoundOrNull(v.outage_ms)},
+          {"outage_ongoing", v.outage_ongoing},
+          {"probes", v.probes},
+          {"probes_failed", v.probes_failed}};
+}
+
+json EventToJson(const TimedEvent& e) {
+  json j = {{"t_ms", Round(e.t_ms)}, {"node", e.node}, {"kind", e.kind}, {"detail", e.detail}};
+  if (!e.instance.empty()) j["instance"] = e.instance;
+  if (!e.vip.empty()) j["vip"] = e.vip;
+  return j;
 }
 
 json StepToJson(const StepResult& step) {
@@ -102,10 +142,9 @@ json StepToJson(const StepResult& step) {
 json ScenarioResultToJson(const ScenarioResult& r, const Scenario& scenario) {
   const Measurement& m = r.measured;
   json events = json::array();
-  for (const TimedEvent& e : r.events) {
-    events.push_back(
-        {{"t_ms", Round(e.t_ms)}, {"node", e.node}, {"kind", e.kind}, {"detail", e.detail}});
-  }
+  for (const TimedEvent& e : r.events) events.push_back(EventToJson(e));
+  json vips = json::array();
+  for (const VipMeasurement& v : m.vips) vips.push_back(VipToJson(v));
   const RunVerdict verdict = VerdictOf(r);
   return {
       {"name", r.name},
@@ -142,6 +181,7 @@ json ScenarioResultToJson(const ScenarioResult& r, const Scenario& scenario) {
       {"window_ms", Round(r.window_ms)},
       {"probes", m.probes},
       {"probes_failed", m.probes_failed},
+      {"vips", vips},
       {"expected", ExpectationToJson(r.expected)},
       {"judged_by", r.judged_by},
       {"prediction", r.prediction ? PredictionToJson(*r.prediction) : json(nullptr)},

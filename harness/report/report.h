@@ -6,9 +6,11 @@
 // one owner), owners_after, vip_moved, failover_ms, release_ms, outage_ms (longest run; null when
 // not applicable), outage_total_ms, outage_ongoing, dual_owner_ms, split_brain, split_brain_ms,
 // handover_overlap_ms, split_brain_tolerance_ms, stale_vip_ms, no_owner_ms, observed_ms,
-// converge_ms, window_ms, probes, probes_failed, expected (the scenario's expect block),
-// checks, failures, events [{t_ms, node, kind, detail}] (t_ms relative to the fault), pcap (the
-// kept wire capture's path, or null). docs/report-schema.json is the full description.
+// converge_ms, window_ms, probes, probes_failed, vips (one object per VIP: Measurement::vips,
+// keys as in VipMeasurement), expected (the scenario's expect block), checks, failures, events
+// [{t_ms, node, kind, detail, instance?, vip?}] (t_ms relative to the fault; instance and vip
+// only when set), pcap (the kept wire capture's path, or null). docs/report-schema.json is the
+// full description.
 #pragma once
 
 #include <filesystem>

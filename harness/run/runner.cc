@@ -50,7 +50,7 @@ std::unique_ptr<WireObserver> StartCapture(const Scenario& scenario, Lab& lab, T
   for (size_t i = 0; i < scenario.nodes.size(); ++i) {
     nodes[scenario.NodeAddress(i).address()] = scenario.nodes[i].name;
   }
-  auto wire = std::make_unique<WireObserver>(timeline, std::move(nodes), scenario.vip.address());
+  auto wire = std::make_unique<WireObserver>(timeline, std::move(nodes), ProbeTargets(scenario));
   try {
     wire->Start(lab.topology().switch_ns(), lab.topology().bridge(), lab.dir() / "capture.pcap");
   } catch (const SystemError& e) {
@@ -153,7 +153,7 @@ void BuildLab(const Scenario& scenario, const RunOptions& options, TimePoint lab
   lab.PrepareNodes();
   if (options.capture) run.wire = StartCapture(scenario, lab, timeline);
 
-  Observer& observer = run.observer.emplace(timeline, scenario.vip, scenario.interface);
+  Observer& observer = run.observer.emplace(timeline, scenario);
   if (options.interrupt_fd >= 0) observer.WatchInterrupt(options.interrupt_fd);
   for (Lab::Node* node : lab.nodes()) {
     observer.WatchNode(node->name, *lab.topology().node(node->name).ns);
@@ -167,7 +167,7 @@ void BuildLab(const Scenario& scenario, const RunOptions& options, TimePoint lab
     timeline.Add(node, event_kind::kPower, detail, at);
   };
   lab.StartServices();
-  run.probe.emplace(*lab.topology().client().ns, scenario.vip.address(), scenario.service_port,
+  run.probe.emplace(*lab.topology().client().ns, ProbeTargets(scenario), scenario.service_port,
                     timeline);
   run.probe->Start();
 }
@@ -208,7 +208,7 @@ void RunSequence(const Scenario& scenario, const LabState& before, const Progres
   result.error = seq.error;  // an inject or clear the lab refused: no verdict
   run.probe->Stop();
   result.measured = Measure(run.timeline.Events(), run.probe->Samples(), t0, end, seq.owner_before,
-                            result.split_brain_tolerance_ms);
+                            result.split_brain_tolerance_ms, MeasuredVips(scenario));
   result.verdict = SequenceVerdict(seq);
 }
 
@@ -246,7 +246,7 @@ void RunSingleFault(const Scenario& scenario, const LabState& before, const Prog
   progress(fmt::format("observed {:.0f} ms after the fault", MillisBetween(t0, end)));
   run.probe->Stop();
   result.measured = Measure(timeline.Events(), run.probe->Samples(), t0, end, owner_before,
-                            result.split_brain_tolerance_ms);
+                            result.split_brain_tolerance_ms, MeasuredVips(scenario));
   result.verdict = Judge(result.expected, result.measured);
 }
 
@@ -270,6 +270,7 @@ void Finish(const Scenario& scenario, const RunOptions& options, TimePoint lab_s
   }
   for (const TimelineEvent& e : timeline.Events()) {
     result.events.push_back({MillisBetween(t0, e.time), e.node, e.kind, e.detail, e.instance});
+    result.events.back().vip = e.vip;
   }
   std::stable_sort(result.events.begin(), result.events.end(),
                    [](const TimedEvent& a, const TimedEvent& b) { return a.t_ms < b.t_ms; });

@@ -78,7 +78,8 @@ void StepRunner::MeasurePhases(SequenceResult& seq) const {
     const TimePoint until = i + 1 < phases_.size() ? phases_[i + 1].start : end;
     if (phase.step >= seq.steps.size()) continue;
     seq.steps[phase.step].measured =
-        Measure(events, samples, phase.start, until, phase.owner_before, split_brain_tolerance_ms_);
+        Measure(events, samples, phase.start, until, phase.owner_before, split_brain_tolerance_ms_,
+                MeasuredVips(lab_.scenario()));
   }
 }
 
@@ -226,8 +227,9 @@ bool StepRunner::Wait(const WaitCondition& wait, StepResult& out) {
 }
 
 void StepRunner::Expect(const Expectation& expect, StepResult& out) {
-  const Measurement m = Measure(timeline_.Events(), probe_.Samples(), phase_start_, Now(),
-                                phase_owner_, split_brain_tolerance_ms_);
+  const Measurement m =
+      Measure(timeline_.Events(), probe_.Samples(), phase_start_, Now(), phase_owner_,
+              split_brain_tolerance_ms_, MeasuredVips(lab_.scenario()));
   const Verdict v = Judge(expect, m);
   out.description =
       v.checks.empty() ? "nothing to check" : fmt::format("{}", fmt::join(v.checks, "; "));

@@ -49,7 +49,7 @@ class NodeFaultLab : public testing::LabRunTest {
     lab_ = Lab::Create(scenario_, LabOptionsFor(env_));
     prefix_ = lab_->prefix();
     lab_->PrepareNodes();
-    observer_.emplace(timeline_, scenario_.vip, scenario_.interface);
+    observer_.emplace(timeline_, scenario_);
     for (Lab::Node* node : lab_->nodes()) {
       observer_->WatchNode(node->name, *lab_->topology().node(node->name).ns);
       observer_->WatchNotifyFifo(node->name, node->notify_fifo());

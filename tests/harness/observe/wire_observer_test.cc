@@ -76,6 +76,29 @@ TEST_F(WireObserverTest, AGratuitousArpForTheVipNamesTheNodeWhoseMacSentIt) {
   EXPECT_EQ(events[2].kind, event_kind::kGarp);
 }
 
+TEST(WireObserverVips, EveryVipsGratuitousArpIsReportedWithItsVip) {
+  Timeline timeline;
+  const Ipv4Address second = Ipv4Address::Parse("10.78.0.201");
+  WireObserver wire(timeline, {{kLb1, "lb1"}}, std::vector<Ipv4Address>{kVip, second});
+  wire.OnFrame(VrrpFrame(
+                   [] {
+                     VrrpSpec spec;
+                     spec.source = kLb1;
+                     return spec;
+                   }(),
+                   kLb1Mac),
+               Now());
+  wire.OnFrame(testing::GratuitousArpFrame(kLb1Mac, kVip), Now());
+  wire.OnFrame(testing::GratuitousArpFrame(kLb1Mac, second), Now());
+  const auto events = timeline.Events();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[1].vip, "10.77.0.200");
+  EXPECT_EQ(events[2].node, "lb1");
+  EXPECT_EQ(events[2].detail, "10.78.0.201 is-at 02:00:00:00:00:0b (request)");
+  EXPECT_EQ(events[2].vip, "10.78.0.201");
+  EXPECT_EQ(events[0].vip, "");  // adverts carry no VIP
+}
+
 TEST_F(WireObserverTest, OtherFramesAddNothing) {
   wire_.OnFrame(testing::GratuitousArpFrame(kLb1Mac, kLb1), t_);  // not the VIP
   wire_.OnFrame(testing::EthernetFrame(testing::kBroadcastMac, kLb1Mac, kEtherTypeArp,

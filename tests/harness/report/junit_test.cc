@@ -214,6 +214,17 @@ TEST(Junit, FailureCarriesMeasuredVsExpectedAndTheOraclesReasons) {
                              "capture.pcap\n"));
 }
 
+// Per-VIP expectations (expected.vips) in the failure's "Expected" line.
+TEST(Junit, FailureNamesPerVipExpectations) {
+  json report = Golden();
+  report["scenarios"][1]["expected"]["vips"] = json::array(
+      {{{"vip", "10.78.0.201"}, {"owner_after", "lb1"}, {"failover_ms", {{"max", 2000}}}}});
+  const std::string xml = RenderJunit(report);
+  const std::string body = XPath(xml, "string(" + Case("keepalived-crash", "/failure") + ")");
+  EXPECT_THAT(body, HasSubstr("split_brain true, vip 10.78.0.201 (failover_ms <= 2000 ms, "
+                              "owner_after lb1)\n"));
+}
+
 TEST(Junit, ErrorWhenTheRunCouldNotBeJudged) {
   const std::string xml = RenderJunit(Golden());
   EXPECT_EQ(XPath(xml, "count(//error)"), "1");

@@ -88,15 +88,42 @@ ScenarioResult PassedResult() {
   r.expected.owner_before = "lb1";
   r.expected.owner_after = "lb2";
   r.expected.failover_ms = Bound{300.0, 1200.0};
+  VipExpectation expect_vip;  // the same, per VIP
+  expect_vip.vip = "10.77.0.200";
+  expect_vip.owner_after = "lb2";
+  expect_vip.failover_ms = Bound{300.0, 1200.0};
+  r.expected.vips = {expect_vip};
   r.judged_by = "expect";
   r.wall_ms = 5123.45;
   r.protocol_floor_ms = 4419.7;
-  r.events = {{-1804.7, "lb1", "state", "MASTER"},
+  VipMeasurement vip;
+  vip.vip = "10.77.0.200";
+  vip.instance = "VI_1";
+  vip.owner_before = "lb1";
+  vip.owners_after = {"lb2"};
+  vip.owner_after = "lb2";
+  vip.vip_moved = true;
+  vip.failover_ms = 612.34;
+  vip.settled_ms = 612.34;
+  vip.release_ms = 3.21;
+  vip.no_owner_ms = 609.1;
+  vip.outage_ms = 620.0;
+  vip.probes = 231;
+  vip.probes_failed = 62;
+  r.measured.vips = {vip};
+  // Events as the observer tags them: state events with their instance, VIP and client events
+  // with their VIP.
+  r.events = {{-1804.7, "lb1", "state", "MASTER", "VI_1"},
               {-1804.2, "lb1", "vip_added", "10.77.0.200/24"},
               {0.0, "lb1", "fault", "SIGTERM to keepalived on lb1"},
               {3.21, "lb1", "vip_removed", "10.77.0.200/24"},
               {612.34, "lb2", "vip_added", "10.77.0.200/24"},
               {620.0, "client", "client", "served by lb2"}};
+  for (TimedEvent& e : r.events) {
+    if (e.kind == "vip_added" || e.kind == "vip_removed" || e.kind == "client") {
+      e.vip = "10.77.0.200";
+    }
+  }
   return r;
 }
 
@@ -129,6 +156,17 @@ ScenarioResult FailedResult() {
   r.expected.owner_before = "lb1";
   r.expected.failover_ms = Bound{1294.7, 2004.7};
   r.expected.split_brain = true;
+  VipMeasurement vip;
+  vip.vip = "10.77.0.200";
+  vip.instance = "VI_1";
+  vip.owner_before = "lb1";
+  vip.owners_after = {"lb1", "lb2"};
+  vip.failover_ms = 2412.06;
+  vip.split_brain = true;
+  vip.split_brain_ms = 3197.3;
+  vip.outage_ms = 0.0;
+  vip.probes = 561;
+  r.measured.vips = {vip};
   r.judged_by = "oracle";
   r.wall_ms = 11002.0;
   r.protocol_floor_ms = 7710.2;

@@ -49,7 +49,9 @@ TEST(TimelineFail, InterruptStillWins) {
 
 TEST(ObserverError, ACallbackThatThrowsFailsTheTimeline) {
   Timeline timeline;
-  Observer observer(timeline, Ipv4Prefix::Parse("10.77.0.200/24"), "eth0");
+  Scenario scenario;
+  scenario.vip = Ipv4Prefix::Parse("10.77.0.200/24");
+  Observer observer(timeline, scenario);
   observer.Start();
   // What a netlink monitor or notify fifo does on a read error: throw out of its callback.
   observer.PostForTest([] { throw SystemError::Plain("netlink monitor of namespace 'x': gone"); });
@@ -61,7 +63,9 @@ TEST(ObserverError, ACallbackThatThrowsFailsTheTimeline) {
 
 TEST(ObserverError, NoneWhileHealthy) {
   Timeline timeline;
-  Observer observer(timeline, Ipv4Prefix::Parse("10.77.0.200/24"), "eth0");
+  Scenario scenario;
+  scenario.vip = Ipv4Prefix::Parse("10.77.0.200/24");
+  Observer observer(timeline, scenario);
   observer.Start();
   bool ran = false;
   observer.PostForTest([&] {

@@ -82,14 +82,14 @@ InstanceFault LinkDownElsewhere(const Scenario& s, const InstanceSpec& i,
     out.effect = Untouched({ReasonCode::kInstanceOtherInterface, {i.name, t, ifname, i.interface}});
     return out;
   }
-  const std::optional<int> weight = TrackWeight(s, i, in, ifname);
+  const std::optional<int> weight = TrackWeight(i, in, ifname);
   if (!weight) {
     out.effect = Untouched({ReasonCode::kTrackAddressOwner, {t, ifname, i.name}});
     return out;
   }
   const SyncGroupSpec* group = GroupOf(s, i.name);
   if (group != nullptr && track->weight != 0) {
-    out.lead.push_back({ReasonCode::kSyncTrackWeightZero, {group->name, i.name, ifname}});
+    out.lead.push_back({ReasonCode::kSyncTrackWeightKept, {group->name, i.name, ifname}});
   }
   if (*weight == 0) {
     out.effect =
@@ -97,7 +97,7 @@ InstanceFault LinkDownElsewhere(const Scenario& s, const InstanceSpec& i,
     return out;
   }
   const int before = view.healthy(t);
-  int after = TrackedPriority(s, i, in, ifname);
+  int after = TrackedPriority(i, in, ifname);
   // The check's own weight is not in TrackedPriority: add it as EffectivePriority would while
   // the check passes (the view folds the positive track weights into the base priority).
   NodeSpec folded = view.node(t);
@@ -118,23 +118,21 @@ const SyncGroupSpec* GroupOf(const Scenario& s, const std::string& instance) {
   return nullptr;
 }
 
-std::optional<int> TrackWeight(const Scenario& s, const InstanceSpec& i, const InstanceNodeSpec& in,
+std::optional<int> TrackWeight(const InstanceSpec& i, const InstanceNodeSpec& in,
                                const std::string& ifname) {
   if (ifname == i.interface) return std::nullopt;
   const TrackInterfaceSpec* track = FindTrack(i, ifname);
   if (HasVipOn(i, ifname)) return 0;
   if (track == nullptr) return std::nullopt;
-  if (GroupOf(s, i.name) != nullptr) return 0;
   if (in.priority == 255 && track->weight != 0) return std::nullopt;
   return track->weight;
 }
 
-int TrackedPriority(const Scenario& s, const InstanceSpec& i, const InstanceNodeSpec& in,
-                    const std::string& down) {
+int TrackedPriority(const InstanceSpec& i, const InstanceNodeSpec& in, const std::string& down) {
   if (in.priority == 255) return 255;
   int total = in.priority;
   for (const TrackInterfaceSpec& t : i.track_interfaces) {
-    const std::optional<int> w = TrackWeight(s, i, in, t.interface);
+    const std::optional<int> w = TrackWeight(i, in, t.interface);
     if (!w || *w == 0) continue;
     // Up at start: a positive weight is added (initialise_interface_tracking_priorities); going
     // down takes abs(weight) off (process_if_status_change): a negative weight counts while down.
@@ -168,7 +166,7 @@ Scenario InstanceView(const Scenario& s, const InstanceSpec& i) {
     if (v.segments.size() > 1 && !node.interfaces.empty()) {
       v.segments = {v.Segment(node.interfaces.front().segment)};
     }
-    node.priority = in->priority == 255 ? 255 : std::min(254, TrackedPriority(s, i, *in, ""));
+    node.priority = in->priority == 255 ? 255 : std::min(254, TrackedPriority(i, *in, ""));
     node.state = in->state;
     node.nopreempt = in->nopreempt;
     node.preempt_delay = in->preempt_delay;

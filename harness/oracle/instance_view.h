@@ -26,19 +26,22 @@ const SyncGroupSpec* GroupOf(const Scenario& s, const std::string& instance);
 //     track_interface ... since own interface"); it FAULTs the instance through TRACK_VRRP;
 //   * an interface holding one of its VIPs: weight 0 (vrrp_complete_instance adds it TRACK_ADDR
 //     with weight 0, and add_vrrp_to_interface lets that 0 replace a track_interface weight);
-//   * a member of a sync group: weight 0 (vrrp_complete_instance: "ignoring ... tracked interface
-//     weight due to SYNC group": viplab does not set sgroup_tracking_weight);
+//   * a member of a sync group keeps its weight: vrrp_complete_instance reports "ignoring ...
+//     tracked interface weight due to SYNC group" (no sync_group_tracking_weight) and sets the
+//     track_interface's weight to 0, but only after add_vrrp_to_interface has copied the weight
+//     into the interface's tracking object, which is what process_if_status_change reads (same
+//     order at keepalived's HEAD); multi.cc then declines a priority change inside a sync group;
 //   * priority 255 and a non-zero weight: not tracked (the address owner frees weighted tracks);
 //   * otherwise the track_interface weight (0 = FAULT).
-std::optional<int> TrackWeight(const Scenario& s, const InstanceSpec& instance,
-                               const InstanceNodeSpec& node, const std::string& ifname);
+std::optional<int> TrackWeight(const InstanceSpec& instance, const InstanceNodeSpec& node,
+                               const std::string& ifname);
 
 // keepalived 2.2.7's effective priority of `node` in `instance` (vrrp_track.c,
 // initialise_interface_tracking_priorities and process_if_status_change, then
 // vrrp_set_effective_priority): base, + a positive track_interface weight while the interface is
 // up, - |weight| on its way down (so a negative one counts while down), clamped to 1..254; 255
 // (address owner) never changes. `down`: the interface that is down, if any. Checks aside.
-int TrackedPriority(const Scenario& s, const InstanceSpec& instance, const InstanceNodeSpec& node,
+int TrackedPriority(const InstanceSpec& instance, const InstanceNodeSpec& node,
                     const std::string& down);
 
 // The single-instance Scenario for `instance`: the nodes that run it (in scenario order) with its

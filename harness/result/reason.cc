@@ -365,9 +365,11 @@ constexpr English kEnglish[] = {
      "{1} is in sync group {0}: keepalived 2.2.7 drops its weighted track_script (vrrp.c, "
      "vrrp_complete_instance: \"ignoring tracked script with weights due to SYNC group\"), so the "
      "service fault does not touch it on {2}"},
-    {C::kSyncTrackWeightZero,
-     "{1} is in sync group {0}: keepalived 2.2.7 sets the weight of its track_interface {2} to 0 "
-     "(vrrp.c, vrrp_complete_instance: \"ignoring tracked interface weight due to SYNC group\")"},
+    {C::kSyncTrackWeightKept,
+     "{1} is in sync group {0}: keepalived 2.2.7 says it ignores the weight of its "
+     "track_interface {2} (\"due to SYNC group\"), but vrrp_complete_instance (vrrp.c) clears it "
+     "only after add_vrrp_to_interface has registered the weighted track, so the weight still "
+     "applies"},
     {C::kSyncFault,
      "sync group {0}: {1} goes FAULT on {2}, so {3} goes FAULT too (vrrp_sync.c, "
      "vrrp_sync_fault); as MASTER it sends a priority-0 advert over {4}, which is up, and removes "

@@ -168,7 +168,7 @@ enum class ReasonCode {
   kTrackInterfaceWeight,          // node, interface, instance, weight, priority before, after
   kTrackAddressOwner,             // node, interface, instance
   kSyncScriptWeightIgnored,       // group, instance, node
-  kSyncTrackWeightZero,           // group, instance, interface
+  kSyncTrackWeightKept,           // group, instance, interface
   kSyncFault,                     // group, instance that goes FAULT, node, follower, its interface
   kSyncWaitsForAll,               // group, node, [span]
   kSyncInitialHeld,               // group, node

@@ -243,7 +243,7 @@ TEST(OracleMulti, TrackInterfaceWeightZeroFaults) {
 
 // The example of notes/common.md: VI_1 101/100 tracking eth1 -20, VI_2 100/101 with a VIP on
 // eth1, in one sync group. lb2's VI_2 cannot go MASTER alone, so lb1 owns both; eth1 down on lb1
-// FAULTs both members there (the weight is 0 in a sync group) and lb2 takes both.
+// FAULTs VI_2 there (its VIP's interface), VI_1 follows, and lb2 takes both.
 TEST(OracleMulti, SyncGroupExampleOfTheIssue) {
   Scenario s = Deployment(kLinkDown);
   s.fault.interface = "eth1";
@@ -257,8 +257,9 @@ TEST(OracleMulti, SyncGroupExampleOfTheIssue) {
   EXPECT_EQ(sp.vips[1].initial.owner, "lb1");
   EXPECT_TRUE(FindReason(sp.vips[1].initial.reasons, ReasonCode::kSyncInitialHeld));
   for (size_t i = 0; i < 3; ++i) EXPECT_EQ(Vip(sp, i).owner_after, "lb2") << i;
-  EXPECT_TRUE(FindReason(Vip(sp, 0).reasons, ReasonCode::kSyncTrackWeightZero));
-  EXPECT_TRUE(FindReason(Vip(sp, 0).reasons, ReasonCode::kTrackInterfaceDown));
+  EXPECT_TRUE(FindReason(Vip(sp, 0).reasons, ReasonCode::kSyncTrackWeightKept));
+  EXPECT_TRUE(FindReason(Vip(sp, 0).reasons, ReasonCode::kSyncFault));
+  EXPECT_TRUE(FindReason(Vip(sp, 1).reasons, ReasonCode::kVipInterfaceDown));
   const Expectation x = ScenarioExpectation(sp);
   EXPECT_EQ(x.owner_before, "lb1");
   EXPECT_EQ(x.owner_after, "lb2");
@@ -294,6 +295,16 @@ TEST(OracleMulti, NotPredicted) {
   const ExplainResult r = ExplainScenarioResult(s);
   EXPECT_TRUE(r.agrees);
   EXPECT_NE(r.text.find("does not predict"), std::string::npos) << r.text;
+
+  // A weighted track_interface in a sync group, and nothing else FAULTs: a priority change.
+  Scenario w = Deployment(kLinkDown);
+  w.fault.interface = "eth1";
+  InstanceSpec tracked = Instance("VI_1", "eth0", 51, {"10.77.0.200/24"}, {101, 100});
+  tracked.track_interfaces = {{"eth1", -20}};
+  w.instances = {tracked, Instance("VI_2", "eth0", 52, {"10.77.0.201/24"}, {101, 100})};
+  w.sync_groups = {{"G1", {"VI_1", "VI_2"}}};
+  EXPECT_EQ(PredictScenario(Finish(w)).not_predicted.at(0).code,
+            ReasonCode::kNotPredictedSyncPriority);
 
   // A fault on an interface the node lacks; a sequence.
   Scenario t = Deployment(kLinkDown);

@@ -428,10 +428,11 @@ const std::vector<EnglishCase>& Cases() {
        "VI_1 is in sync group G1: keepalived 2.2.7 drops its weighted track_script (vrrp.c, "
        "vrrp_complete_instance: \"ignoring tracked script with weights due to SYNC "
        "group\"), so the service fault does not touch it on lb1"},
-      {{C::kSyncTrackWeightZero, {"G1", "VI_1", "eth1"}},
-       "VI_1 is in sync group G1: keepalived 2.2.7 sets the weight of its track_interface "
-       "eth1 to 0 (vrrp.c, vrrp_complete_instance: \"ignoring tracked interface weight due "
-       "to SYNC group\")"},
+      {{C::kSyncTrackWeightKept, {"G1", "VI_1", "eth1"}},
+       "VI_1 is in sync group G1: keepalived 2.2.7 says it ignores the weight of its "
+       "track_interface eth1 (\"due to SYNC group\"), but vrrp_complete_instance (vrrp.c) "
+       "clears it only after add_vrrp_to_interface has registered the weighted track, so the "
+       "weight still applies"},
       {{C::kSyncFault, {"G1", "VI_2", "lb1", "VI_1", "eth0"}},
        "sync group G1: VI_2 goes FAULT on lb1, so VI_1 goes FAULT too (vrrp_sync.c, "
        "vrrp_sync_fault); as MASTER it sends a priority-0 advert over eth0, which is up, "

@@ -266,6 +266,36 @@ TEST(OracleMulti, SyncGroupExampleOfTheIssue) {
   EXPECT_EQ(x.vip_moved, true);
 }
 
+// The same example in the scenario JSON's instances form, and its expect agreeing in explain.
+TEST(OracleMulti, JsonExampleOfTheIssue) {
+  const json j = json::parse(R"({
+    "name": "x/active-active", "vrrp_version": 2, "advert_int": 1,
+    "segments": [{"name": "lan", "subnet": "10.77.0.0/24"},
+                 {"name": "storage", "subnet": "10.78.0.0/24"}],
+    "nodes": [{"name": "lb1", "interfaces": [{"name": "eth0", "segment": "lan"},
+                                             {"name": "eth1", "segment": "storage"}]},
+              {"name": "lb2", "interfaces": [{"name": "eth0", "segment": "lan"},
+                                             {"name": "eth1", "segment": "storage"}]}],
+    "instances": [
+      {"name": "VI_1", "interface": "eth0", "virtual_router_id": 51, "vips": ["10.77.0.200/24"],
+       "check": {"type": "script", "weight": 0},
+       "track_interface": [{"interface": "eth1", "weight": -20}],
+       "nodes": {"lb1": {"priority": 101}, "lb2": {"priority": 100}}},
+      {"name": "VI_2", "interface": "eth0", "virtual_router_id": 52,
+       "vips": ["10.77.0.201/24", {"address": "10.78.0.201/24", "interface": "eth1"}],
+       "nodes": {"lb1": {"priority": 100}, "lb2": {"priority": 101}}}],
+    "sync_groups": [{"name": "G1", "instances": ["VI_1", "VI_2"]}],
+    "fault": {"target": "link", "action": "down", "node": "master", "interface": "eth1"},
+    "expect": {"vips": [{"vip": "10.77.0.200", "owner_after": "lb2"}]}})");
+  const Scenario s = ScenarioFromJson(j, "x.json");
+  const ScenarioPrediction sp = PredictScenario(s);
+  ASSERT_EQ(sp.vips.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(Vip(sp, i).owner_after, "lb2") << i;
+  const ExplainResult r = ExplainScenarioResult(s);
+  EXPECT_TRUE(r.agrees) << r.text;
+  EXPECT_EQ(r.compared, 1);
+}
+
 TEST(OracleMulti, SyncGroupDropsWeightedScripts) {
   Scenario s = Deployment(kServiceKill);
   s.instances = {Instance("VI_1", "eth0", 51, {"10.77.0.200/24"}, {101, 100}, Script(-20)),

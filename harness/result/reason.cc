@@ -339,8 +339,8 @@ constexpr English kEnglish[] = {
     {C::kNotPredictedUnknownInterface, "{0} has no interface {1}"},
     {C::kInstanceNotOnNode, "{1} does not run {0}: the fault does not touch it"},
     {C::kInstanceOtherInterface,
-     "{0} sends its adverts over {3} and neither tracks {2} nor has a VIP there: the fault on {1}'s "
-     "{2} does not touch it"},
+     "{0} sends its adverts over {3} and neither tracks {2} nor has a VIP there: the fault on "
+     "{1}'s {2} does not touch it"},
     {C::kInstanceVipOnlyOnInterface,
      "{0} has a VIP on {2}, but its adverts go over another interface and this fault leaves {2} "
      "up: VRRP is unaffected (clients of that VIP on {1} may lose traffic)"},

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <ostream>
@@ -156,6 +157,136 @@ Fit FitOf(const Bound& expected, const Bound& predicted) {
   return Fit::kOverlaps;
 }
 
+std::string InstanceText(const Scenario& s, const InstanceSpec& i) {
+  std::vector<std::string> vips;
+  for (const VipSpec& v : i.vips) {
+    std::string text = v.address.address().ToString();
+    if (!v.interface.empty() && v.interface != i.interface) text += " on " + v.interface;
+    vips.push_back(text);
+  }
+  std::vector<std::string> nodes;
+  for (const NodeSpec& n : s.nodes) {
+    const InstanceNodeSpec* in = i.FindNode(n.name);
+    if (in == nullptr) continue;
+    NodeSpec view = n;
+    view.priority = in->priority;
+    view.state = in->state;
+    view.nopreempt = in->nopreempt;
+    view.preempt_delay = in->preempt_delay;
+    nodes.push_back(fmt::format("{} ({}, advert {} s)", NodeText(view), CheckText(in->check),
+                                Num(in->advert_int)));
+  }
+  std::string text =
+      fmt::format("{} on {}, VRID {}{}, VIPs {}: {}", i.name, i.interface, i.virtual_router_id,
+                  i.unicast ? ", unicast" : "", fmt::join(vips, ", "), fmt::join(nodes, ", "));
+  for (const TrackInterfaceSpec& t : i.track_interfaces) {
+    text += fmt::format("; track_interface {} weight {}", t.interface, t.weight);
+  }
+  return text;
+}
+
+// The VIPs as a group (Measurement's top-level fields): the first VIP's owners, moved when every
+// VIP moves, the last VIP's failover and release, split brain when any VIP's.
+Prediction GroupPrediction(const ScenarioPrediction& sp) {
+  Prediction g = sp.vips.front().faults.front();
+  for (const ScenarioPrediction::PerVip& v : sp.vips) {
+    const Prediction& p = v.faults.front();
+    g.vip_moves = g.vip_moves && p.vip_moves;
+    g.split_brain = g.split_brain || p.split_brain;
+    g.confidence = std::min(g.confidence, p.confidence);
+    for (auto [mine, theirs] :
+         {std::pair{&g.failover_ms, &p.failover_ms}, std::pair{&g.release_ms, &p.release_ms}}) {
+      if (!*theirs) continue;
+      if (!*mine) {
+        *mine = *theirs;
+        continue;
+      }
+      (*mine)->min = std::max(*(*mine)->min, *(*theirs)->min);
+      (*mine)->max = std::max(*(*mine)->max, *(*theirs)->max);
+    }
+  }
+  return g;
+}
+
+Expectation FromVip(const VipExpectation& v) {
+  Expectation x;
+  x.owner_before = v.owner_before;
+  x.owner_after = v.owner_after;
+  x.vip_moved = v.vip_moved;
+  x.failover_ms = v.failover_ms;
+  x.release_ms = v.release_ms;
+  x.outage_ms = v.outage_ms;
+  return x;
+}
+
+// The file's expect (group fields, then each VIP's) against the per-VIP predictions.
+void CompareDeployment(ExplainResult& r, const Expectation& expect, const ScenarioPrediction& sp) {
+  Expectation group = expect;
+  group.vips.clear();
+  if (!group.empty()) AppendComparison(r, group, GroupPrediction(sp));
+  for (const VipExpectation& v : expect.vips) {
+    const auto found =
+        std::find_if(sp.vips.begin(), sp.vips.end(),
+                     [&](const ScenarioPrediction::PerVip& p) { return p.vip == v.vip; });
+    if (found == sp.vips.end()) {
+      r.agrees = false;
+      ++r.compared;
+      r.text +=
+          fmt::format("  {:<10} vip {}: DIFFERS (the scenario has no such VIP)\n", "expect", v.vip);
+      continue;
+    }
+    r.text += fmt::format("  {:<10} vip {}:\n", "expect", v.vip);
+    AppendComparison(r, FromVip(v), found->faults.front());
+  }
+}
+
+// A scenario that is not single_instance(): its instances, then per-VIP predictions, or why the
+// oracle does not predict it.
+ExplainResult ExplainDeployment(const Scenario& s) {
+  const ScenarioPrediction sp = PredictScenario(s);
+  ExplainResult r;
+  std::string& out = r.text;
+  out = fmt::format("{}  ({})\n", s.name, s.file.string());
+  out += fmt::format("  {:<10} VRRPv{}, {} start\n", "setup", s.vrrp_version, ToString(s.startup));
+  for (const InstanceSpec& i : s.instances) {
+    out += fmt::format("  {:<10} {}\n", "instance", InstanceText(s, i));
+  }
+  for (const SyncGroupSpec& g : s.sync_groups) {
+    out += fmt::format("  {:<10} {}: {}\n", "sync group", g.name, fmt::join(g.instances, ", "));
+  }
+  const std::string fault = sp.faults.empty()
+                                ? fmt::format("{} on {}", DescribeFault(s.fault), s.fault.node)
+                                : sp.faults.front().fault;
+  if (!s.is_sequence()) out += fmt::format("  {:<10} {}\n", "fault", fault);
+  if (!sp.not_predicted.empty()) {
+    out += fmt::format("  {:<10} the oracle does not predict this scenario:\n", "not predicted");
+    AppendReasons(out, sp.not_predicted);
+    return r;
+  }
+  std::string instance;
+  for (const ScenarioPrediction::PerVip& v : sp.vips) {
+    const Prediction& p = v.faults.front();
+    const bool first = v.instance != instance;
+    instance = v.instance;
+    out += fmt::format("  {:<10} {} ({}): {} owns it  [confidence {}]\n", "before", v.vip,
+                       v.instance, v.initial.owner, ToString(v.initial.confidence));
+    if (first) AppendReasons(out, v.initial.reasons);
+    out += fmt::format("  {:<10} {} ({}): {}\n", "after", v.vip, v.instance, OutcomeText(p));
+    out += fmt::format("  {:<10} {}\n", "", TimingText(p));
+    if (first) AppendReasons(out, p.reasons);
+  }
+  if (s.expect.empty()) {
+    const Expectation x = ScenarioExpectation(sp);
+    out += fmt::format("  {:<10} none in the file; from the oracle: {}\n", "expect", ExpectText(x));
+    for (const VipExpectation& v : x.vips) {
+      out += fmt::format("  {:<10} vip {}: {}\n", "", v.vip, ExpectText(FromVip(v)));
+    }
+  } else {
+    CompareDeployment(r, s.expect, sp);
+  }
+  return r;
+}
+
 }  // namespace
 
 ExpectComparison CompareWithExpect(const Expectation& x, const Prediction& p) {
@@ -211,6 +342,7 @@ ExpectComparison CompareWithExpect(const Expectation& x, const Prediction& p) {
 std::string ExplainScenario(const Scenario& s) { return ExplainScenarioResult(s).text; }
 
 ExplainResult ExplainScenarioResult(const Scenario& s) {
+  if (!s.single_instance()) return ExplainDeployment(s);
   const ScenarioPrediction sp = PredictScenario(s);
   ExplainResult r;
   std::string& out = r.text;

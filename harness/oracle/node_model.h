@@ -188,6 +188,12 @@ Effect Analyze(const Model& m, const FaultSpec& f, const std::string& t, bool on
 void PlayOnMaster(const Model& m, const Effect& e, Prediction& p);
 void PlayOnBackup(const Model& m, const Effect& e, Prediction& p);
 
+// The whole fault phase once the Effect is decided (PredictFault after Analyze; the
+// multi-instance oracle decides the Effect per instance): `p` has owner_before, target and fault
+// set, maybe leading reasons; this adds the Effect's reasons and fills the rest, fail-back
+// included.
+void PlayFault(const Model& m, const Effect& e, Prediction& p);
+
 // What a clear does; it comes `since_ms` after the fault (0: at once, the worst case).
 Failback ClearOf(const Model& m, const Effect& e, const Prediction& p, double since_ms);
 

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "harness/model/vrrp_timing.h"
+#include "harness/oracle/instance_view.h"
 #include "harness/oracle/node_model.h"
 
 namespace viplab {
@@ -157,9 +158,16 @@ Prediction PredictFault(const Scenario& s, const FaultSpec& fault,
     p.reasons.push_back({ReasonCode::kNoOwnerAtFault, {}});
     return p;
   }
+  const Effect e = Analyze(m, fault, p.target, p.target == owner_before);
+  oracle_internal::PlayFault(m, e, p);
+  return p;
+}
+
+void oracle_internal::PlayFault(const Model& m, const Effect& e, Prediction& p) {
+  const Scenario& s = m.scenario();
+  const std::string& owner_before = p.owner_before;
   const bool on_master = p.target == owner_before;
-  const Effect e = Analyze(m, fault, p.target, on_master);
-  p.reasons = e.reasons;
+  p.reasons.insert(p.reasons.end(), e.reasons.begin(), e.reasons.end());
   p.confidence = e.confidence;
   if (on_master) {
     PlayOnMaster(m, e, p);
@@ -180,7 +188,6 @@ Prediction PredictFault(const Scenario& s, const FaultSpec& fault,
     p.reasons.push_back({ReasonCode::kMoveAfterWindow, {}});
   }
   p.failback = ClearOf(m, e, p, 0);
-  return p;
 }
 
 namespace {
@@ -196,6 +203,7 @@ Failback FailbackAfter(const Scenario& s, const FaultSpec& fault, const Predicti
 }  // namespace
 
 ScenarioPrediction PredictScenario(const Scenario& s) {
+  if (!s.single_instance()) return oracle_internal::PredictDeployment(s);
   ScenarioPrediction out;
   out.initial = PredictInitialOwner(s);
   if (!s.is_sequence()) {
@@ -246,10 +254,14 @@ ScenarioPrediction PredictScenario(const Scenario& s) {
 
 double LatestPredictedMs(const ScenarioPrediction& sp) {
   double latest = 0;
-  for (const Prediction& p : sp.faults) {
-    if (p.failover_ms && p.failover_ms->max) latest = std::max(latest, *p.failover_ms->max);
-    if (p.return_ms && p.return_ms->max) latest = std::max(latest, *p.return_ms->max);
-  }
+  auto add = [&](const std::vector<Prediction>& faults) {
+    for (const Prediction& p : faults) {
+      if (p.failover_ms && p.failover_ms->max) latest = std::max(latest, *p.failover_ms->max);
+      if (p.return_ms && p.return_ms->max) latest = std::max(latest, *p.return_ms->max);
+    }
+  };
+  add(sp.faults);
+  for (const ScenarioPrediction::PerVip& v : sp.vips) add(v.faults);
   return latest;
 }
 

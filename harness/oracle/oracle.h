@@ -44,9 +44,12 @@ InitialOwner PredictInitialOwner(const Scenario& scenario);
 Prediction PredictFault(const Scenario& scenario, const FaultSpec& fault,
                         const std::string& owner_before);
 
-// The whole scenario. For sequences the owner at each inject follows the previous prediction
-// (its fail-back when a clear came in between); a second fault stacked on an uncleared one is
-// predicted as if alone, with low confidence.
+// The whole scenario. Not single_instance() (several instances, VIPs, segments or sync groups):
+// each instance predicted on its own single-instance view after deciding what the fault does to
+// it (instance_view.h), sync groups applied, one ScenarioPrediction::PerVip per VIP; a sequence,
+// or anything the rules do not cover, gives not_predicted. For sequences the owner at each inject
+// follows the previous prediction (its fail-back when a clear came in between); a second fault
+// stacked on an uncleared one is predicted as if alone, with low confidence.
 ScenarioPrediction PredictScenario(const Scenario& scenario);
 
 // An `expect` block for the fault's phase, so a scenario without one can be judged against the
@@ -55,6 +58,16 @@ ScenarioPrediction PredictScenario(const Scenario& scenario);
 // confidence, and `false` only when no handover race can show a brief double ownership. Low
 // confidence: owner_before only.
 Expectation ExpectationFromPrediction(const Prediction& prediction);
+
+// The `expect` block a scenario without one is judged by: its first fault's phase. Single
+// instance: ExpectationFromPrediction(faults[0]), unchanged. Several VIPs: `vips` holds one
+// VipExpectation per VIP (ExpectationFromPrediction of its own prediction), and the group fields
+// follow Expectation/Measurement: owner_before / owner_after when every VIP agrees, vip_moved when
+// every VIP moves, failover_ms / release_ms the latest VIP's window, split_brain true if any VIP's
+// is and false only if every VIP's is; at low confidence of any VIP, owner_before only (the VIPs
+// keep their own). Not predicted (not_predicted non-empty) or no fault: an empty Expectation -
+// the caller must not judge by it (inconclusive).
+Expectation ScenarioExpectation(const ScenarioPrediction& prediction);
 
 // The same for the phase after a clear (sequence form): owner_before is the fault's owner_after.
 Expectation FailbackExpectation(const Prediction& prediction);

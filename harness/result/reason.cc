@@ -320,13 +320,75 @@ constexpr English kEnglish[] = {
     {C::kPriorityReturnsOnly, "{0}; {1}'s priority returns to {2} and nothing else changes"},
     {C::kPriorityReturns, "{0}: {1}'s priority returns to {2}"},
     {C::kThawBackup, "{0}; nothing else changes"},
+    // Deployments with several instances, VIPs, segments or sync groups.
+    {C::kNotPredictedSequence,
+     "a sequence (inject/clear steps) on a deployment with several instances, VIPs, segments or "
+     "sync groups: the oracle predicts only a single fault there"},
+    {C::kNotPredictedSyncPriority,
+     "sync group {0}: the fault changes {1}'s priority on {2} without a FAULT; in keepalived 2.2.7 "
+     "a member whose down timer runs out goes MASTER only when every member wants MASTER "
+     "(vrrp_sync.c, vrrp_sync_can_goto_master) while the other members still accept the master's "
+     "adverts: whether and when the group moves is not modelled"},
+    {C::kNotPredictedSyncDiverge,
+     "sync group {0}: taken one by one, {1} would end on {2} and {3} on {4}; keepalived drags the "
+     "members along (vrrp_sync.c, vrrp_sync_master and vrrp_sync_backup) in ways the oracle does "
+     "not model"},
+    {C::kNotPredictedSyncInitial,
+     "sync group {0}: its members would start with different owners, and with more than two nodes "
+     "or a simultaneous start the group's first election is not modelled"},
+    {C::kNotPredictedUnknownInterface, "{0} has no interface {1}"},
+    {C::kInstanceNotOnNode, "{1} does not run {0}: the fault does not touch it"},
+    {C::kInstanceOtherInterface,
+     "{0} sends its adverts over {3} and neither tracks {2} nor has a VIP there: the fault on "
+     "{1}'s {2} does not touch it"},
+    {C::kInstanceVipOnlyOnInterface,
+     "{0} has a VIP on {2}, but its adverts go over another interface and this fault leaves {2} "
+     "up: VRRP is unaffected (clients of that VIP on {1} may lose traffic)"},
+    {C::kVipInterfaceDown,
+     "{1} goes down on {0} and holds a VIP of {2}: keepalived 2.2.7 tracks every VIP's interface "
+     "with weight 0 (vrrp.c, vrrp_complete_instance: TRACK_ADDR; keepalived_netlink.c, "
+     "process_if_status_change -> down_instance), so {2} goes FAULT, removes its VIPs and sends a "
+     "priority-0 advert over {3}, which is still up"},
+    {C::kTrackInterfaceDown,
+     "{1} goes down on {0}: {2} tracks it with weight 0 (track_interface), so it goes FAULT "
+     "(keepalived_netlink.c, process_if_status_change -> down_instance), removes its VIPs and "
+     "sends a priority-0 advert over {3}, which is still up"},
+    {C::kTrackInterfaceWeight,
+     "{1} goes down on {0}: {2} tracks it with weight {3}, so keepalived takes |weight| off its "
+     "total priority (keepalived_netlink.c, process_if_status_change) and its effective priority "
+     "goes {4} → {5} (vrrp_track.c, vrrp_set_effective_priority: clamped to 1..254); it stays up "
+     "and keeps advertising"},
+    {C::kTrackAddressOwner,
+     "{1} goes down on {0}, but {2} has priority 255 there (address owner): keepalived drops its "
+     "weighted track_interface (vrrp.c, vrrp_complete_instance), so nothing changes"},
+    {C::kSyncScriptWeightIgnored,
+     "{1} is in sync group {0}: keepalived 2.2.7 drops its weighted track_script (vrrp.c, "
+     "vrrp_complete_instance: \"ignoring tracked script with weights due to SYNC group\"), so the "
+     "service fault does not touch it on {2}"},
+    {C::kSyncTrackWeightKept,
+     "{1} is in sync group {0}: keepalived 2.2.7 says it ignores the weight of its "
+     "track_interface {2} (\"due to SYNC group\"), but vrrp_complete_instance (vrrp.c) clears it "
+     "only after add_vrrp_to_interface has registered the weighted track, so the weight still "
+     "applies"},
+    {C::kSyncFault,
+     "sync group {0}: {1} goes FAULT on {2}, so {3} goes FAULT too (vrrp_sync.c, "
+     "vrrp_sync_fault); as MASTER it sends a priority-0 advert over {4}, which is up, and removes "
+     "its VIPs"},
+    {C::kSyncWaitsForAll,
+     "the members of sync group {0} on {1} become MASTER together once every member's own timer "
+     "has run out (vrrp_sync.c: vrrp_sync_can_goto_master lets a member go MASTER only when all "
+     "want it, vrrp_sync_master takes the others along): {2} after the fault"},
+    {C::kSyncInitialHeld,
+     "sync group {0}: {1} starts first and is MASTER of every member; a later node's members go "
+     "MASTER only when all of them would (vrrp_sync.c, vrrp_sync_can_goto_master), and they "
+     "disagree, so {1} keeps every member's VIPs"},
 };
 
 constexpr bool InCodeOrder() {
   for (size_t i = 0; i < std::size(kEnglish); ++i) {
     if (static_cast<size_t>(kEnglish[i].code) != i) return false;
   }
-  return std::size(kEnglish) == static_cast<size_t>(C::kThawBackup) + 1;
+  return std::size(kEnglish) == static_cast<size_t>(C::kSyncInitialHeld) + 1;
 }
 static_assert(InCodeOrder(), "kEnglish: one entry per ReasonCode, in ReasonCode order");
 

@@ -154,6 +154,24 @@ enum class ReasonCode {
   kPriorityReturnsOnly,  // [recovered], node, priority
   kPriorityReturns,      // [recovered], node, priority
   kThawBackup,           // [recovered]
+  // Deployments with several instances, VIPs, segments or sync groups (issue 9).
+  kNotPredictedSequence,          // -
+  kNotPredictedSyncPriority,      // group, instance, node
+  kNotPredictedSyncDiverge,       // group, instance, its owners, other instance, its owners
+  kNotPredictedSyncInitial,       // group
+  kNotPredictedUnknownInterface,  // node, interface
+  kInstanceNotOnNode,             // instance, node
+  kInstanceOtherInterface,        // instance, node, interface, its own interface
+  kInstanceVipOnlyOnInterface,    // instance, node, interface
+  kVipInterfaceDown,              // node, interface, instance, its own interface
+  kTrackInterfaceDown,            // node, interface, instance, its own interface
+  kTrackInterfaceWeight,          // node, interface, instance, weight, priority before, after
+  kTrackAddressOwner,             // node, interface, instance
+  kSyncScriptWeightIgnored,       // group, instance, node
+  kSyncTrackWeightKept,           // group, instance, interface
+  kSyncFault,                     // group, instance that goes FAULT, node, follower, its interface
+  kSyncWaitsForAll,               // group, node, [span]
+  kSyncInitialHeld,               // group, node
 };
 
 struct Reason;

@@ -381,6 +381,71 @@ const std::vector<EnglishCase>& Cases() {
                  {Clause({C::kRecoverKeepalivedStarted, {}}), Clause({C::kSpanMs, {0.0, 500.0}}),
                   None()}})}},
        "keepalived is started again 0..500 ms after the clear; nothing else changes"},
+      {{C::kNotPredictedSequence, {}},
+       "a sequence (inject/clear steps) on a deployment with several instances, VIPs, "
+       "segments or sync groups: the oracle predicts only a single fault there"},
+      {{C::kNotPredictedSyncPriority, {"G1", "VI_1", "lb1"}},
+       "sync group G1: the fault changes VI_1's priority on lb1 without a FAULT; in "
+       "keepalived 2.2.7 a member whose down timer runs out goes MASTER only when every "
+       "member wants MASTER (vrrp_sync.c, vrrp_sync_can_goto_master) while the other "
+       "members still accept the master's adverts: whether and when the group moves is not "
+       "modelled"},
+      {{C::kNotPredictedSyncDiverge, {"G1", "VI_1", "lb2", "VI_2", "lb1+lb2"}},
+       "sync group G1: taken one by one, VI_1 would end on lb2 and VI_2 on lb1+lb2; "
+       "keepalived drags the members along (vrrp_sync.c, vrrp_sync_master and "
+       "vrrp_sync_backup) in ways the oracle does not model"},
+      {{C::kNotPredictedSyncInitial, {"G1"}},
+       "sync group G1: its members would start with different owners, and with more than "
+       "two nodes or a simultaneous start the group's first election is not modelled"},
+      {{C::kNotPredictedUnknownInterface, {"lb1", "eth7"}}, "lb1 has no interface eth7"},
+      {{C::kInstanceNotOnNode, {"VI_2", "lb3"}},
+       "lb3 does not run VI_2: the fault does not touch it"},
+      {{C::kInstanceOtherInterface, {"VI_2", "lb1", "eth1", "eth0"}},
+       "VI_2 sends its adverts over eth0 and neither tracks eth1 nor has a VIP there: the "
+       "fault on lb1's eth1 does not touch it"},
+      {{C::kInstanceVipOnlyOnInterface, {"VI_1", "lb1", "eth1"}},
+       "VI_1 has a VIP on eth1, but its adverts go over another interface and this fault "
+       "leaves eth1 up: VRRP is unaffected (clients of that VIP on lb1 may lose traffic)"},
+      {{C::kVipInterfaceDown, {"lb1", "eth1", "VI_1", "eth0"}},
+       "eth1 goes down on lb1 and holds a VIP of VI_1: keepalived 2.2.7 tracks every VIP's "
+       "interface with weight 0 (vrrp.c, vrrp_complete_instance: TRACK_ADDR; "
+       "keepalived_netlink.c, process_if_status_change -> down_instance), so VI_1 goes "
+       "FAULT, removes its VIPs and sends a priority-0 advert over eth0, which is still up"},
+      {{C::kTrackInterfaceDown, {"lb1", "eth1", "VI_1", "eth0"}},
+       "eth1 goes down on lb1: VI_1 tracks it with weight 0 (track_interface), so it goes "
+       "FAULT (keepalived_netlink.c, process_if_status_change -> down_instance), removes "
+       "its VIPs and sends a priority-0 advert over eth0, which is still up"},
+      {{C::kTrackInterfaceWeight, {"lb1", "eth1", "VI_1", -20, 101, 81}},
+       "eth1 goes down on lb1: VI_1 tracks it with weight -20, so keepalived takes |weight| "
+       "off its total priority (keepalived_netlink.c, process_if_status_change) and its "
+       "effective priority goes 101 → 81 (vrrp_track.c, vrrp_set_effective_priority: "
+       "clamped to 1..254); it stays up and keeps advertising"},
+      {{C::kTrackAddressOwner, {"lb1", "eth1", "VI_1"}},
+       "eth1 goes down on lb1, but VI_1 has priority 255 there (address owner): keepalived "
+       "drops its weighted track_interface (vrrp.c, vrrp_complete_instance), so nothing "
+       "changes"},
+      {{C::kSyncScriptWeightIgnored, {"G1", "VI_1", "lb1"}},
+       "VI_1 is in sync group G1: keepalived 2.2.7 drops its weighted track_script (vrrp.c, "
+       "vrrp_complete_instance: \"ignoring tracked script with weights due to SYNC "
+       "group\"), so the service fault does not touch it on lb1"},
+      {{C::kSyncTrackWeightKept, {"G1", "VI_1", "eth1"}},
+       "VI_1 is in sync group G1: keepalived 2.2.7 says it ignores the weight of its "
+       "track_interface eth1 (\"due to SYNC group\"), but vrrp_complete_instance (vrrp.c) "
+       "clears it only after add_vrrp_to_interface has registered the weighted track, so the "
+       "weight still applies"},
+      {{C::kSyncFault, {"G1", "VI_2", "lb1", "VI_1", "eth0"}},
+       "sync group G1: VI_2 goes FAULT on lb1, so VI_1 goes FAULT too (vrrp_sync.c, "
+       "vrrp_sync_fault); as MASTER it sends a priority-0 advert over eth0, which is up, "
+       "and removes its VIPs"},
+      {{C::kSyncWaitsForAll, {"G1", "lb2", Clause({C::kSpanMs, {2607.4, 3719.4}})}},
+       "the members of sync group G1 on lb2 become MASTER together once every member's own "
+       "timer has run out (vrrp_sync.c: vrrp_sync_can_goto_master lets a member go MASTER "
+       "only when all want it, vrrp_sync_master takes the others along): 2607.4..3719.4 ms "
+       "after the fault"},
+      {{C::kSyncInitialHeld, {"G1", "lb1"}},
+       "sync group G1: lb1 starts first and is MASTER of every member; a later node's "
+       "members go MASTER only when all of them would (vrrp_sync.c, "
+       "vrrp_sync_can_goto_master), and they disagree, so lb1 keeps every member's VIPs"},
   };
   return cases;
 }
@@ -394,7 +459,7 @@ TEST(ReasonEnglish, EveryCodeRendersTodaysSentence) {
 TEST(ReasonEnglish, TheTableCoversEveryCode) {
   std::set<ReasonCode> seen;
   for (const EnglishCase& c : Cases()) seen.insert(c.reason.code);
-  EXPECT_EQ(seen.size(), static_cast<size_t>(C::kThawBackup) + 1);
+  EXPECT_EQ(seen.size(), static_cast<size_t>(C::kSyncInitialHeld) + 1);
 }
 
 TEST(ReasonEnglish, ListsRenderOneSentenceEach) {

@@ -30,6 +30,9 @@ const char* KindName(Step::Kind kind) {
 std::string DescribeWait(const WaitCondition& w) {
   std::vector<std::string> parts;
   if (w.owner) parts.push_back(fmt::format("owner == {}", *w.owner));
+  for (const auto& [vip, owner] : w.vip_owners) {
+    parts.push_back(fmt::format("owner of {} == {}", vip, owner));
+  }
   for (const auto& [node, state] : w.states) parts.push_back(fmt::format("{} {}", node, state));
   return fmt::format("{} within {:.0f} ms", fmt::join(parts, " and "), w.timeout_ms);
 }
@@ -119,7 +122,7 @@ SequenceResult StepRunner::Run(const std::vector<Step>& steps) {
             start + std::chrono::microseconds(static_cast<int64_t>(step.hold_ms * 1000)));
         break;
       case Step::Kind::kExpect:
-        Expect(step.expect, out);
+        Expect(step.expect, out, seq);
         break;
     }
     out.duration_ms = MillisBetween(start, Now());
@@ -225,7 +228,7 @@ bool StepRunner::Wait(const WaitCondition& wait, StepResult& out) {
   return false;
 }
 
-void StepRunner::Expect(const Expectation& expect, StepResult& out) {
+void StepRunner::Expect(const Expectation& expect, StepResult& out, SequenceResult& seq) {
   const Measurement m = Measure(timeline_.Events(), probe_.Samples(), phase_start_, Now(),
                                 phase_owner_, split_brain_tolerance_ms_);
   const Verdict v = Judge(expect, m);
@@ -236,6 +239,11 @@ void StepRunner::Expect(const Expectation& expect, StepResult& out) {
   out.checks = v.checks;
   out.outcome_checks = v.outcome_checks;
   out.measured = m;
+  // A check that could not be made (a VIP without a measurement) makes the run an error, but
+  // does not stop the sequence.
+  if (!v.errors.empty() && seq.error.empty()) {
+    seq.error = fmt::format("step {} (expect): {}", out.index + 1, fmt::join(v.errors, "; "));
+  }
 }
 
 }  // namespace viplab

@@ -223,8 +223,16 @@ bool StepRunner::Wait(const WaitCondition& wait, StepResult& out) {
   const LabState s = timeline_.State();
   std::vector<std::string> states;
   for (const auto& [node, state] : s.vrrp_state) states.push_back(node + " " + state);
-  out.failures.push_back(
-      fmt::format("timed out: owner {}, {}", OwnerOf(s), fmt::join(states, ", ")));
+  std::string failure = fmt::format("timed out: owner {}, {}", OwnerOf(s), fmt::join(states, ", "));
+  if (s.owners_by_vip.size() > 1) {  // several VIPs: each one's owners
+    std::vector<std::string> vips;
+    for (const auto& [vip, owners] : s.owners_by_vip) {
+      vips.push_back(fmt::format(
+          "{} {}", vip, owners.empty() ? "none" : fmt::format("{}", fmt::join(owners, "+"))));
+    }
+    failure += fmt::format("; owners by VIP: {}", fmt::join(vips, ", "));
+  }
+  out.failures.push_back(std::move(failure));
   return false;
 }
 

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "harness/model/internal/deployment_json.h"
+#include "harness/model/internal/scenario_parse.h"
 #include "harness/model/scenario.h"
 
 namespace viplab {
@@ -66,7 +66,7 @@ std::vector<VipRef> AllVips(const Scenario& scenario) {
   return vips;
 }
 
-void DeploymentFromLegacy(Scenario& s) {
+void scenario_internal::DeploymentFromLegacy(Scenario& s) {
   s.segments = {{"lan", s.subnet}};
   InstanceSpec instance;
   instance.name = "VI_1";

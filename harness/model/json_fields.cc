@@ -127,6 +127,16 @@ template std::optional<int> JsonFields::Optional<int>(const char*);
 template std::optional<double> JsonFields::Optional<double>(const char*);
 template std::optional<bool> JsonFields::Optional<bool>(const char*);
 
+const json& JsonFields::Raw(const char* key) {
+  known_.insert(key);
+  if (!Has(key)) Fail(key, "is missing");
+  return object_->at(key);
+}
+
+JsonFields JsonFields::Element(const json& value, const char* key, size_t index) const {
+  return JsonFields(value, file_, fmt::format("{}[{}]", FieldPath(key), index));
+}
+
 JsonFields JsonFields::Object(const char* key) {
   known_.insert(key);
   if (!Has(key)) Fail(key, "is missing");

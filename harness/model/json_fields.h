@@ -30,6 +30,12 @@ class JsonFields {
   std::optional<T> Optional(const char* key);
   JsonFields Object(const char* key);
   std::vector<JsonFields> Array(const char* key);  // an array of objects
+  // The value itself, for fields of mixed shape (a string or an object); marks it known. Throws
+  // "is missing" when absent.
+  const nlohmann::json& Raw(const char* key);
+  // A child object that is not a field of this one, e.g. element `index` of an array read with
+  // Raw(): its path is "<key>[<index>]".
+  JsonFields Element(const nlohmann::json& value, const char* key, size_t index) const;
 
   [[noreturn]] void Fail(std::string_view key, std::string_view message) const;
   // "file: path.key: message", the text Fail() throws; for warnings that do not stop the load.

@@ -9,8 +9,9 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <tuple>
 
-#include "harness/model/internal/deployment_json.h"
+#include "harness/model/internal/scenario_parse.h"
 #include "harness/model/json_fields.h"
 #include "netns/error.h"
 
@@ -18,81 +19,19 @@ namespace viplab {
 namespace {
 
 using nlohmann::json;
+using namespace scenario_internal;  // NOLINT: the loader's own internals
+
+bool IsNode(const Scenario& s, const std::string& name) { return s.FindNode(name) != nullptr; }
+
+// "10.77.0.200" names a VIP of the scenario.
+bool IsVip(const Scenario& s, const std::string& vip) {
+  for (const VipRef& v : AllVips(s)) {
+    if (v.vip->address.address().ToString() == vip) return true;
+  }
+  return false;
+}
 
 const std::set<std::string> kReservedNodeNames = {"master", "client", "none", "sw", "br"};
-
-void ParseCheck(JsonFields& f, CheckSpec& check) {
-  const std::string type = f.Required<std::string>("type");
-  if (type == "script") {
-    check.type = CheckType::kScript;
-  } else if (type == "process") {
-    check.type = CheckType::kProcess;
-  } else if (type == "none") {
-    check.type = CheckType::kNone;
-  } else {
-    f.Fail("type", fmt::format("'{}' is not one of script, process, none", type));
-  }
-  if (check.type == CheckType::kScript) {
-    check.interval = f.Optional<double>("interval").value_or(1);
-    check.fall = f.Optional<int>("fall").value_or(1);
-    check.rise = f.Optional<int>("rise").value_or(1);
-    if (check.interval <= 0 || check.interval > 3600) f.Fail("interval", "must be in (0, 3600] s");
-    // keepalived 2.2.7 reads vrrp_script interval (and timeout) with read_unsigned_strvec
-    // (vrrp_parser.c, vrrp_vscript_interval_handler): "0.5" is an invalid number, "1.5" runs as
-    // 1 s. Milliseconds came in 2.3.2.
-    if (check.interval != std::floor(check.interval)) {
-      f.Fail("interval", fmt::format("{} is not a whole number of seconds: keepalived older than "
-                                     "2.3.2 (this lab runs 2.2.7) takes whole seconds",
-                                     check.interval));
-    }
-    if (check.fall < 1) f.Fail("fall", "must be at least 1");
-    if (check.rise < 1) f.Fail("rise", "must be at least 1");
-  }
-  if (check.type != CheckType::kNone) {
-    check.weight = f.Optional<int>("weight").value_or(0);
-    if (check.weight < -253 || check.weight > 253) {
-      f.Fail("weight", fmt::format("{} is outside -253..253", check.weight));
-    }
-  }
-  f.Done();
-}
-
-void CheckAdvertInt(JsonFields& f, const char* key, double value, int version) {
-  if (version == 2) {
-    if (value < 1 || value > 255 || value != std::floor(value)) {
-      f.Fail(key, fmt::format("{} is not a whole number of seconds in 1..255 (VRRPv2)", value));
-    }
-  } else {
-    const double centis = value * 100;
-    if (value < 0.01 || value > 40.95 || std::abs(centis - std::round(centis)) > 1e-6) {
-      f.Fail(key, fmt::format("{} is not in 0.01..40.95 s in centiseconds (VRRPv3)", value));
-    }
-  }
-}
-
-// keepalived 2.2.7 vrrp_complete_instance (vrrp.c) clears nopreempt and preempt_delay when the
-// initial state is MASTER, and preempt_delay when nopreempt is set, each with a config error
-// ("Warning - nopreempt will not work with initial state MASTER - clearing"). keepalived then runs
-// with the setting cleared, so these are warnings, not errors: the file stays as written.
-void WarnClearedPreemption(const JsonFields& f, const NodeSpec& node,
-                           std::vector<std::string>& warnings) {
-  if (node.state == "MASTER" && node.nopreempt) {
-    warnings.push_back(f.Describe("nopreempt",
-                                  "keepalived 2.2.7 clears nopreempt with state MASTER (vrrp.c, "
-                                  "vrrp_complete_instance): this node preempts; use state BACKUP"));
-  }
-  if (node.state == "MASTER" && node.preempt_delay) {
-    warnings.push_back(
-        f.Describe("preempt_delay",
-                   "keepalived 2.2.7 clears preempt_delay with state MASTER (vrrp.c, "
-                   "vrrp_complete_instance): this node preempts without delay; use state "
-                   "BACKUP"));
-  } else if (node.nopreempt && node.preempt_delay) {
-    warnings.push_back(f.Describe("preempt_delay",
-                                  "keepalived 2.2.7 clears preempt_delay with nopreempt (vrrp.c, "
-                                  "vrrp_complete_instance): it has no effect"));
-  }
-}
 
 Bound ParseBound(JsonFields& parent, const char* key) {
   JsonFields f = parent.Object(key);
@@ -104,68 +43,6 @@ Bound ParseBound(JsonFields& parent, const char* key) {
   if (b.min && b.max && *b.min > *b.max) f.Fail("max", "is smaller than min");
   f.Done();
   return b;
-}
-
-Ipv4Prefix ParsePrefix(JsonFields& f, const char* key) {
-  const std::string text = f.Required<std::string>(key);
-  try {
-    return Ipv4Prefix::Parse(text);
-  } catch (const std::exception&) {
-    f.Fail(key, fmt::format("'{}' is not an IPv4 prefix like 10.77.0.200/24", text));
-  }
-}
-
-// Ranges whose addresses cannot be a host's on a veth: the kernel treats them as loopback,
-// "this network", multicast or the limited broadcast, never as a neighbour answering ARP.
-struct ReservedRange {
-  Ipv4Prefix prefix;
-  const char* what;
-};
-const ReservedRange kUnusableRanges[] = {
-    {Ipv4Prefix(Ipv4Address(0x00000000), 8), "0.0.0.0/8 (\"this network\")"},
-    {Ipv4Prefix(Ipv4Address(0x7F000000), 8), "127.0.0.0/8 (loopback)"},
-    {Ipv4Prefix(Ipv4Address(0xE0000000), 4), "224.0.0.0/4 (multicast)"},
-    {Ipv4Prefix(Ipv4Address(0xFFFFFFFF), 32), "255.255.255.255 (limited broadcast)"},
-};
-
-// Every host address of the lab (nodes .11 upwards, the client, the VIP) lies in the subnet, so
-// a subnet that overlaps no unusable range, with a VIP that is not its broadcast, is enough.
-void CheckUsableAddresses(JsonFields& f, const Scenario& s) {
-  for (const ReservedRange& r : kUnusableRanges) {
-    if (s.subnet.Contains(r.prefix.Network()) || r.prefix.Contains(s.subnet.Network())) {
-      f.Fail("subnet", fmt::format("{} overlaps {}: such addresses cannot work on a veth",
-                                   s.subnet.ToString(), r.what));
-    }
-  }
-  const Ipv4Address vip = s.vip.address();
-  if (vip == s.subnet.Broadcast()) {
-    f.Fail("vip", fmt::format("{} is the broadcast address of subnet {}", vip.ToString(),
-                              s.subnet.ToString()));
-  }
-  if (s.vip.length() < 31 && vip == s.vip.Broadcast()) {
-    f.Fail("vip", fmt::format("{} is the broadcast address of its own prefix /{}", vip.ToString(),
-                              s.vip.length()));
-  }
-}
-
-void ValidateAddresses(JsonFields& f, Scenario& s) {
-  if (!s.subnet.Contains(s.vip.address())) {
-    f.Fail("vip", fmt::format("{} is not inside subnet {}", s.vip.ToString(), s.subnet.ToString()));
-  }
-  if (s.subnet.length() > 24) f.Fail("subnet", "must be /24 or larger to hold the lab's hosts");
-  if (s.subnet.address() != s.subnet.Network()) {
-    f.Fail("subnet", fmt::format("{} has host bits set (did you mean {}/{}?)", s.subnet.ToString(),
-                                 s.subnet.Network().ToString(), s.subnet.length()));
-  }
-  CheckUsableAddresses(f, s);
-  std::set<Ipv4Address> used;
-  for (size_t i = 0; i < s.nodes.size(); ++i) used.insert(s.NodeAddress(i).address());
-  used.insert(s.ClientAddress().address());
-  if (used.count(s.vip.address()) > 0) {
-    f.Fail("vip", fmt::format("{} collides with a lab host address (nodes use .11 upwards, the "
-                              "client the last usable address)",
-                              s.vip.address().ToString()));
-  }
 }
 
 struct FaultEntry {
@@ -200,7 +77,23 @@ std::string OneOf(JsonFields& f, const char* key, const std::string& fallback,
   f.Fail(key, fmt::format("'{}' is not one of {}", value, list));
 }
 
-FaultSpec ParseFault(JsonFields& f, const std::set<std::string>& names) {
+// `interface` of a link or network fault: an interface of the node (of every node for "master").
+void ParseFaultInterface(JsonFields& f, const Scenario& s, FaultSpec& fault) {
+  auto ifname = f.Optional<std::string>("interface");
+  if (!ifname) return;
+  const bool on_link = fault.kind == FaultKind::kLinkDown || fault.kind == FaultKind::kPacketLoss ||
+                       fault.kind == FaultKind::kPartition || fault.kind == FaultKind::kVrrpDelay;
+  if (!on_link) f.Fail("interface", "applies to link and network faults only");
+  for (const NodeSpec& n : s.nodes) {
+    if (fault.node != "master" && n.name != fault.node) continue;
+    if (s.SegmentOf(n.name, *ifname) == nullptr) {
+      f.Fail("interface", fmt::format("node {} has no interface '{}'", n.name, *ifname));
+    }
+  }
+  fault.interface = *ifname;
+}
+
+FaultSpec ParseFault(JsonFields& f, const Scenario& s) {
   FaultSpec fault;
   const std::string target = f.Optional<std::string>("target").value_or("service");
   const std::string action = f.Required<std::string>("action");
@@ -227,9 +120,10 @@ FaultSpec ParseFault(JsonFields& f, const std::set<std::string>& names) {
            fmt::format("unknown fault '{}' for target {} (known: {})", action, target, known));
   }
   fault.node = f.Optional<std::string>("node").value_or("master");
-  if (fault.node != "master" && names.count(fault.node) == 0) {
+  if (fault.node != "master" && !IsNode(s, fault.node)) {
     f.Fail("node", fmt::format("'{}' is not a node of this scenario", fault.node));
   }
+  ParseFaultInterface(f, s, fault);
   switch (fault.kind) {
     case FaultKind::kServiceKill:
       fault.signal = OneOf(f, "signal", "KILL", {"KILL", "TERM"});
@@ -264,11 +158,34 @@ FaultSpec ParseFault(JsonFields& f, const std::set<std::string>& names) {
   return fault;
 }
 
-Expectation ParseExpect(JsonFields& e, const std::set<std::string>& names) {
+VipExpectation ParseVipExpect(JsonFields& e, const Scenario& s) {
+  VipExpectation x;
+  x.vip = e.Required<std::string>("vip");
+  if (!IsVip(s, x.vip)) {
+    e.Fail("vip", fmt::format("'{}' is not a VIP of this scenario (give the address without its "
+                              "length)",
+                              x.vip));
+  }
+  for (auto [key, field, allow_none] : {std::tuple{"owner_before", &x.owner_before, false},
+                                        {"owner_after", &x.owner_after, true}}) {
+    *field = e.Optional<std::string>(key);
+    if (*field && !IsNode(s, **field) && !(allow_none && **field == "none")) {
+      e.Fail(key, fmt::format("'{}' is not a node of this scenario", **field));
+    }
+  }
+  x.vip_moved = e.Optional<bool>("vip_moved");
+  if (e.Has("failover_ms")) x.failover_ms = ParseBound(e, "failover_ms");
+  if (e.Has("release_ms")) x.release_ms = ParseBound(e, "release_ms");
+  if (e.Has("outage_ms")) x.outage_ms = ParseBound(e, "outage_ms");
+  e.Done();
+  return x;
+}
+
+Expectation ParseExpect(JsonFields& e, const Scenario& s) {
   Expectation x;
   auto node_or_none = [&](const char* key, bool allow_none) -> std::optional<std::string> {
     auto value = e.Optional<std::string>(key);
-    if (value && names.count(*value) == 0 && !(allow_none && *value == "none")) {
+    if (value && !IsNode(s, *value) && !(allow_none && *value == "none")) {
       e.Fail(key, fmt::format("'{}' is not a node of this scenario", *value));
     }
     return value;
@@ -280,18 +197,21 @@ Expectation ParseExpect(JsonFields& e, const std::set<std::string>& names) {
   if (e.Has("release_ms")) x.release_ms = ParseBound(e, "release_ms");
   if (e.Has("outage_ms")) x.outage_ms = ParseBound(e, "outage_ms");
   x.split_brain = e.Optional<bool>("split_brain");
+  if (e.Has("vips")) {
+    for (JsonFields& vf : e.Array("vips")) x.vips.push_back(ParseVipExpect(vf, s));
+  }
   e.Done();
   return x;
 }
 
-Step ParseStep(JsonFields& f, const std::set<std::string>& names) {
+Step ParseStep(JsonFields& f, const Scenario& s) {
   Step step;
   int kinds = 0;
   if (f.Has("inject")) {
     ++kinds;
     step.kind = Step::Kind::kInject;
     JsonFields ff = f.Object("inject");
-    step.fault = ParseFault(ff, names);
+    step.fault = ParseFault(ff, s);
   }
   if (f.Has("clear")) {
     ++kinds;
@@ -303,19 +223,33 @@ Step ParseStep(JsonFields& f, const std::set<std::string>& names) {
     step.kind = Step::Kind::kWait;
     JsonFields w = f.Object("wait");
     step.wait.owner = w.Optional<std::string>("owner");
-    if (step.wait.owner && *step.wait.owner != "none" && names.count(*step.wait.owner) == 0) {
+    if (step.wait.owner && *step.wait.owner != "none" && !IsNode(s, *step.wait.owner)) {
       w.Fail("owner", fmt::format("'{}' is not a node of this scenario", *step.wait.owner));
     }
     if (w.Has("state")) {
       JsonFields st = w.Object("state");
-      for (const std::string& node : names) {
+      for (const NodeSpec& n : s.nodes) {
+        const std::string& node = n.name;
         if (!st.Has(node.c_str())) continue;
         const std::string state = OneOf(st, node.c_str(), "", {"MASTER", "BACKUP", "FAULT"});
         step.wait.states.emplace_back(node, state);
       }
       st.Done();  // any other key is not a node
     }
-    if (!step.wait.owner && step.wait.states.empty()) {
+    if (w.Has("vip_owners")) {
+      JsonFields vo = w.Object("vip_owners");
+      for (const VipRef& v : AllVips(s)) {
+        const std::string vip = v.vip->address.address().ToString();
+        auto owner = vo.Optional<std::string>(vip.c_str());
+        if (!owner) continue;
+        if (*owner != "none" && !IsNode(s, *owner)) {
+          vo.Fail(vip, fmt::format("'{}' is not a node of this scenario", *owner));
+        }
+        step.wait.vip_owners.emplace_back(vip, *owner);
+      }
+      vo.Done();  // any other key is not a VIP
+    }
+    if (!step.wait.owner && step.wait.states.empty() && step.wait.vip_owners.empty()) {
       w.Fail("owner", "is missing (a wait needs an owner or a state)");
     }
     step.wait.timeout_ms = w.Optional<double>("timeout_ms").value_or(10000);
@@ -334,7 +268,7 @@ Step ParseStep(JsonFields& f, const std::set<std::string>& names) {
     ++kinds;
     step.kind = Step::Kind::kExpect;
     JsonFields e = f.Object("expect");
-    step.expect = ParseExpect(e, names);
+    step.expect = ParseExpect(e, s);
   }
   if (kinds != 1) {
     f.Fail("", "must hold exactly one of inject, clear, wait, hold_ms, expect");
@@ -352,8 +286,15 @@ double ParseScenarioFields(JsonFields& f, Scenario& s) {
     f.Fail("name", "may hold only letters, digits and . _ / + -");
   }
   s.description = f.Optional<std::string>("description").value_or("");
-  s.vip = ParsePrefix(f, "vip");
-  s.subnet = ParsePrefix(f, "subnet");
+  const bool instances_form = f.Has("instances");
+  if (instances_form) {
+    for (const char* key : {"vip", "virtual_router_id", "unicast"}) {
+      if (f.Has(key)) f.Fail(key, "is set per instance in the instances form (instances[])");
+    }
+  } else {
+    s.vip = ParsePrefix(f, "vip");
+    s.subnet = ParsePrefix(f, "subnet");
+  }
   s.interface = f.Optional<std::string>("interface").value_or("eth0");
   static const std::regex kIfname(R"([A-Za-z0-9._-]{1,15})");
   if (!std::regex_match(s.interface, kIfname)) f.Fail("interface", "is not a valid interface name");
@@ -361,13 +302,15 @@ double ParseScenarioFields(JsonFields& f, Scenario& s) {
   if (s.vrrp_version != 2 && s.vrrp_version != 3) f.Fail("vrrp_version", "must be 2 or 3");
   const double advert_int = f.Optional<double>("advert_int").value_or(1);
   CheckAdvertInt(f, "advert_int", advert_int, s.vrrp_version);
-  s.virtual_router_id = f.Optional<int>("virtual_router_id").value_or(51);
-  if (s.virtual_router_id < 1 || s.virtual_router_id > 255) {
-    f.Fail("virtual_router_id", "must be in 1..255");
+  if (!instances_form) {
+    s.virtual_router_id = f.Optional<int>("virtual_router_id").value_or(51);
+    if (s.virtual_router_id < 1 || s.virtual_router_id > 255) {
+      f.Fail("virtual_router_id", "must be in 1..255");
+    }
+    s.unicast = f.Optional<bool>("unicast").value_or(false);
   }
   s.service_port = f.Optional<int>("port").value_or(80);
   if (s.service_port < 1 || s.service_port > 65535) f.Fail("port", "must be in 1..65535");
-  s.unicast = f.Optional<bool>("unicast").value_or(false);
   const std::string startup = f.Optional<std::string>("startup").value_or("staggered");
   if (startup == "staggered") {
     s.startup = Startup::kStaggered;
@@ -385,8 +328,10 @@ double ParseScenarioFields(JsonFields& f, Scenario& s) {
 }
 
 // One entry of `nodes`; `names` collects the node names (each must be new).
+// In the instances form a node has a name and interfaces only; its VRRP settings are per
+// instance (instances[].nodes).
 NodeSpec ParseNode(JsonFields& nf, std::set<std::string>& names, double advert_int,
-                   const CheckSpec& default_check, Scenario& s) {
+                   const CheckSpec& default_check, Scenario& s, bool instances_form) {
   static const std::regex kNodeName(R"([a-z][a-z0-9-]{0,14})");
   NodeSpec node;
   node.name = nf.Required<std::string>("name");
@@ -400,6 +345,20 @@ NodeSpec ParseNode(JsonFields& nf, std::set<std::string>& names, double advert_i
   if (!names.insert(node.name).second) {
     nf.Fail("name", fmt::format("'{}' is used twice", node.name));
   }
+  if (instances_form) {
+    for (const char* key :
+         {"priority", "state", "nopreempt", "preempt_delay", "advert_int", "check"}) {
+      if (nf.Has(key)) {
+        nf.Fail(key, fmt::format("is set per instance in the instances form: "
+                                 "instances[].nodes.{}.{}",
+                                 node.name, key));
+      }
+    }
+    ParseInterfaces(nf, node, s, s.interface);
+    nf.Done();
+    return node;
+  }
+  if (nf.Has("interfaces")) nf.Fail("interfaces", "needs the instances form (instances[])");
   node.priority = nf.Required<int>("priority");
   if (node.priority < 1 || node.priority > 255) {
     nf.Fail("priority", fmt::format("{} is outside 1..255", node.priority));
@@ -413,7 +372,7 @@ NodeSpec ParseNode(JsonFields& nf, std::set<std::string>& names, double advert_i
   if (node.preempt_delay && (*node.preempt_delay < 0 || *node.preempt_delay > 1000)) {
     nf.Fail("preempt_delay", "must be in 0..1000 s");
   }
-  WarnClearedPreemption(nf, node, s.warnings);
+  WarnClearedPreemption(nf, {node.state, node.nopreempt, node.preempt_delay}, s.warnings);
   node.advert_int = nf.Optional<double>("advert_int").value_or(advert_int);
   CheckAdvertInt(nf, "advert_int", node.advert_int, s.vrrp_version);
   node.check = default_check;
@@ -426,7 +385,7 @@ NodeSpec ParseNode(JsonFields& nf, std::set<std::string>& names, double advert_i
 }
 
 // Either `steps` or a `fault` with an optional `expect`.
-void ParseFaultOrSteps(JsonFields& f, const std::set<std::string>& names, Scenario& s) {
+void ParseFaultOrSteps(JsonFields& f, Scenario& s) {
   const bool has_steps = f.Has("steps");
   if (has_steps && (f.Has("fault") || f.Has("expect"))) {
     f.Fail("steps", "cannot be combined with a top-level fault or expect (put them in steps)");
@@ -436,7 +395,7 @@ void ParseFaultOrSteps(JsonFields& f, const std::set<std::string>& names, Scenar
     if (step_fields.empty()) f.Fail("steps", "must list at least one step");
     bool injected = false;
     for (JsonFields& sf : step_fields) {
-      s.steps.push_back(ParseStep(sf, names));
+      s.steps.push_back(ParseStep(sf, s));
       if (s.steps.back().kind == Step::Kind::kInject) injected = true;
       if (!injected && s.steps.back().kind != Step::Kind::kWait) {
         sf.Fail("", "comes before the first inject (only wait steps may)");
@@ -445,10 +404,10 @@ void ParseFaultOrSteps(JsonFields& f, const std::set<std::string>& names, Scenar
     if (!injected) f.Fail("steps", "must inject at least one fault");
   } else if (f.Has("fault")) {
     JsonFields ff = f.Object("fault");
-    s.fault = ParseFault(ff, names);
+    s.fault = ParseFault(ff, s);
     if (f.Has("expect")) {
       JsonFields e = f.Object("expect");
-      s.expect = ParseExpect(e, names);
+      s.expect = ParseExpect(e, s);
     }
   } else {
     f.Fail("fault", "is missing (give a fault, or steps)");
@@ -467,16 +426,26 @@ Scenario ParseScenario(const std::filesystem::path& file, const json& root) {
     ParseCheck(c, default_check);
   }
 
+  const bool instances_form = f.Has("instances");
+  if (instances_form) {
+    ParseSegments(f, s);
+  } else if (f.Has("segments")) {
+    f.Fail("segments", "needs the instances form (instances[])");
+  }
   std::vector<JsonFields> node_fields = f.Array("nodes");
   if (node_fields.empty() || node_fields.size() > 64) f.Fail("nodes", "must list 1..64 nodes");
   std::set<std::string> names;
   for (JsonFields& nf : node_fields) {
-    s.nodes.push_back(ParseNode(nf, names, advert_int, default_check, s));
+    s.nodes.push_back(ParseNode(nf, names, advert_int, default_check, s, instances_form));
   }
-  ParseFaultOrSteps(f, names, s);
+  if (instances_form) {
+    ParseInstances(f, s, advert_int, default_check);
+  } else {
+    DeploymentFromLegacy(s);
+  }
+  ParseFaultOrSteps(f, s);
   f.Done();
-  ValidateAddresses(f, s);
-  DeploymentFromLegacy(s);
+  if (!instances_form) ValidateAddresses(f, s);
   return s;
 }
 

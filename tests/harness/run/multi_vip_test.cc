@@ -10,6 +10,7 @@
 #include "harness/run/deployment_timing.h"
 #include "harness/run/judge.h"
 #include "harness/run/readiness.h"
+#include "harness/run/runner.h"
 
 namespace viplab {
 namespace {
@@ -313,6 +314,24 @@ TEST(DeploymentTiming, WindowCoversEveryInstanceAndTheVipBounds) {
   EXPECT_EQ(down.FindNode("lb2")->priority, 100);
   const Scenario up = InstanceTimingView(scenario, scenario.instances[1], Tracked::kAllUp);
   EXPECT_EQ(up.FindNode("lb2")->priority, 150);
+}
+
+TEST(MultiVipNewResult, TheDeploymentWindowAndTheFilesExpectVips) {
+  Scenario scenario = ActiveActive();
+  VipExpectation moves;
+  moves.vip = kVip1;
+  moves.owner_after = "lb2";
+  scenario.expect.vips = {moves};
+  const ScenarioResult r = NewResult(scenario, RunOptions{});
+  EXPECT_EQ(r.judged_by, "expect");
+  ASSERT_EQ(r.expected.vips.size(), 1u);
+  EXPECT_GE(r.window_ms, DeploymentWindowMs(scenario, 0));
+  // A single-instance scenario keeps today's window.
+  Scenario single = ActiveActive();
+  single.instances.pop_back();
+  ASSERT_TRUE(single.single_instance());
+  EXPECT_EQ(NewResult(single, RunOptions{}).window_ms,
+            ObservationWindowMs(single, LatestPredictedMs(PredictScenario(single))));
 }
 
 }  // namespace

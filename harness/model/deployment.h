@@ -48,7 +48,9 @@ struct InterfaceSpec {
   std::string segment;
 };
 
-// One virtual address of an instance. `interface` empty: the instance's own interface.
+// One virtual address of an instance. `interface` empty: the instance's own interface. keepalived
+// 2.2.7 tracks the interface of every VIP (vrrp.c, vrrp_complete_instance: TRACK_ADDR, weight
+// 0), so that interface going down puts the instance in FAULT.
 struct VipSpec {
   Ipv4Prefix address;
   std::string interface;

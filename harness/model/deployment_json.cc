@@ -194,6 +194,26 @@ void CheckAcrossInstances(JsonFields& f, const Scenario& s) {
   }
 }
 
+// keepalived 2.2.7 vrrp_complete_instance (vrrp.c) drops every weighted track_script of a sync
+// group member ("ignoring tracked script ... with weights due to SYNC group", free_track_script,
+// before the scripts are registered), unless the group sets sgroup_tracking_weight, which this
+// model does not render: the check then has no effect at all. (Weighted track_interface entries
+// are logged as ignored too, but add_vrrp_to_interface has already copied the weight, so it
+// still applies; weighted track_process entries are kept.)
+void WarnSyncGroupWeights(const JsonFields& f, const InstanceSpec& instance,
+                          const std::string& group, std::vector<std::string>& warnings) {
+  bool weighted_script = false;
+  for (const InstanceNodeSpec& n : instance.nodes) {
+    weighted_script |= n.check.type == CheckType::kScript && n.check.weight != 0;
+  }
+  if (!weighted_script) return;
+  warnings.push_back(f.Describe(
+      "instances", fmt::format("{} is in sync group {}: keepalived 2.2.7 drops a weighted "
+                               "track_script of a sync group member (vrrp.c, "
+                               "vrrp_complete_instance), so its check has no effect",
+                               instance.name, group)));
+}
+
 void ParseSyncGroups(JsonFields& f, Scenario& s) {
   if (!f.Has("sync_groups")) return;
   std::set<std::string> grouped, names;
@@ -214,6 +234,7 @@ void ParseSyncGroups(JsonFields& f, Scenario& s) {
         gf.Fail("instances", fmt::format("{} is already in a sync group", name));
       }
       g.instances.push_back(name);
+      WarnSyncGroupWeights(gf, *s.FindInstance(name), g.name, s.warnings);
     }
     gf.Done();
     s.sync_groups.push_back(std::move(g));

@@ -266,6 +266,28 @@ void RenderFacts(std::string& out, const json& s) {
   out += "</dl>";
 }
 
+// The per-VIP table of a scenario with several VIPs (its `vips` list); nothing for one VIP.
+void RenderVipTable(std::string& out, const json& vips) {
+  if (vips.size() < 2) return;
+  out +=
+      "<h4>VIPs</h4><table class=\"steps vips\"><thead><tr><th>VIP</th><th>instance</th>"
+      "<th>owner before → after</th><th>failover ms</th><th>settled ms</th><th>outage ms</th>"
+      "</tr></thead><tbody>";
+  for (const json& v : vips) {
+    if (!v.is_object()) continue;
+    out += fmt::format(
+        R"(<tr data-vip="{0}"><td class="mono">{0}</td><td>{1}</td><td>{2}</td>)"
+        R"(<td class="mono">{3}</td><td class="mono">{4}</td><td class="mono">{5}</td></tr>)",
+        EscapeHtml(Str(v, "vip")),
+        EscapeHtml(Str(v, "instance").empty() ? "—" : Str(v, "instance")),
+        EscapeHtml(OwnerChange(v)) + (Bool(v, "split_brain").value_or(false)
+                                          ? R"(<span class="tag">split brain</span>)"
+                                          : ""),
+        Ms(Num(v, "failover_ms")), Ms(Num(v, "settled_ms")), Outage(v));
+  }
+  out += "</tbody></table>";
+}
+
 void RenderSteps(std::string& out, const json& steps) {
   if (steps.empty()) return;
   out +=
@@ -385,6 +407,7 @@ void RenderScenario(std::string& out, const json& s, size_t index, bool open) {
            "</p>";
   }
   RenderFacts(out, s);
+  RenderVipTable(out, Array(s, "vips"));
   out += "<div class=\"tlwrap\">" +
          RenderTimelineSvg(BuildTimelineModel(s), fmt::format("tl-{}", index)) + "</div>";
   const json& failures = Array(s, "failures");

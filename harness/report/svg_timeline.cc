@@ -103,37 +103,56 @@ Scale ViewScale(const TimelineModel& model) {
 
 double Clamped(const Scale& scale, double t) { return scale.X(std::max(t, scale.t_min)); }
 
-// Row layout.
+// Row layout. A state row of a node's band (model.bands) has `band`; owner and client rows of
+// a VIP lane (model.vip_lanes) have `lane`.
 struct Row {
   enum Kind { kState, kAdvert, kOwner, kClient } kind;
   std::string key;
   double y, h;
+  const StateBand* band = nullptr;
+  bool marks = true;  // state row: the node's marks are drawn here (its first band)
+  const VipLane* lane = nullptr;
+  const AdvertLane* advert = nullptr;  // advert rows
 };
 
-// The rows top to bottom: each node's state band followed by its advert lanes, advert lanes of
-// senders that are not nodes, the VIP owner, the client. `bottom` is where the last one ends.
+// The rows top to bottom: each node's state band(s) followed by its advert lanes, advert lanes
+// of senders that are not nodes, the VIP owner and the client (or each VIP's owner and client
+// lanes). `bottom` is where the last one ends.
 std::vector<Row> LayoutRows(const TimelineModel& model, double& bottom) {
   std::vector<Row> rows;
   double y = kTop;
-  auto add = [&](Row::Kind kind, const std::string& key, double h) {
+  auto add = [&](Row::Kind kind, const std::string& key, double h) -> Row& {
     rows.push_back({kind, key, y, h});
     y += h + kRowGap;
+    return rows.back();
   };
-  std::set<std::string> lanes_drawn;
   for (const std::string& node : model.nodes) {
-    add(Row::kState, node, kBandHeight);
+    if (model.bands.empty()) add(Row::kState, node, kBandHeight);
+    bool first = true;
+    for (const StateBand& band : model.bands) {
+      if (band.node != node) continue;
+      Row& row = add(Row::kState, node, kBandHeight);
+      row.band = &band;
+      row.marks = first;
+      first = false;
+    }
     for (const AdvertLane& lane : model.adverts) {
-      if (lane.sender == node) {
-        add(Row::kAdvert, node, kAdvertHeight);
-        lanes_drawn.insert(node);
-      }
+      if (lane.sender == node) add(Row::kAdvert, node, kAdvertHeight).advert = &lane;
     }
   }
   for (const AdvertLane& lane : model.adverts) {
-    if (!lanes_drawn.count(lane.sender)) add(Row::kAdvert, lane.sender, kAdvertHeight);
+    if (NodeIndex(model, lane.sender) < 0) {
+      add(Row::kAdvert, lane.sender, kAdvertHeight).advert = &lane;
+    }
   }
-  add(Row::kOwner, "", kOwnerHeight);
-  if (!model.client.empty()) add(Row::kClient, "", kClientHeight);
+  if (model.vip_lanes.empty()) {
+    add(Row::kOwner, "", kOwnerHeight);
+    if (!model.client.empty()) add(Row::kClient, "", kClientHeight);
+  }
+  for (const VipLane& lane : model.vip_lanes) {
+    add(Row::kOwner, lane.vip, kOwnerHeight).lane = &lane;
+    if (!lane.client.empty()) add(Row::kClient, lane.vip, kClientHeight).lane = &lane;
+  }
   bottom = y - kRowGap;
   return rows;
 }
@@ -156,20 +175,29 @@ void RenderAxis(std::string& out, const Scale& scale, double rows_bottom) {
                      FormatCoord(kLabelRight - 18), FormatCoord(rows_bottom + 15));
 }
 
+// A VIP lane's name: "10.77.0.201 VI_2" (the instance when known).
+std::string LaneLabel(const VipLane& lane) {
+  return lane.instance.empty() ? lane.vip : lane.vip + " " + lane.instance;
+}
+
 void RenderStateRow(std::string& out, const TimelineModel& model, const Scale& scale,
                     const Row& row) {
-  out += fmt::format(R"(<g class="band" data-node="{0}"><text class="rl" x="{1}" y="{2}">)"
-                     "{0}</text>",
-                     EscapeHtml(row.key), FormatCoord(kLabelRight),
-                     FormatCoord(row.y + row.h / 2 + 4));
-  for (const TimelineSpan& s : model.states.at(row.key)) {
+  const bool instance = row.band && !row.band->instance.empty();
+  const std::string label = instance ? row.key + " " + row.band->instance : row.key;
+  out += fmt::format(
+      R"(<g class="band" data-node="{0}"{1}><text class="rl" x="{2}" y="{3}">)"
+      "{4}</text>",
+      EscapeHtml(row.key),
+      instance ? fmt::format(R"( data-instance="{}")", EscapeHtml(row.band->instance)) : "",
+      FormatCoord(kLabelRight), FormatCoord(row.y + row.h / 2 + 4), EscapeHtml(label));
+  for (const TimelineSpan& s : row.band ? row.band->spans : model.states.at(row.key)) {
     if (s.t1 <= scale.t_min) continue;
-    std::string title = fmt::format("{}: {}, {}", row.key, s.label, Range(s));
+    std::string title = fmt::format("{}: {}, {}", label, s.label, Range(s));
     SpanRect(out, Clamped(scale, s.t0), Clamped(scale, s.t1), row.y, row.h, StateClass(s.label),
              title, s.label, DarkState(s.label));
   }
   for (const TimelineMark& m : model.node_marks) {
-    if (m.node != row.key || m.t < scale.t_min) continue;
+    if (!row.marks || m.node != row.key || m.t < scale.t_min) continue;
     std::string title = fmt::format("{}: {}{} at {} ms", m.node,
                                     m.kind == "garp"    ? "gratuitous ARP "
                                     : m.kind == "power" ? "power "
@@ -220,42 +248,51 @@ void RenderAdvertRun(std::string& out, const AdvertLane& lane, const AdvertRun& 
 void RenderAdvertRow(std::string& out, const TimelineModel& model, const Scale& scale,
                      const Row& row) {
   bool own = NodeIndex(model, row.key) >= 0;
+  const std::string& vrid = row.advert->vrid;
   out += fmt::format(
-      R"(<g class="adverts" data-sender="{}"><text class="rl rs" x="{}" y="{}">{}</text>)",
-      EscapeHtml(row.key), FormatCoord(kLabelRight), FormatCoord(row.y + row.h / 2 + 3),
-      EscapeHtml(own ? "adverts" : "adverts " + row.key));
-  for (const AdvertLane& lane : model.adverts) {
-    if (lane.sender != row.key) continue;
-    double last_label_x = -1e9;
-    for (const AdvertRun& run : lane.runs) {
-      RenderAdvertRun(out, lane, run, scale, row, last_label_x);
-    }
+      R"(<g class="adverts" data-sender="{}"{}><text class="rl rs" x="{}" y="{}">{}</text>)",
+      EscapeHtml(row.key), vrid.empty() ? "" : fmt::format(R"( data-vrid="{}")", EscapeHtml(vrid)),
+      FormatCoord(kLabelRight), FormatCoord(row.y + row.h / 2 + 3),
+      EscapeHtml((own ? "adverts" : "adverts " + row.key) + (vrid.empty() ? "" : " vrid " + vrid)));
+  double last_label_x = -1e9;
+  for (const AdvertRun& run : row.advert->runs) {
+    RenderAdvertRun(out, *row.advert, run, scale, row, last_label_x);
   }
   out += "</g>";
 }
 
 void RenderOwnerRow(std::string& out, const TimelineModel& model, const Scale& scale,
                     const Row& row) {
-  out += fmt::format(R"(<g class="owners"><text class="rl" x="{}" y="{}">VIP owner</text>)",
-                     FormatCoord(kLabelRight), FormatCoord(row.y + row.h / 2 + 4));
-  for (const TimelineSpan& s : model.owners) {
+  if (row.lane) {
+    out += fmt::format(
+        R"(<g class="owners" data-vip="{}" data-instance="{}"><text class="rl" x="{}" y="{}">)"
+        "{}</text>",
+        EscapeHtml(row.lane->vip), EscapeHtml(row.lane->instance), FormatCoord(kLabelRight),
+        FormatCoord(row.y + row.h / 2 + 4), EscapeHtml(LaneLabel(*row.lane)));
+  } else {
+    out += fmt::format(R"(<g class="owners"><text class="rl" x="{}" y="{}">VIP owner</text>)",
+                       FormatCoord(kLabelRight), FormatCoord(row.y + row.h / 2 + 4));
+  }
+  const std::string vip = row.lane ? "VIP " + row.lane->vip : "VIP";
+  const std::string none = row.lane ? "no owner of " + vip : "no VIP owner";
+  for (const TimelineSpan& s : row.lane ? row.lane->owners : model.owners) {
     if (s.t1 <= scale.t_min) continue;
     const double x0 = Clamped(scale, s.t0), x1 = Clamped(scale, s.t1);
     std::string who = Join(s.owners, "+");
     const std::string stale = s.detail.empty() ? "" : " (" + s.detail + ")";
     if (s.owners.empty()) {
-      SpanRect(out, x0, x1, row.y + 0.5, row.h - 1, "own-none",
-               "no VIP owner" + stale + ", " + Range(s), "", false);
+      SpanRect(out, x0, x1, row.y + 0.5, row.h - 1, "own-none", none + stale + ", " + Range(s), "",
+               false);
     } else if (s.owners.size() == 1) {
       int index = NodeIndex(model, who);
       SpanRect(out, x0, x1, row.y, row.h,
                index < 0 ? "own own-x" : fmt::format("own own-n{}", index % 6),
-               fmt::format("VIP on {}{}, {}", who, stale, Range(s)), who, true);
+               fmt::format("{} on {}{}, {}", vip, who, stale, Range(s)), who, true);
     } else {
       const bool split = s.label == "split brain";
       SpanRect(out, x0, x1, row.y, row.h, split ? "own split" : "own handover",
-               fmt::format("{}: VIP on {}{}, {}", split ? "SPLIT BRAIN" : "handover overlap", who,
-                           stale, Range(s)),
+               fmt::format("{}: {} on {}{}, {}", split ? "SPLIT BRAIN" : "handover overlap", vip,
+                           who, stale, Range(s)),
                s.label + " " + who, true, 2);
     }
   }
@@ -264,9 +301,11 @@ void RenderOwnerRow(std::string& out, const TimelineModel& model, const Scale& s
 
 void RenderClientRow(std::string& out, const TimelineModel& model, const Scale& scale,
                      const Row& row) {
-  out += fmt::format(R"(<g class="client"><text class="rl rs" x="{}" y="{}">client</text>)",
+  out += fmt::format(R"(<g class="client"{}><text class="rl rs" x="{}" y="{}">client</text>)",
+                     row.lane ? fmt::format(R"( data-vip="{}")", EscapeHtml(row.lane->vip)) : "",
                      FormatCoord(kLabelRight), FormatCoord(row.y + row.h / 2 + 3));
-  for (const TimelineSpan& s : model.client) {
+  const std::string client = row.lane ? "client of " + row.lane->vip : "client";
+  for (const TimelineSpan& s : row.lane ? row.lane->client : model.client) {
     if (s.t1 <= scale.t_min) continue;
     const double x0 = Clamped(scale, s.t0), x1 = Clamped(scale, s.t1);
     if (s.label == "served") {
@@ -274,13 +313,13 @@ void RenderClientRow(std::string& out, const TimelineModel& model, const Scale& 
       int index = NodeIndex(model, who);
       SpanRect(out, x0, x1, row.y, row.h,
                index < 0 ? "cl cl-x" : fmt::format("cl cl-n{}", index % 6),
-               fmt::format("client served by {}, {}", who, Range(s)), who, false);
+               fmt::format("{} served by {}, {}", client, who, Range(s)), who, false);
     } else {
       bool outage = s.t1 > model.outage_start;
       std::string label =
           outage ? fmt::format("outage {} ms", FormatMs(s.t1 - std::max(s.t0, 0.0))) : "failed";
       SpanRect(out, x0, x1, row.y, row.h, "cl cl-failed",
-               fmt::format("client failed ({}), {}", s.detail, Range(s)), label, true, 1);
+               fmt::format("{} failed ({}), {}", client, s.detail, Range(s)), label, true, 1);
     }
   }
   out += "</g>";
@@ -289,14 +328,18 @@ void RenderClientRow(std::string& out, const TimelineModel& model, const Scale& 
 // Outages after the fault, shaded across all rows.
 void RenderOutages(std::string& out, const TimelineModel& model, const Scale& scale,
                    double rows_bottom) {
-  for (const TimelineSpan& s : model.client) {
-    if (s.label != "failed" || s.t1 <= model.outage_start) continue;
-    double x0 = scale.X(std::max(s.t0, model.outage_start));
-    double x1 = Clamped(scale, s.t1);
-    out += fmt::format(R"(<rect class="outage" x="{}" y="{}" width="{}" height="{}"/>)",
-                       FormatCoord(x0), FormatCoord(kTop - 2), FormatCoord(std::max(x1 - x0, 1.0)),
-                       FormatCoord(rows_bottom - kTop + 2));
-  }
+  auto shade = [&](const std::vector<TimelineSpan>& client) {
+    for (const TimelineSpan& s : client) {
+      if (s.label != "failed" || s.t1 <= model.outage_start) continue;
+      double x0 = scale.X(std::max(s.t0, model.outage_start));
+      double x1 = Clamped(scale, s.t1);
+      out += fmt::format(R"(<rect class="outage" x="{}" y="{}" width="{}" height="{}"/>)",
+                         FormatCoord(x0), FormatCoord(kTop - 2),
+                         FormatCoord(std::max(x1 - x0, 1.0)), FormatCoord(rows_bottom - kTop + 2));
+    }
+  };
+  if (model.vip_lanes.empty()) shade(model.client);
+  for (const VipLane& lane : model.vip_lanes) shade(lane.client);
 }
 
 // A fault or clear marker: a vertical line across all rows, labelled at the top.

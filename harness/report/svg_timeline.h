@@ -11,7 +11,9 @@
 // brain, shorter: a handover), and the client (served by a node / failed). Vertical markers: each
 // `fault` (the first at t = 0) and `clear`; failed-client spans after the fault are shaded across
 // all rows as outages; process exits, link changes, power events and gratuitous ARPs (`garp`) of a
-// node are dots on its band. The time axis is in ms relative to the fault.
+// node are dots on its band. The time axis is in ms relative to the fault. A scenario with several
+// VIPs or instances gets an owner (and client) lane per VIP and a state band per node and
+// instance (see TimelineModel::vip_lanes and ::bands); a single-VIP one renders as before.
 #pragma once
 
 #include <map>
@@ -51,7 +53,27 @@ struct AdvertRun {
 
 struct AdvertLane {
   std::string sender;  // a node name, or an address when the sender is not a known node
+  // Several instances: a lane per sender and VRID ("51", "" when the detail has no "vrid N");
+  // else "" (one lane per sender).
+  std::string vrid;
   std::vector<AdvertRun> runs;
+};
+
+// One VIP's rows in a scenario with several VIPs or several VRRP instances: its owners (same
+// rule and labels as TimelineModel::owners) and the client probing it.
+struct VipLane {
+  std::string vip;       // "10.77.0.201"
+  std::string instance;  // its VRRP instance ("VI_2"); "" when the report does not say
+  std::vector<TimelineSpan> owners;
+  std::vector<TimelineSpan> client;  // empty when no client event names this VIP
+  bool split_brain = false;
+};
+
+// The VRRP state band of one instance on one node (scenarios with several instances).
+struct StateBand {
+  std::string node;
+  std::string instance;
+  std::vector<TimelineSpan> spans;  // covering the range, as TimelineModel::states
 };
 
 struct TimelineModel {
@@ -68,8 +90,16 @@ struct TimelineModel {
   std::vector<TimelineMark> faults;
   std::vector<TimelineMark> clears;
   std::vector<TimelineMark> node_marks;  // process_exit, link, garp and power events of nodes
-  std::vector<AdvertLane> adverts;       // lanes of known nodes first, in node order
+  std::vector<AdvertLane> adverts;       // lanes of known nodes first, in node order (then VRID)
   double outage_start = 0;               // failed-client spans are outages from here (t = 0)
+  // Several VIPs (the scenario's `vips` list or the events' `vip`) or several instances (the
+  // events' `instance`): one lane per VIP, drawn instead of `owners` and `client` (which then
+  // hold the first VIP's). Events without `vip` belong to the first VIP. Empty otherwise.
+  std::vector<VipLane> vip_lanes;
+  // Several instances: one band per node and instance the node has state events of (at least
+  // its first), drawn instead of `states` (which then holds the first instance's). Events
+  // without `instance` belong to the first instance. Empty otherwise.
+  std::vector<StateBand> bands;
 };
 
 // Builds the model from one report scenario (missing fields are tolerated).

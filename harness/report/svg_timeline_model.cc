@@ -11,18 +11,14 @@
 
 #include "harness/model/ownership.h"
 #include "harness/report/svg_timeline.h"
+#include "harness/report/svg_timeline_events.h"
 
 namespace viplab {
-namespace {
+namespace timeline_detail {
 
 using nlohmann::json;
 
-struct Event {
-  double t = 0;
-  std::string node;
-  std::string kind;
-  std::string detail;
-};
+namespace {
 
 std::string StringField(const json& j, const char* key) {
   if (!j.is_object()) return "";
@@ -36,6 +32,8 @@ double NumberField(const json& j, const char* key, double fallback) {
   return it != j.end() && it->is_number() ? it->get<double>() : fallback;
 }
 
+}  // namespace
+
 std::vector<Event> ReadEvents(const json& scenario) {
   std::vector<Event> events;
   auto it = scenario.is_object() ? scenario.find("events") : scenario.end();
@@ -43,12 +41,14 @@ std::vector<Event> ReadEvents(const json& scenario) {
   for (const json& e : *it) {
     if (!e.is_object() || !e.contains("t_ms") || !e["t_ms"].is_number()) continue;
     events.push_back({e["t_ms"].get<double>(), StringField(e, "node"), StringField(e, "kind"),
-                      StringField(e, "detail")});
+                      StringField(e, "detail"), StringField(e, "instance"), StringField(e, "vip")});
   }
   std::stable_sort(events.begin(), events.end(),
                    [](const Event& a, const Event& b) { return a.t < b.t; });
   return events;
 }
+
+namespace {
 
 bool IsNodeKind(const std::string& kind) {
   return kind == "state" || kind == "vip_added" || kind == "vip_removed" ||
@@ -89,6 +89,18 @@ int ParsePriority(const std::string& detail) {
   return -1;
 }
 
+// "prio 150 v3 int 50cs vrid 51" -> "51"; "" when there is no "vrid N".
+std::string ParseVrid(const std::string& detail) {
+  size_t at = detail.find("vrid ");
+  if (at == std::string::npos) return "";
+  size_t start = at + 5, end = start;
+  while (end < detail.size() && end - start < 3 &&
+         std::isdigit(static_cast<unsigned char>(detail[end]))) {
+    ++end;
+  }
+  return detail.substr(start, end - start);
+}
+
 // Appends a span starting at `t`, or relabels the last one when it starts at `t` too.
 void StartSpan(std::vector<TimelineSpan>& spans, TimelineSpan span) {
   if (!spans.empty() && spans.back().t0 == span.t0) {
@@ -112,9 +124,9 @@ void CloseSpans(std::vector<TimelineSpan>& spans, double t_end) {
 }
 
 // Labels the owner spans of each episode of two or more owners "split brain" (longer than the
-// tolerance) or "handover".
-void LabelEpisodes(TimelineModel& model, double tolerance_ms) {
-  std::vector<TimelineSpan>& spans = model.owners;
+// tolerance) or "handover"; returns whether one is split brain.
+bool LabelEpisodes(std::vector<TimelineSpan>& spans, double tolerance_ms) {
+  bool split_brain = false;
   for (size_t i = 0; i < spans.size();) {
     size_t j = i;
     while (j < spans.size() && spans[j].owners.size() >= 2) ++j;
@@ -123,13 +135,15 @@ void LabelEpisodes(TimelineModel& model, double tolerance_ms) {
       continue;
     }
     const bool split = IsSplitBrain(spans[j - 1].t1 - spans[i].t0, tolerance_ms);
-    model.split_brain = model.split_brain || split;
+    split_brain = split_brain || split;
     for (size_t k = i; k < j; ++k) spans[k].label = split ? "split brain" : "handover";
     i = j;
   }
+  return split_brain;
 }
 
 }  // namespace
+}  // namespace timeline_detail
 
 bool NaturalLess(const std::string& a, const std::string& b) {
   size_t i = 0, j = 0;
@@ -164,50 +178,54 @@ double NiceStep(double span, int target_ticks) {
   return nice * magnitude;
 }
 
-namespace {
+namespace timeline_detail {
 
 // The VIP owner row (harness/model/ownership.h: a node off or paused owns nothing, its VIP is
 // stale), with each episode of two or more owners labelled split brain or handover.
-void BuildOwnerSpans(TimelineModel& model, const std::vector<Event>& events, double tolerance_ms) {
+std::vector<TimelineSpan> OwnerSpans(const std::vector<Event>& events, double t_min, double t_max,
+                                     double tolerance_ms, bool& split_brain) {
   Ownership ownership;
-  model.owners.push_back({model.t_min, model.t_min, "", {}, ""});
+  std::vector<TimelineSpan> owners;
+  owners.push_back({t_min, t_min, "", {}, ""});
   for (const Event& e : events) {
     if (!IsNodeName(e.node) || !ownership.Apply(e.kind, e.node, e.detail)) continue;
     std::vector<std::string> sorted(ownership.owners().begin(), ownership.owners().end());
     std::sort(sorted.begin(), sorted.end(), NaturalLess);
     std::vector<std::string> stale(ownership.stale().begin(), ownership.stale().end());
-    StartSpan(model.owners,
+    StartSpan(owners,
               {e.t, e.t, "", sorted,
                stale.empty() ? "" : fmt::format("stale VIP on {}", fmt::join(stale, ", "))});
   }
-  CloseSpans(model.owners, model.t_max);
-  LabelEpisodes(model, tolerance_ms);
+  CloseSpans(owners, t_max);
+  split_brain = LabelEpisodes(owners, tolerance_ms) || split_brain;
+  return owners;
 }
 
-// VRRP state bands.
-void BuildStateSpans(TimelineModel& model, const std::vector<Event>& events) {
-  for (const std::string& node : model.nodes) {
-    std::vector<TimelineSpan>& spans = model.states[node];
-    spans.push_back({model.t_min, model.t_min, "INIT", {}, ""});
-    for (const Event& e : events) {
-      if (e.node != node) continue;
-      std::string next;
-      if (e.kind == "state") {
-        next = NormalizeState(e.detail);
-      } else if (e.kind == "process_exit" && e.detail.rfind("keepalived", 0) == 0 &&
-                 spans.back().label != "STOP") {
-        next = "EXITED";
-      } else {
-        continue;
-      }
-      if (next != spans.back().label) StartSpan(spans, {e.t, e.t, next, {}, ""});
+// One node's VRRP state band.
+std::vector<TimelineSpan> StateSpans(const std::string& node, const std::vector<Event>& events,
+                                     double t_min, double t_max) {
+  std::vector<TimelineSpan> spans;
+  spans.push_back({t_min, t_min, "INIT", {}, ""});
+  for (const Event& e : events) {
+    if (e.node != node) continue;
+    std::string next;
+    if (e.kind == "state") {
+      next = NormalizeState(e.detail);
+    } else if (e.kind == "process_exit" && e.detail.rfind("keepalived", 0) == 0 &&
+               spans.back().label != "STOP") {
+      next = "EXITED";
+    } else {
+      continue;
     }
-    CloseSpans(spans, model.t_max);
+    if (next != spans.back().label) StartSpan(spans, {e.t, e.t, next, {}, ""});
   }
+  CloseSpans(spans, t_max);
+  return spans;
 }
 
 // Client: served by a node / failed (reasons merged while it keeps failing).
-void BuildClientSpans(TimelineModel& model, const std::vector<Event>& events) {
+std::vector<TimelineSpan> ClientSpans(const std::vector<Event>& events, double t_max) {
+  std::vector<TimelineSpan> client;
   for (const Event& e : events) {
     if (e.kind != "client") continue;
     TimelineSpan span{e.t, e.t, "", {}, ""};
@@ -220,25 +238,29 @@ void BuildClientSpans(TimelineModel& model, const std::vector<Event>& events) {
       std::string reason = e.detail.rfind("failed: ", 0) == 0 ? e.detail.substr(8) : e.detail;
       span.detail = reason;
     }
-    if (!model.client.empty() && model.client.back().label == span.label &&
-        model.client.back().owners == span.owners) {
-      std::string& detail = model.client.back().detail;
+    if (!client.empty() && client.back().label == span.label &&
+        client.back().owners == span.owners) {
+      std::string& detail = client.back().detail;
       if (span.label == "failed" && detail.find(span.detail) == std::string::npos &&
           detail.size() < 200) {
         detail += "; " + span.detail;
       }
       continue;
     }
-    StartSpan(model.client, std::move(span));
+    StartSpan(client, std::move(span));
   }
-  CloseSpans(model.client, model.t_max);
+  CloseSpans(client, t_max);
+  return client;
 }
 
-// Markers and adverts: node marks only for `nodes`; advert lanes of the nodes first (in node
-// order), then of other senders (natural order).
+namespace {
+
+// Markers and adverts: node marks only for `nodes`; advert lanes (one per sender, or per sender
+// and VRID when `by_vrid`) of the nodes first (in node order), then of other senders (natural
+// order).
 void BuildMarksAndAdverts(TimelineModel& model, const std::vector<Event>& events,
-                          const std::set<std::string>& nodes) {
-  std::map<std::string, AdvertLane> lanes;
+                          const std::set<std::string>& nodes, bool by_vrid) {
+  std::map<std::pair<std::string, std::string>, AdvertLane> lanes;  // (sender, vrid) -> lane
   for (const Event& e : events) {
     if (e.kind == "fault") {
       model.faults.push_back({e.t, e.node, e.kind, e.detail});
@@ -250,8 +272,10 @@ void BuildMarksAndAdverts(TimelineModel& model, const std::vector<Event>& events
       model.node_marks.push_back({e.t, e.node, e.kind, e.detail});
     } else if (e.kind == "advert") {
       std::string sender = e.node.empty() ? "?" : e.node;
-      AdvertLane& lane = lanes[sender];
+      std::string vrid = by_vrid ? ParseVrid(e.detail) : "";
+      AdvertLane& lane = lanes[{sender, vrid}];
       lane.sender = sender;
+      lane.vrid = vrid;
       int priority = ParsePriority(e.detail);
       bool dropped = e.detail.find(" ttl ") != std::string::npos ||
                      e.detail.find("bad checksum") != std::string::npos;
@@ -262,21 +286,25 @@ void BuildMarksAndAdverts(TimelineModel& model, const std::vector<Event>& events
       lane.runs.back().times.push_back(e.t);
     }
   }
-  for (const std::string& node : model.nodes) {
-    auto it = lanes.find(node);
-    if (it == lanes.end()) continue;
-    model.adverts.push_back(std::move(it->second));
-    lanes.erase(it);
-  }
-  std::vector<std::string> others;
-  for (const auto& [sender, lane] : lanes) others.push_back(sender);
-  std::sort(others.begin(), others.end(), NaturalLess);
-  for (const std::string& sender : others) model.adverts.push_back(std::move(lanes[sender]));
+  auto rank = [&](const std::string& sender) {
+    auto it = std::find(model.nodes.begin(), model.nodes.end(), sender);
+    return static_cast<size_t>(it - model.nodes.begin());  // nodes.size() for other senders
+  };
+  for (auto& [key, lane] : lanes) model.adverts.push_back(std::move(lane));
+  std::stable_sort(model.adverts.begin(), model.adverts.end(),
+                   [&](const AdvertLane& a, const AdvertLane& b) {
+                     size_t ra = rank(a.sender), rb = rank(b.sender);
+                     if (ra != rb) return ra < rb;
+                     if (a.sender != b.sender) return NaturalLess(a.sender, b.sender);
+                     return NaturalLess(a.vrid, b.vrid);
+                   });
 }
 
 }  // namespace
+}  // namespace timeline_detail
 
-TimelineModel BuildTimelineModel(const json& scenario) {
+TimelineModel BuildTimelineModel(const nlohmann::json& scenario) {
+  using namespace timeline_detail;
   TimelineModel model;
   std::vector<Event> events = ReadEvents(scenario);
 
@@ -302,14 +330,20 @@ TimelineModel BuildTimelineModel(const json& scenario) {
   model.nodes.assign(nodes.begin(), nodes.end());
   std::sort(model.nodes.begin(), model.nodes.end(), NaturalLess);
 
-  BuildStateSpans(model, events);
+  const LaneKeys keys = ReadLaneKeys(scenario, events);
+  const std::vector<Event> first_instance = FirstInstanceEvents(keys, events);
+  for (const std::string& node : model.nodes) {
+    model.states[node] = StateSpans(node, first_instance, model.t_min, model.t_max);
+  }
 
-  BuildOwnerSpans(model, events,
-                  NumberField(scenario, "split_brain_tolerance_ms", kDefaultSplitBrainToleranceMs));
+  const double tolerance =
+      NumberField(scenario, "split_brain_tolerance_ms", kDefaultSplitBrainToleranceMs);
+  model.owners = OwnerSpans(events, model.t_min, model.t_max, tolerance, model.split_brain);
 
-  BuildClientSpans(model, events);
+  model.client = ClientSpans(events, model.t_max);
 
-  BuildMarksAndAdverts(model, events, nodes);
+  BuildMarksAndAdverts(model, events, nodes, keys.instances.size() > 1);
+  BuildLanes(model, keys, events, tolerance);
   return model;
 }
 

@@ -96,6 +96,12 @@ TEST_F(DeploymentFileTest, InstancesFormFillsTheDeployment) {
   EXPECT_EQ(s.subnet.ToString(), "10.77.0.0/24");
   EXPECT_EQ(s.virtual_router_id, 51);
   EXPECT_EQ(s.nodes[0].priority, 101);
+  // A weighted track_interface in a sync group still applies in keepalived 2.2.7: no warning.
+  EXPECT_TRUE(s.warnings.empty());
+  // keepalived drops a weighted track_script of a sync group member; the load warns, goes on.
+  const Scenario w = Load(Valid(R"({"check": {"type": "script", "weight": 10}})"));
+  ASSERT_EQ(w.warnings.size(), 1u);
+  EXPECT_THAT(w.warnings[0], HasSubstr("VI_1 is in sync group G1: keepalived 2.2.7 drops a"));
 }
 
 TEST_F(DeploymentFileTest, OneInstanceOneSegmentIsSingleInstance) {
@@ -183,6 +189,20 @@ TEST_F(DeploymentFileTest, BadInputNamesTheField) {
   for (const BadCase& c : cases) {
     EXPECT_THAT(ErrorOf(Valid(c.patch)), HasSubstr(c.message)) << c.patch;
   }
+}
+
+// The instances-form example of the README loads as shown.
+TEST_F(DeploymentFileTest, ReadmeExampleLoads) {
+  std::ifstream in(std::filesystem::path(VIPLAB_SOURCE_DIR) / "README.md");
+  const std::string readme((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t section = readme.find("### Deployments");
+  ASSERT_NE(section, std::string::npos);
+  const size_t begin = readme.find("```json\n", section) + 8;
+  const size_t end = readme.find("```", begin);
+  const Scenario s = Load(readme.substr(begin, end - begin));
+  EXPECT_EQ(s.instances.size(), 2u);
+  EXPECT_EQ(AllVips(s).size(), 3u);
+  EXPECT_EQ(s.sync_groups.size(), 1u);
 }
 
 TEST_F(DeploymentFileTest, WaitVipOwners) {

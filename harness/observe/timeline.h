@@ -53,6 +53,10 @@ struct LabState {
   // Every instance's VRRP state per node: instance -> node -> MASTER/BACKUP/FAULT/...
   // (vrrp_state below is the first instance's).
   std::map<std::string, std::map<std::string, std::string>> instance_state;
+  // When each of a VIP's current owners became one: VIP -> node -> time (keys as owners_by_vip).
+  std::map<std::string, std::map<std::string, TimePoint>> vip_owner_since;
+  // When each node entered its current state of each instance: instance -> node -> time.
+  std::map<std::string, std::map<std::string, TimePoint>> instance_state_since;
   std::map<std::string, TimePoint> owner_since;   // when each owner last became one
   std::set<std::string> stale_vips;               // nodes off or paused with the VIP configured
   std::map<std::string, std::string> vrrp_state;  // node -> MASTER/BACKUP/FAULT/...

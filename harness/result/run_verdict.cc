@@ -1,5 +1,8 @@
 #include "harness/result/run_verdict.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 
 namespace viplab {
@@ -26,6 +29,10 @@ RunVerdict VerdictOf(const ScenarioResult& r) {
 }
 
 std::string InconclusiveReason(const ScenarioResult& r, bool is_sequence) {
+  if (r.judged_by == "oracle" && !r.not_predicted.empty()) {
+    return fmt::format("the oracle does not predict this scenario: {}",
+                       fmt::join(ToEnglish(r.not_predicted), "; "));
+  }
   if (r.verdict.outcome_checks > 0) return "";
   if (is_sequence) {
     const bool any_expect = std::any_of(r.steps.begin(), r.steps.end(),

@@ -5,7 +5,8 @@
 //   inconclusive every check held, but none of them judged what the scenario claims: no checks
 //                at all (a sequence without expect steps, or with empty ones), or only
 //                owner_before (e.g. a low-confidence oracle prediction), which tests the initial
-//                election and not what the fault did;
+//                election and not what the fault did; or judged by the oracle, which does not
+//                predict the scenario (ScenarioResult::not_predicted);
 //   pass         every check held and at least one judged the outcome.
 // `ScenarioResult::passed` keeps meaning "not failed": true for pass and for inconclusive.
 #pragma once
@@ -25,7 +26,9 @@ const char* ToString(RunVerdict verdict);
 RunVerdict VerdictOf(const ScenarioResult& result);
 
 // Why the checks of `result` could not judge what the scenario claims, or "" when they could:
-// `result.verdict.outcome_checks` is 0. `is_sequence`: the checks came from expect steps.
+// `result.verdict.outcome_checks` is 0, or the oracle judges it and does not predict it ("the
+// oracle does not predict this scenario: <its reasons, ToEnglish, joined by "; ">").
+// `is_sequence`: the checks came from expect steps.
 std::string InconclusiveReason(const ScenarioResult& result, bool is_sequence);
 
 }  // namespace viplab

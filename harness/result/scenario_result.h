@@ -53,6 +53,9 @@ struct ScenarioResult {
   std::optional<Prediction> prediction;  // the oracle's view of the (first) fault
   Expectation expected;                  // what was judged: the file's expect, or the oracle's
   std::string judged_by;                 // "expect" or "oracle"
+  // Why the oracle does not predict the scenario (ScenarioPrediction::not_predicted); judged by
+  // the oracle, such a run is inconclusive (run_verdict.h), never a pass.
+  std::vector<Reason> not_predicted;
   double wall_ms = 0;            // the whole run: build, start, converge, observe, tear down
   double protocol_floor_ms = 0;  // what the VRRP timers alone demand (see ProtocolFloorMs)
   std::vector<TimedEvent> events;

@@ -18,6 +18,10 @@ struct Verdict {
   // Checks of what the fault did: every check but owner_before, which only tests the initial
   // election. A run whose checks held but which has none of these is inconclusive.
   size_t outcome_checks = 0;
+  // Checks that could not be made, e.g. an expect.vips entry for a VIP the measurement does not
+  // have ("vips[10.77.0.201]: no measurement of this VIP"). Each is also a failure (never a
+  // pass); the runner turns them into the run's `error`.
+  std::vector<std::string> errors;
 };
 
 }  // namespace viplab

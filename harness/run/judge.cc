@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+
 namespace viplab {
 namespace {
 
@@ -15,18 +17,80 @@ std::string FormatBound(const Bound& b) {
                      b.max ? fmt::format("{:g}", *b.max) : "-");
 }
 
+// Records one check in `v`. `outcome`: the check tests what the fault did (all but owner_before).
+void Check(Verdict& v, bool ok, std::string what, bool outcome = true) {
+  if (outcome) ++v.outcome_checks;
+  v.checks.push_back(what);
+  if (!ok) {
+    v.passed = false;
+    v.failures.push_back(std::move(what));
+  }
+}
+
+// `value` within `bound` (a missing value never is).
+bool Within(const Bound& bound, const std::optional<double>& value) {
+  bool ok = value.has_value();
+  if (ok && bound.min) ok = *value >= *bound.min;
+  if (ok && bound.max) ok = *value <= *bound.max;
+  return ok;
+}
+
+std::string OwnersText(const std::vector<std::string>& owners) {
+  return owners.empty() ? "none" : fmt::format("{}", fmt::join(owners, "+"));
+}
+
+// One expect.vips entry against its VIP's measurement.
+void JudgeVip(const VipExpectation& e, const VipMeasurement& m, Verdict& v) {
+  const std::string name = fmt::format("vips[{}]", e.vip);
+  if (e.owner_before) {
+    Check(v, *e.owner_before == m.owner_before,
+          fmt::format("{}.owner_before: expected {}, measured {}", name, *e.owner_before,
+                      m.owner_before.empty() ? "none" : m.owner_before),
+          false);
+  }
+  if (e.owner_after) {
+    const std::string measured = OwnersText(m.owners_after);
+    Check(v, *e.owner_after == measured,
+          fmt::format("{}.owner_after: expected {}, measured {}", name, *e.owner_after, measured));
+  }
+  if (e.vip_moved) {
+    Check(v, *e.vip_moved == m.vip_moved,
+          fmt::format("{}.vip_moved: expected {}, measured {}", name, *e.vip_moved, m.vip_moved));
+  }
+  auto bounded = [&](const char* field, const std::optional<Bound>& bound,
+                     const std::optional<double>& value) {
+    if (!bound) return;
+    Check(v, Within(*bound, value),
+          fmt::format("{}.{}: expected {}, measured {}", name, field, FormatBound(*bound),
+                      FormatMs(value)));
+  };
+  bounded("failover_ms", e.failover_ms, m.failover_ms);
+  bounded("release_ms", e.release_ms, m.release_ms);
+  bounded("outage_ms", e.outage_ms, m.outage_ms);
+}
+
+void JudgeVips(const std::vector<VipExpectation>& expected, const Measurement& m, Verdict& v) {
+  for (const VipExpectation& e : expected) {
+    auto it = std::find_if(m.vips.begin(), m.vips.end(),
+                           [&](const VipMeasurement& vm) { return vm.vip == e.vip; });
+    if (it != m.vips.end()) {
+      JudgeVip(e, *it, v);
+      continue;
+    }
+    std::string what = fmt::format("vips[{}]: no measurement of this VIP", e.vip);
+    v.passed = false;
+    v.checks.push_back(what);
+    v.failures.push_back(what);
+    v.errors.push_back(std::move(what));
+  }
+}
+
 }  // namespace
 
 Verdict Judge(const Expectation& expect, const Measurement& m) {
   Verdict v;
-  // `outcome`: the check tests what the fault did (all but owner_before).
   auto check = [&](bool ok, std::string what, bool outcome = true) {
-    if (outcome) ++v.outcome_checks;
-    v.checks.push_back(what);
-    if (!ok) {
-      v.passed = false;
-      v.failures.push_back(std::move(what));
-    }
+    Check(v, ok, std::move(what), outcome);
   };
   if (expect.owner_before) {
     check(
@@ -63,6 +127,7 @@ Verdict Judge(const Expectation& expect, const Measurement& m) {
   bounded("failover_ms", expect.failover_ms, m.failover_ms);
   bounded("release_ms", expect.release_ms, m.release_ms);
   bounded("outage_ms", expect.outage_ms, m.outage_ms);
+  JudgeVips(expect.vips, m, v);
   return v;
 }
 

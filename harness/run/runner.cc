@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <deque>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "harness/faults/fault.h"
@@ -15,6 +16,7 @@
 #include "harness/observe/wire_observer.h"
 #include "harness/oracle/oracle.h"
 #include "harness/result/run_verdict.h"
+#include "harness/run/deployment_timing.h"
 #include "harness/run/readiness.h"
 #include "harness/run/step_runner.h"
 #include "netns/error.h"
@@ -120,7 +122,8 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
     result.service = options.lab.service == ServiceKind::kHaproxy ? "haproxy" : "standin";
     result.expected = scenario.expect;
     result.judged_by = "expect";
-    result.window_ms = ObservationWindowMs(scenario);
+    result.window_ms = scenario.single_instance() ? ObservationWindowMs(scenario)
+                                                  : DeploymentWindowMs(scenario, 0);
     result.error = e.what();
     return result;
   }
@@ -232,7 +235,18 @@ void RunSingleFault(const Scenario& scenario, const LabState& before, const Prog
   timeline.Add(target, event_kind::kFault, result.fault, t0);
 
   const TimePoint deadline = result.error.empty() ? t0 + Ms(result.window_ms) : t0;
-  if (ExpectedOutcome(result.expected, owner_before) == Outcome::kMoves) {
+  const std::map<std::string, std::string> owners_before = OwnersBefore(before);
+  const std::set<std::string> must_move = VipsExpectedToMove(result.expected, owners_before);
+  if (!scenario.single_instance() && !must_move.empty()) {
+    // Several VIPs: done once every VIP has a single owner held for an advert interval and the
+    // VIPs expected to move have moved; otherwise the window runs out.
+    timeline.WaitUntil(
+        [&](const LabState& s, TimePoint now) {
+          return VipsMovedAway(scenario, s, now, owners_before, must_move);
+        },
+        deadline, [&](const LabState& s) { return VipsMovedRecheckAt(scenario, s); });
+  } else if (scenario.single_instance() &&
+             ExpectedOutcome(result.expected, owner_before) == Outcome::kMoves) {
     // Done once a single new owner has held the VIP for an advert interval and serves the
     // client; otherwise the window runs out and the verdict reports what happened instead.
     timeline.WaitUntil(
@@ -248,6 +262,9 @@ void RunSingleFault(const Scenario& scenario, const LabState& before, const Prog
   result.measured = Measure(timeline.Events(), run.probe->Samples(), t0, end, owner_before,
                             result.split_brain_tolerance_ms, MeasuredVips(scenario));
   result.verdict = Judge(result.expected, result.measured);
+  if (result.error.empty() && !result.verdict.errors.empty()) {
+    result.error = fmt::format("{}", fmt::join(result.verdict.errors, "; "));
+  }
 }
 
 // Stops the observers, decides pass or fail, collects events (relative to t0), log tails and
@@ -319,6 +336,40 @@ ScenarioResult RunScenarioOrThrow(const Scenario& scenario, const RunOptions& op
   return result;
 }
 
+// The latest predicted change of any VIP (LatestPredictedMs over every VIP's faults); 0 when the
+// oracle does not predict the scenario.
+double LatestPredictedVipMs(const ScenarioPrediction& prediction) {
+  if (!prediction.not_predicted.empty()) return 0;
+  double latest = LatestPredictedMs(prediction);
+  for (const ScenarioPrediction::PerVip& v : prediction.vips) {
+    ScenarioPrediction one;
+    one.faults = v.faults;
+    latest = std::max(latest, LatestPredictedMs(one));
+  }
+  return latest;
+}
+
+// What a single-fault scenario without `expect` is judged by: its first fault's prediction
+// (ExpectationFromPrediction), and with per-VIP predictions each VIP's own, as expect.vips.
+Expectation OracleExpectation(const ScenarioPrediction& prediction) {
+  Expectation x = ExpectationFromPrediction(prediction.faults.front());
+  if (prediction.vips.empty()) return x;
+  x = Expectation{};
+  for (const ScenarioPrediction::PerVip& v : prediction.vips) {
+    if (v.faults.empty()) continue;
+    const Expectation e = ExpectationFromPrediction(v.faults.front());
+    VipExpectation ve;
+    ve.vip = v.vip;
+    ve.owner_before = e.owner_before;
+    ve.owner_after = e.owner_after;
+    ve.vip_moved = e.vip_moved;
+    ve.failover_ms = e.failover_ms;
+    ve.release_ms = e.release_ms;
+    x.vips.push_back(std::move(ve));
+  }
+  return x;
+}
+
 }  // namespace
 
 // Names, the oracle's prediction (reported beside every
@@ -331,13 +382,24 @@ ScenarioResult NewResult(const Scenario& scenario, const RunOptions& options) {
   result.split_brain_tolerance_ms =
       scenario.split_brain_tolerance_ms.value_or(options.split_brain_tolerance_ms);
   const ScenarioPrediction prediction = PredictScenario(scenario);
-  result.window_ms = ObservationWindowMs(scenario, LatestPredictedMs(prediction));
+  if (scenario.single_instance()) {
+    result.window_ms = ObservationWindowMs(scenario, LatestPredictedMs(prediction));
+  } else {
+    result.window_ms = DeploymentWindowMs(scenario, LatestPredictedVipMs(prediction));
+  }
   if (!prediction.faults.empty()) result.prediction = prediction.faults.front();
+  result.not_predicted = prediction.not_predicted;
   result.expected = scenario.expect;
   result.judged_by = "expect";
-  if (!scenario.is_sequence() && scenario.expect.empty() && result.prediction) {
-    result.expected = ExpectationFromPrediction(*result.prediction);
-    result.judged_by = "oracle";
+  if (!scenario.is_sequence() && scenario.expect.empty()) {
+    if (!prediction.not_predicted.empty()) {
+      // Nothing to judge by: inconclusive (InconclusiveReason gives the oracle's reasons).
+      result.expected = Expectation{};
+      result.judged_by = "oracle";
+    } else if (result.prediction) {
+      result.expected = OracleExpectation(prediction);
+      result.judged_by = "oracle";
+    }
   }
   result.service = options.lab.service == ServiceKind::kHaproxy ? "haproxy" : "standin";
   return result;

@@ -30,6 +30,9 @@ const char* KindName(Step::Kind kind) {
 std::string DescribeWait(const WaitCondition& w) {
   std::vector<std::string> parts;
   if (w.owner) parts.push_back(fmt::format("owner == {}", *w.owner));
+  for (const auto& [vip, owner] : w.vip_owners) {
+    parts.push_back(fmt::format("owner of {} == {}", vip, owner));
+  }
   for (const auto& [node, state] : w.states) parts.push_back(fmt::format("{} {}", node, state));
   return fmt::format("{} within {:.0f} ms", fmt::join(parts, " and "), w.timeout_ms);
 }
@@ -120,7 +123,7 @@ SequenceResult StepRunner::Run(const std::vector<Step>& steps) {
             start + std::chrono::microseconds(static_cast<int64_t>(step.hold_ms * 1000)));
         break;
       case Step::Kind::kExpect:
-        Expect(step.expect, out);
+        Expect(step.expect, out, seq);
         break;
     }
     out.duration_ms = MillisBetween(start, Now());
@@ -221,12 +224,20 @@ bool StepRunner::Wait(const WaitCondition& wait, StepResult& out) {
   const LabState s = timeline_.State();
   std::vector<std::string> states;
   for (const auto& [node, state] : s.vrrp_state) states.push_back(node + " " + state);
-  out.failures.push_back(
-      fmt::format("timed out: owner {}, {}", OwnerOf(s), fmt::join(states, ", ")));
+  std::string failure = fmt::format("timed out: owner {}, {}", OwnerOf(s), fmt::join(states, ", "));
+  if (s.owners_by_vip.size() > 1) {  // several VIPs: each one's owners
+    std::vector<std::string> vips;
+    for (const auto& [vip, owners] : s.owners_by_vip) {
+      vips.push_back(fmt::format(
+          "{} {}", vip, owners.empty() ? "none" : fmt::format("{}", fmt::join(owners, "+"))));
+    }
+    failure += fmt::format("; owners by VIP: {}", fmt::join(vips, ", "));
+  }
+  out.failures.push_back(std::move(failure));
   return false;
 }
 
-void StepRunner::Expect(const Expectation& expect, StepResult& out) {
+void StepRunner::Expect(const Expectation& expect, StepResult& out, SequenceResult& seq) {
   const Measurement m =
       Measure(timeline_.Events(), probe_.Samples(), phase_start_, Now(), phase_owner_,
               split_brain_tolerance_ms_, MeasuredVips(lab_.scenario()));
@@ -238,6 +249,11 @@ void StepRunner::Expect(const Expectation& expect, StepResult& out) {
   out.checks = v.checks;
   out.outcome_checks = v.outcome_checks;
   out.measured = m;
+  // A check that could not be made (a VIP without a measurement) makes the run an error, but
+  // does not stop the sequence.
+  if (!v.errors.empty() && seq.error.empty()) {
+    seq.error = fmt::format("step {} (expect): {}", out.index + 1, fmt::join(v.errors, "; "));
+  }
 }
 
 }  // namespace viplab

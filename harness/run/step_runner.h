@@ -52,7 +52,8 @@ class StepRunner {
   bool Clear(StepResult& out, SequenceResult& seq);
   void StepFailed(std::string message, StepResult& out, SequenceResult& seq);
   bool Wait(const WaitCondition& wait, StepResult& out);
-  void Expect(const Expectation& expect, StepResult& out);
+  // A check that could not be made (Verdict::errors) also sets seq.error.
+  void Expect(const Expectation& expect, StepResult& out, SequenceResult& seq);
   void StartPhase(TimePoint at);
   void MeasurePhases(SequenceResult& seq) const;
 

@@ -274,11 +274,13 @@ TEST_F(DeploymentLab, PowerVerbsActOnEveryInterface) {
 }
 
 // keepalived 2.2.7 refuses weighted tracking inside a sync group ("(VI_1) ignoring eth1 tracked
-// interface weight due to SYNC group", vrrp.c), and --config-test fails on it: the issue's example
-// needs weight 0 there (or sync_group_tracking_weight, which viplab does not render).
+// interface weight due to SYNC group", vrrp.c), and --config-test fails on it. The scenario loader
+// refuses it for that reason (deployment_test.cc); this proves the rule against keepalived itself,
+// with the weight set in code past the loader.
 TEST_F(DeploymentLab, KeepalivedRejectsWeightedTrackingInASyncGroup) {
   scenario_ =
       ScenarioFromJson(nlohmann::json::parse(testing::kActiveActiveJson), "active-active.json");
+  scenario_.instances[0].track_interfaces[0].weight = -20;
   host_before_ = testing::HostNetworkSnapshot();
   lab_ = Lab::Create(scenario_, LabOptionsFor(env_));
   prefix_ = lab_->prefix();

@@ -53,7 +53,8 @@ inline Scenario TwoSegmentScenario(bool sync) {
 }
 
 // The new JSON form's example (docs of issue 9): active-active VI_1 / VI_2 in sync group G1,
-// VI_1 tracking eth1 with weight -20, VI_2 with a VIP on eth1.
+// VI_1 tracking eth1 (weight 0: keepalived rejects weights in a sync group), VI_2 with a VIP on
+// eth1.
 inline constexpr const char* kActiveActiveJson = R"({
   "name": "x/active-active", "vrrp_version": 2, "advert_int": 1,
   "segments": [{"name": "lan", "subnet": "10.77.0.0/24"},
@@ -65,7 +66,7 @@ inline constexpr const char* kActiveActiveJson = R"({
   "instances": [
     {"name": "VI_1", "interface": "eth0", "virtual_router_id": 51, "vips": ["10.77.0.200/24"],
      "check": {"type": "script", "weight": 0},
-     "track_interface": [{"interface": "eth1", "weight": -20}],
+     "track_interface": [{"interface": "eth1"}],
      "nodes": {"lb1": {"priority": 101}, "lb2": {"priority": 100}}},
     {"name": "VI_2", "interface": "eth0", "virtual_router_id": 52,
      "vips": ["10.77.0.201/24", {"address": "10.78.0.201/24", "interface": "eth1"}],

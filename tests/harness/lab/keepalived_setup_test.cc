@@ -171,8 +171,10 @@ TEST(KeepalivedSetupTest, ProcessCheckIsSharedByEveryInstance) {
 }
 
 TEST(KeepalivedSetupTest, TheJsonFormRendersItsKeywords) {
-  const Scenario s =
+  Scenario s =
       ScenarioFromJson(nlohmann::json::parse(testing::kActiveActiveJson), "active-active.json");
+  // The loader refuses a weight in a sync group (keepalived does); the renderer writes any.
+  s.instances[0].track_interfaces[0].weight = -20;
   const std::string lb1 = Render(s, 0);
   EXPECT_THAT(lb1, ::testing::HasSubstr("vrrp_sync_group G1 {\n    group {\n        VI_1\n"
                                         "        VI_2\n    }\n}\n"));

@@ -279,7 +279,7 @@ TEST(OracleMulti, JsonExampleOfTheIssue) {
     "instances": [
       {"name": "VI_1", "interface": "eth0", "virtual_router_id": 51, "vips": ["10.77.0.200/24"],
        "check": {"type": "script", "weight": 0},
-       "track_interface": [{"interface": "eth1", "weight": -20}],
+       "track_interface": [{"interface": "eth1"}],
        "nodes": {"lb1": {"priority": 101}, "lb2": {"priority": 100}}},
       {"name": "VI_2", "interface": "eth0", "virtual_router_id": 52,
        "vips": ["10.77.0.201/24", {"address": "10.78.0.201/24", "interface": "eth1"}],

@@ -53,6 +53,9 @@ Ownership& Timeline::OwnershipOf(const std::string& key) {
 
 void Timeline::Publish(const std::string& key, TimePoint at) {
   const Ownership& ownership = ownership_.at(key);
+  std::map<std::string, TimePoint>& since = state_.vip_owner_since[key];
+  for (const std::string& owner : ownership.owners()) since.try_emplace(owner, at);
+  std::erase_if(since, [&](const auto& entry) { return !ownership.owners().count(entry.first); });
   state_.owners_by_vip[key] = ownership.owners();
   if (!first_vip_ || key != *first_vip_) return;
   for (const std::string& owner : ownership.owners()) {
@@ -77,7 +80,9 @@ void Timeline::Apply(const TimelineEvent& e) {
     if (OwnershipOf(key).Apply(e.kind, e.node, e.detail)) Publish(key, e.time);
   } else if (e.kind == event_kind::kState) {
     const std::string& instance = InstanceKey(e.instance);
-    state_.instance_state[instance][e.node] = e.detail;
+    std::string& state = state_.instance_state[instance][e.node];
+    if (state != e.detail) state_.instance_state_since[instance][e.node] = e.time;
+    state = e.detail;
     if (instance != *first_instance_) return;
     if (state_.vrrp_state[e.node] != e.detail) state_.vrrp_state_since[e.node] = e.time;
     state_.vrrp_state[e.node] = e.detail;

@@ -349,27 +349,6 @@ double LatestPredictedVipMs(const ScenarioPrediction& prediction) {
   return latest;
 }
 
-// What a single-fault scenario without `expect` is judged by: its first fault's prediction
-// (ExpectationFromPrediction), and with per-VIP predictions each VIP's own, as expect.vips.
-Expectation OracleExpectation(const ScenarioPrediction& prediction) {
-  Expectation x = ExpectationFromPrediction(prediction.faults.front());
-  if (prediction.vips.empty()) return x;
-  x = Expectation{};
-  for (const ScenarioPrediction::PerVip& v : prediction.vips) {
-    if (v.faults.empty()) continue;
-    const Expectation e = ExpectationFromPrediction(v.faults.front());
-    VipExpectation ve;
-    ve.vip = v.vip;
-    ve.owner_before = e.owner_before;
-    ve.owner_after = e.owner_after;
-    ve.vip_moved = e.vip_moved;
-    ve.failover_ms = e.failover_ms;
-    ve.release_ms = e.release_ms;
-    x.vips.push_back(std::move(ve));
-  }
-  return x;
-}
-
 }  // namespace
 
 // Names, the oracle's prediction (reported beside every
@@ -397,7 +376,7 @@ ScenarioResult NewResult(const Scenario& scenario, const RunOptions& options) {
       result.expected = Expectation{};
       result.judged_by = "oracle";
     } else if (result.prediction) {
-      result.expected = OracleExpectation(prediction);
+      result.expected = ScenarioExpectation(prediction);
       result.judged_by = "oracle";
     }
   }

@@ -110,6 +110,7 @@ const std::vector<Command> kCommands = {
     {"matrix-bad-shard", {"matrix", "cases/matrix.json", "--list", "--shard", "3/2"}},
     {"explain-issue-2599", {"explain", "cases/issue-2599"}},
     {"explain-catalog", {"explain", "cases/catalog"}},
+    {"explain-deploy", {"explain", "cases/deploy"}},
     {"explain-failback", {"explain", "cases/failback"}},
     {"explain-matrix", {"explain", "cases/matrix.json"}},
     {"explain-missing-file", {"explain", "cases/no-such-case.json"}},

@@ -1,5 +1,5 @@
 // Golden outputs, part 1: the configuration viplab renders for every node of every shipped
-// scenario (cases/catalog, cases/failback, cases/issue-2599) and of a sample of the matrix
+// scenario (cases/catalog, failback, issue-2599, deploy) and of a sample of the matrix
 // (cases/matrix.json), with the lab prefix fixed to "vl-1-". Per node, in
 // tests/harness/golden/configs/<folder>/:
 //   <scenario>.<node>.keepalived.conf          keepalived.conf with the haproxy stand-in
@@ -83,7 +83,7 @@ TEST_P(GoldenConfigs, EveryNodeOfEveryScenarioRendersAsReviewed) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, GoldenConfigs,
-                         ::testing::Values("catalog", "failback", "issue-2599"),
+                         ::testing::Values("catalog", "failback", "issue-2599", "deploy"),
                          [](const auto& info) {
                            std::string name = info.param;
                            std::replace(name.begin(), name.end(), '-', '_');

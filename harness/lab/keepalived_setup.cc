@@ -24,30 +24,6 @@ ServiceSpec IdentitySpec(const Scenario& s, const NodeSpec& node,
   return spec;
 }
 
-// A single-instance scenario renders from its legacy fields (NodeSpec's VRRP settings, `vip`,
-// `interface`, ...), exactly as before deployments: callers that adjust those fields after loading
-// see the change in the config.
-InstanceSpec LegacyInstance(const Scenario& s) {
-  InstanceSpec instance;
-  if (!s.instances.empty()) instance.name = s.instances.front().name;
-  instance.interface = s.interface;
-  instance.virtual_router_id = s.virtual_router_id;
-  instance.unicast = s.unicast;
-  instance.vips = {{s.vip, ""}};
-  for (const NodeSpec& n : s.nodes) {
-    InstanceNodeSpec in;
-    in.node = n.name;
-    in.priority = n.priority;
-    in.state = n.state;
-    in.nopreempt = n.nopreempt;
-    in.preempt_delay = n.preempt_delay;
-    in.advert_int = n.advert_int;
-    in.check = n.check;
-    instance.nodes.push_back(std::move(in));
-  }
-  return instance;
-}
-
 // Node i's address on the segment its interface `ifname` is cabled to (the first segment's
 // address when the scenario has no deployment filled in).
 Ipv4Address AddressOn(const Scenario& s, size_t index, const std::string& ifname) {
@@ -167,7 +143,7 @@ KeepalivedConfig BuildKeepalivedConfig(const Scenario& s, size_t node_index,
   const InstanceContext context{s, node_index, service, paths, script_names};
   const bool legacy = s.instances.empty() || s.single_instance();
   const std::vector<InstanceSpec> instances =
-      legacy ? std::vector<InstanceSpec>{LegacyInstance(s)} : s.instances;
+      legacy ? std::vector<InstanceSpec>{SingleInstanceView(s)} : s.instances;
   std::vector<std::string> mine;  // the instances this node runs
   for (const InstanceSpec& instance : instances) {
     const InstanceNodeSpec* settings = instance.FindNode(node.name);

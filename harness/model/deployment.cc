@@ -66,16 +66,14 @@ std::vector<VipRef> AllVips(const Scenario& scenario) {
   return vips;
 }
 
-void scenario_internal::DeploymentFromLegacy(Scenario& s) {
-  s.segments = {{"lan", s.subnet}};
+InstanceSpec SingleInstanceView(const Scenario& s) {
   InstanceSpec instance;
-  instance.name = "VI_1";
+  instance.name = s.instances.empty() ? "VI_1" : s.instances.front().name;
   instance.interface = s.interface;
   instance.virtual_router_id = s.virtual_router_id;
   instance.unicast = s.unicast;
   instance.vips = {{s.vip, ""}};
-  for (NodeSpec& n : s.nodes) {
-    n.interfaces = {{s.interface, "lan"}};
+  for (const NodeSpec& n : s.nodes) {
     InstanceNodeSpec in;
     in.node = n.name;
     in.priority = n.priority;
@@ -86,7 +84,14 @@ void scenario_internal::DeploymentFromLegacy(Scenario& s) {
     in.check = n.check;
     instance.nodes.push_back(std::move(in));
   }
-  s.instances = {std::move(instance)};
+  return instance;
+}
+
+void scenario_internal::DeploymentFromLegacy(Scenario& s) {
+  s.segments = {{"lan", s.subnet}};
+  for (NodeSpec& n : s.nodes) n.interfaces = {{s.interface, "lan"}};
+  s.instances.clear();
+  s.instances = {SingleInstanceView(s)};
   s.sync_groups.clear();
 }
 

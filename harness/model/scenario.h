@@ -179,6 +179,12 @@ struct Scenario {
   bool single_instance() const;
 };
 
+// The single-instance view as an instance: `vip`, `interface`, `virtual_router_id`, `unicast` and
+// each node's VRRP settings, named like instances[0] ("VI_1" when there is none). For a legacy
+// file it equals instances[0]; code that lets callers adjust the legacy fields after loading
+// (mutations, the matrix) renders from it.
+InstanceSpec SingleInstanceView(const Scenario& scenario);
+
 // Every VIP of the scenario, instance by instance in order: {instance, vip}.
 struct VipRef {
   const InstanceSpec* instance;

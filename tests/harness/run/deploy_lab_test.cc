@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/model/scenario.h"
+#include "harness/result/run_verdict.h"
 #include "harness/run/runner.h"
 #include "tests/common/lab_run.h"
 
@@ -33,6 +34,40 @@ TEST_P(Deploy, EveryVipDoesWhatItsFileDerives) {
     EXPECT_EQ(result.measured.vips[i].instance, vips[i].instance->name);
     EXPECT_FALSE(result.measured.vips[i].owner_before.empty()) << Describe(result);
   }
+}
+
+// What the oracle cannot model is never a pass on a guess. A weighted track_process (keepalived
+// accepts its weight in a sync group) drops both members' priorities below the backup's when
+// haproxy dies, with no member going FAULT: the oracle says "not predicted", and the run, judged
+// by the oracle (no expect), is inconclusive, whatever happened.
+class DeployNotPredicted : public testing::LabRunTest {};
+
+TEST_F(DeployNotPredicted, IsInconclusiveNeverAPass) {
+  Scenario scenario = LoadScenario(std::filesystem::path(VIPLAB_SOURCE_DIR) /
+                                   "cases/deploy/sync-group-two-segments.json");
+  scenario.name = "deploy/sync-group-weighted-process";
+  for (InstanceSpec& instance : scenario.instances) {
+    for (InstanceNodeSpec& node : instance.nodes) {
+      node.check.type = CheckType::kProcess;
+      node.check.weight = -30;
+    }
+  }
+  for (NodeSpec& node : scenario.nodes) {
+    node.check = scenario.instances.front().FindNode(node.name)->check;
+  }
+  scenario.fault = FaultSpec{};
+  scenario.fault.kind = FaultKind::kServiceKill;
+  scenario.fault.node = "lb1";
+  scenario.expect = Expectation{};
+
+  const ScenarioResult result = RunChecked(scenario);
+
+  EXPECT_EQ(result.judged_by, "oracle");
+  EXPECT_FALSE(result.not_predicted.empty());
+  EXPECT_EQ(VerdictOf(result), RunVerdict::kInconclusive) << Describe(result);
+  EXPECT_NE(result.inconclusive.find("the oracle does not predict this scenario"),
+            std::string::npos)
+      << result.inconclusive;
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, Deploy,

@@ -118,10 +118,7 @@ Verdict Judge(const Expectation& expect, const Measurement& m) {
   auto bounded = [&](const char* name, const std::optional<Bound>& bound,
                      const std::optional<double>& value) {
     if (!bound) return;
-    bool ok = value.has_value();
-    if (ok && bound->min) ok = *value >= *bound->min;
-    if (ok && bound->max) ok = *value <= *bound->max;
-    check(ok,
+    check(Within(*bound, value),
           fmt::format("{}: expected {}, measured {}", name, FormatBound(*bound), FormatMs(value)));
   };
   bounded("failover_ms", expect.failover_ms, m.failover_ms);

@@ -70,6 +70,52 @@ TEST_F(DeployNotPredicted, IsInconclusiveNeverAPass) {
       << result.inconclusive;
 }
 
+// A bound must be able to fail: each case with one thing changed that its description says
+// matters is judged FAIL against the file's own expectation (the track-interface cases are each
+// other's mutation already).
+struct Mutation {
+  const char* name;
+  const char* file;
+  void (*apply)(Scenario&);
+};
+
+class DeployMutation : public testing::LabRunTestWithParam<Mutation> {};
+
+TEST_P(DeployMutation, IsJudgedFail) {
+  Scenario scenario = LoadScenario(std::filesystem::path(VIPLAB_SOURCE_DIR) / "cases/deploy" /
+                                   (std::string(GetParam().file) + ".json"));
+  GetParam().apply(scenario);
+
+  const ScenarioResult result = RunChecked(scenario);
+
+  EXPECT_EQ(VerdictOf(result), RunVerdict::kFail) << Describe(result);
+}
+
+const Mutation kMutations[] = {
+    // VI_1 without a check: haproxy's death no longer takes lb1's VIP away.
+    {"active_active_no_check", "active-active",
+     [](Scenario& s) {
+       for (InstanceNodeSpec& n : s.instances[0].nodes) n.check = CheckSpec{};
+     }},
+    // Without the sync group VI_FRONT is not taken to FAULT with VI_BACK: 10.77.0.200 stays.
+    {"sync_group_removed", "sync-group-two-segments", [](Scenario& s) { s.sync_groups.clear(); }},
+    // lb2 below lb3: lb3 (the best backup) takes over, not lb2.
+    {"unicast_lb2_below_lb3", "three-node-unicast",
+     [](Scenario& s) {
+       s.nodes[1].priority = 90;
+       s.instances[0].nodes[1].priority = 90;
+     }},
+    // lb2 at priority 10: its Skew_Time (961 ms) is past the 900 ms bound.
+    {"second_interface_slow_backup", "vip-second-interface",
+     [](Scenario& s) {
+       s.nodes[1].priority = 10;
+       s.instances[0].nodes[1].priority = 10;
+     }},
+};
+
+INSTANTIATE_TEST_SUITE_P(Mutations, DeployMutation, ::testing::ValuesIn(kMutations),
+                         [](const auto& info) { return std::string(info.param.name); });
+
 INSTANTIATE_TEST_SUITE_P(Cases, Deploy,
                          ::testing::Values("active-active", "vip-second-interface",
                                            "sync-group-two-segments", "three-node-unicast",

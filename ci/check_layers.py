@@ -23,6 +23,8 @@ ALLOWED = {
     "harness/model": {"netns"},
     "harness/result": {"netns", "harness/model"},
     "harness/oracle": {"netns", "harness/model", "harness/result"},
+    "harness/kconf": {"netns", "harness/model"},
+    "harness/lint": {"netns", "harness/model", "harness/result", "harness/oracle", "harness/kconf"},
     "harness/lab": {"netns", "daemon", "harness/model"},
     "harness/faults": {"netns", "daemon", "harness/model", "harness/lab"},
     "harness/observe": {"netns", "daemon", "harness/model"},
@@ -31,14 +33,16 @@ ALLOWED = {
     "harness/report": {"netns", "harness/model", "harness/result"},
     "harness/cli": {"netns", "daemon", "harness/model", "harness/result", "harness/oracle",
                     "harness/lab", "harness/faults", "harness/observe", "harness/run",
-                    "harness/report"},
+                    "harness/report", "harness/kconf", "harness/lint"},
 }
 # The pure layers may use only netns/'s base (errors, clock, fds, IPv4), never the kernel plumbing.
 NETNS_BASE = {"netns/error.h", "netns/clock.h", "netns/unique_fd.h", "netns/ipv4.h"}
-PURE = {"harness/model", "harness/result", "harness/oracle", "harness/report"}
+PURE = {"harness/model", "harness/result", "harness/oracle", "harness/report", "harness/kconf",
+        "harness/lint"}
 LIBRARY = {"netns": "viplab_netns", "daemon": "viplab_daemon"}
 LIBRARY.update({f"harness/{layer}": f"viplab_{layer}" for layer in
-                ("model", "result", "oracle", "lab", "faults", "observe", "run", "report")})
+                ("model", "result", "oracle", "kconf", "lint", "lab", "faults", "observe", "run",
+                "report")})
 INCLUDE = re.compile(r'^\s*#\s*include\s+"((netns|daemon|harness/[a-z_]+)/[^"]+)"')
 
 

@@ -23,11 +23,18 @@ const SegmentSpec& Scenario::Segment(std::string_view segment) const {
 
 Ipv4Prefix Scenario::NodeAddress(size_t index, std::string_view segment) const {
   const Ipv4Prefix& net = Segment(segment).subnet;
+  if (index < nodes.size()) {
+    for (const InterfaceSpec& i : nodes[index].interfaces) {
+      if (i.segment == segment && i.address) return *i.address;
+    }
+  }
   return Ipv4Prefix(net.Host(static_cast<uint32_t>(11 + index)), net.length());
 }
 
 Ipv4Prefix Scenario::ClientAddress(std::string_view segment) const {
-  const Ipv4Prefix& net = Segment(segment).subnet;
+  const SegmentSpec& s = Segment(segment);
+  if (s.client_address) return *s.client_address;
+  const Ipv4Prefix& net = s.subnet;
   return Ipv4Prefix(net.Host(net.UsableHosts()), net.length());
 }
 

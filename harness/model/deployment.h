@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "netns/ipv4.h"
@@ -38,14 +39,25 @@ struct CheckSpec {
 // the client (one port per segment) get an address in `subnet`: nodes hosts 11, 12, ... in node
 // order, the client the last usable host.
 struct SegmentSpec {
+  SegmentSpec() = default;
+  SegmentSpec(std::string name_, Ipv4Prefix subnet_) : name(std::move(name_)), subnet(subnet_) {}
   std::string name;  // "lan", "storage"
   Ipv4Prefix subnet;
+  // The client's address on this segment; unset: the segment's last usable host. Set by certify
+  // when a real config uses that host (a VIP .254 in a /24).
+  std::optional<Ipv4Prefix> client_address;
 };
 
 // A node's interface `name` (inside the node, e.g. eth1) cabled to `segment`.
+// `address` unset: the lab assigns .11 + node index in the segment (Scenario::NodeAddress); set
+// by certify to a real config's own address (unicast_src_ip).
 struct InterfaceSpec {
+  InterfaceSpec() = default;
+  InterfaceSpec(std::string name_, std::string segment_)
+      : name(std::move(name_)), segment(std::move(segment_)) {}
   std::string name;
   std::string segment;
+  std::optional<Ipv4Prefix> address;
 };
 
 // One virtual address of an instance. `interface` empty: the instance's own interface. keepalived

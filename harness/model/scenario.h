@@ -28,6 +28,9 @@ struct NodeSpec {
   std::optional<double> preempt_delay;  // seconds
   double advert_int = 1;                // seconds (the scenario's unless overridden)
   CheckSpec check;                      // the scenario's unless overridden
+  // certify: the node's own keepalived.conf (rewritten for the lab, kconf/mapping.h) that the lab
+  // runs instead of rendering one from this scenario. Empty: rendered.
+  std::string keepalived_conf;
 };
 
 // The fault catalog. In JSON a fault is {"target": ..., "action": ..., "node": ...} plus the

@@ -1,0 +1,1 @@
+#include "harness/kconf/conf_tree.h"

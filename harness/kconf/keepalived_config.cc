@@ -1,0 +1,1 @@
+#include "harness/kconf/keepalived_config.h"

@@ -11,6 +11,7 @@
 #include "harness/cli/clean_command.h"
 #include "harness/cli/exit_codes.h"
 #include "harness/cli/explain_command.h"
+#include "harness/cli/lint_command.h"
 #include "harness/cli/matrix_command.h"
 #include "harness/cli/report_command.h"
 #include "harness/cli/run_command.h"
@@ -36,6 +37,8 @@ int main(int argc, char** argv) {
   CLI::App* matrix = AddMatrixSubcommand(app, matrix_options);
   ReportCommandOptions report_options;
   CLI::App* report = AddReportSubcommand(app, report_options);
+  LintCommandOptions lint_options;
+  CLI::App* lint = AddLintSubcommand(app, lint_options);
 
   try {
     app.parse(argc, argv);
@@ -50,6 +53,7 @@ int main(int argc, char** argv) {
     if (*report) return ReportCommand(report_options);
     if (*clean) return CleanCommand(clean_options);
     if (*explain) return ExplainCommand(explain_options);
+    if (*lint) return LintCommand(lint_options);
   } catch (const InputError& e) {
     std::cerr << "viplab: " << e.what() << "\n";
     return kExitBadInput;

@@ -8,6 +8,7 @@
 #include <exception>
 #include <iostream>
 
+#include "harness/cli/certify_command.h"
 #include "harness/cli/clean_command.h"
 #include "harness/cli/exit_codes.h"
 #include "harness/cli/explain_command.h"
@@ -39,6 +40,8 @@ int main(int argc, char** argv) {
   CLI::App* report = AddReportSubcommand(app, report_options);
   LintCommandOptions lint_options;
   CLI::App* lint = AddLintSubcommand(app, lint_options);
+  CertifyCommandOptions certify_options;
+  CLI::App* certify = AddCertifySubcommand(app, certify_options);
 
   try {
     app.parse(argc, argv);
@@ -54,6 +57,7 @@ int main(int argc, char** argv) {
     if (*clean) return CleanCommand(clean_options);
     if (*explain) return ExplainCommand(explain_options);
     if (*lint) return LintCommand(lint_options);
+    if (*certify) return CertifyCommand(certify_options);
   } catch (const InputError& e) {
     std::cerr << "viplab: " << e.what() << "\n";
     return kExitBadInput;

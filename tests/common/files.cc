@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <stdlib.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -13,6 +14,17 @@ std::filesystem::path BuildDir() { return VIPLAB_BUILD_DIR; }
 std::filesystem::path ViplabBinary() { return BuildDir() / "viplab"; }
 std::filesystem::path StandinBinary() { return BuildDir() / "haproxy"; }
 std::filesystem::path CheckBinary() { return BuildDir() / "viplab-check"; }
+std::filesystem::path SourceDir() { return VIPLAB_SOURCE_DIR; }
+
+std::optional<std::filesystem::path> CorpusDir() {
+  const char* env = std::getenv("VIPLAB_CORPUS");
+  std::filesystem::path dir = env != nullptr && *env != '\0'
+                                  ? std::filesystem::path(env)
+                                  : SourceDir().parent_path() / "shared" / "keepalived-corpus";
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return std::nullopt;
+  return dir;
+}
 
 ScratchDir::ScratchDir(std::string_view name) {
   std::string path = (std::filesystem::temp_directory_path() / name).string() + "-XXXXXX";

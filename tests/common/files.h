@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,13 @@ class ScratchDir {
  private:
   std::filesystem::path path_;
 };
+
+// The shared keepalived corpus (real configurations from public projects, test inputs only):
+// $VIPLAB_CORPUS, else <source>/../shared/keepalived-corpus; nullopt when absent (tests then
+// GTEST_SKIP visibly, never pass).
+std::optional<std::filesystem::path> CorpusDir();
+// The source tree (cases/, docs/).
+std::filesystem::path SourceDir();
 
 // The whole content of a file ("" when it cannot be read).
 std::string ReadFile(const std::filesystem::path& path);

@@ -83,7 +83,7 @@ TEST_F(LintCli, JsonHoldsFindingsPredictionsAndTheExitCode) {
 TEST_F(LintCli, BadInputExitsTwoNamingFileAndLine) {
   const auto before = testing::LabNamespaces();
   const std::string brace = Write("lb1.conf", "vrrp_instance VI_1 {\n  interface eth0\n");
-  CliProcess unbalanced({"lint", brace, brace});
+  CliProcess unbalanced({"lint", brace});
   EXPECT_EQ(unbalanced.Wait(), 2);
   EXPECT_THAT(unbalanced.output(), HasSubstr(brace + ":1"));
   const std::string include = Write("inc.conf", "include missing/*.conf\n");

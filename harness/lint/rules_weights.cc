@@ -207,15 +207,15 @@ void DetectionRule(const InstanceGroup& group, const LintOptions& options,
       finding.instance = group.name;
       finding.where = script.where;
       finding.message = fmt::format(
-          "{}: fall {} x interval {:g} s + timeout {:g} s = {:g} ms detection, + takeover up to "
-          "{:g} ms (3 x advert + skew) = {:g} ms > SLO failover {:g} ms",
+          "{}: fall {} x interval {:g} s + timeout {:g} s = {:.0f} ms detection, + takeover up "
+          "to {:.0f} ms (3 x advert + skew) = {:.0f} ms > SLO failover {:.0f} ms",
           script.name, script.fall, script.interval_s, timeout_s, detect_ms, takeover_ms,
           detect_ms + takeover_ms, options.slo.failover_ms);
       finding.basis =
           "vrrp_scheduler.c vrrp_script_thread (runs every interval, timeout defaults to the "
           "interval); vrrp_track.c (fall failures in a row); vrrp.h VRRP_MS_DOWN_TIMER";
       finding.fix = fmt::format(
-          "keep fall x interval + timeout under {:g} ms (lower fall, interval or timeout), or "
+          "keep fall x interval + timeout under {:.0f} ms (lower fall, interval or timeout), or "
           "relax --slo failover",
           options.slo.failover_ms - takeover_ms);
       out.push_back(std::move(finding));

@@ -23,8 +23,8 @@ double ParseMs(std::string_view key, std::string_view value) {
   const char* end = value.data() + value.size();
   auto [ptr, ec] = std::from_chars(value.data(), end, ms);
   if (value.empty() || ec != std::errc() || ptr != end || !std::isfinite(ms) || ms <= 0) {
-    throw InputError(fmt::format("--slo: '{}={}': {} must be a number of milliseconds > 0", key,
-                                 value, key));
+    throw InputError(
+        fmt::format("--slo: '{}={}': {} must be a number of milliseconds > 0", key, value, key));
   }
   return ms;
 }
@@ -33,8 +33,7 @@ Slo::Failback ParseFailback(std::string_view value) {
   if (value == "yes") return Slo::Failback::kYes;
   if (value == "no") return Slo::Failback::kNo;
   if (value == "any") return Slo::Failback::kAny;
-  throw InputError(
-      fmt::format("--slo: 'failback={}': failback must be yes, no or any", value));
+  throw InputError(fmt::format("--slo: 'failback={}': failback must be yes, no or any", value));
 }
 
 const char* ToString(Slo::Failback failback) {

@@ -32,7 +32,9 @@ bool SyncGroupKeepsWeights(const KeepalivedConfig& config, const kconf::SyncGrou
 void AddScripts(const KeepalivedConfig& config, const std::vector<TrackRef>& refs, bool sync,
                 std::vector<Tracked>& out) {
   for (const TrackRef& ref : refs) {
-    Tracked tracked{.kind = Tracked::Kind::kScript, .name = ref.name, .from_sync_group = sync,
+    Tracked tracked{.kind = Tracked::Kind::kScript,
+                    .name = ref.name,
+                    .from_sync_group = sync,
                     .where = ref.where};
     tracked.script = FindScript(config, ref.name);
     // vrrp_track.c alloc_track_script: a script that is not defined is ignored.
@@ -46,7 +48,9 @@ void AddScripts(const KeepalivedConfig& config, const std::vector<TrackRef>& ref
 void AddProcesses(const KeepalivedConfig& config, const std::vector<TrackRef>& refs, bool sync,
                   std::vector<Tracked>& out) {
   for (const TrackRef& ref : refs) {
-    Tracked tracked{.kind = Tracked::Kind::kProcess, .name = ref.name, .from_sync_group = sync,
+    Tracked tracked{.kind = Tracked::Kind::kProcess,
+                    .name = ref.name,
+                    .from_sync_group = sync,
                     .where = ref.where};
     tracked.process = FindProcess(config, ref.name);
     if (tracked.process == nullptr) continue;
@@ -58,9 +62,12 @@ void AddProcesses(const KeepalivedConfig& config, const std::vector<TrackRef>& r
 
 void AddInterfaces(const std::vector<TrackRef>& refs, bool sync, std::vector<Tracked>& out) {
   for (const TrackRef& ref : refs) {
-    out.push_back(Tracked{.kind = Tracked::Kind::kInterface, .name = ref.name,
-                          .weight = ref.weight.value_or(0), .reverse = ref.reverse,
-                          .from_sync_group = sync, .where = ref.where});
+    out.push_back(Tracked{.kind = Tracked::Kind::kInterface,
+                          .name = ref.name,
+                          .weight = ref.weight.value_or(0),
+                          .reverse = ref.reverse,
+                          .from_sync_group = sync,
+                          .where = ref.where});
   }
 }
 
@@ -186,13 +193,16 @@ namespace {
 void AddNotifies(const kconf::NotifyScripts& notify, const std::string& owner,
                  const std::string& instance, std::vector<Command>& out) {
   const std::pair<const char*, const std::optional<kconf::LineRef>*> slots[] = {
-      {"notify_master", &notify.master}, {"notify_backup", &notify.backup},
-      {"notify_fault", &notify.fault},   {"notify_stop", &notify.stop},
+      {"notify_master", &notify.master},   {"notify_backup", &notify.backup},
+      {"notify_fault", &notify.fault},     {"notify_stop", &notify.stop},
       {"notify_deleted", &notify.deleted}, {"notify", &notify.notify}};
   for (const auto& [keyword, slot] : slots) {
     if (!slot->has_value() || (*slot)->args.empty()) continue;
-    out.push_back(Command{.what = owner + " " + keyword, .line = (*slot)->args[0],
-                          .instance = instance, .where = (*slot)->where, .notify = true});
+    out.push_back(Command{.what = owner + " " + keyword,
+                          .line = (*slot)->args[0],
+                          .instance = instance,
+                          .where = (*slot)->where,
+                          .notify = true});
   }
 }
 
@@ -202,11 +212,12 @@ std::vector<Command> CommandsOf(const KeepalivedConfig& config) {
   std::vector<Command> commands;
   for (const kconf::VrrpScript& script : config.scripts) {
     if (script.script.empty()) continue;
-    commands.push_back(Command{.what = "vrrp_script " + script.name, .line = script.script,
-                               .instance = "",
-                               .where = script.script_where.line ? script.script_where
-                                                                 : script.where,
-                               .notify = false});
+    commands.push_back(
+        Command{.what = "vrrp_script " + script.name,
+                .line = script.script,
+                .instance = "",
+                .where = script.script_where.line ? script.script_where : script.where,
+                .notify = false});
   }
   for (const VrrpInstance& instance : config.instances) {
     AddNotifies(instance.notify, "vrrp_instance " + instance.name, instance.name, commands);

@@ -21,8 +21,8 @@ using kconf::VrrpInstance;
 // vrrp_auth_pass_handler).
 std::string WireAuth(const Member& member) {
   const VrrpInstance& instance = *member.instance;
-  if (!instance.auth_type || VersionOf(member.node->config, instance) == 3 ||
-      !instance.auth_pass || instance.auth_pass->empty()) {
+  if (!instance.auth_type || VersionOf(member.node->config, instance) == 3 || !instance.auth_pass ||
+      instance.auth_pass->empty()) {
     return "none";
   }
   return fmt::format("{} {}", *instance.auth_type, instance.auth_pass->substr(0, 8));
@@ -50,9 +50,7 @@ const Attribute kAttributes[] = {
      "dropped)",
      [](const Member& m) { return fmt::format("{:g} s", m.instance->advert_int_s); }},
     {"version", "vrrp.c vrrp_check_packet (\"wrong version\": the advert is dropped)",
-     [](const Member& m) {
-       return std::to_string(VersionOf(m.node->config, *m.instance));
-     }},
+     [](const Member& m) { return std::to_string(VersionOf(m.node->config, *m.instance)); }},
     {"authentication",
      "vrrp.c vrrp_check_packet (\"received a %d auth, expecting %d\" / \"received an invalid "
      "passwd\": the advert is dropped)",
@@ -77,9 +75,10 @@ void Disagreements(const InstanceGroup& group, std::vector<Finding>& out) {
     Finding finding = MakeFinding("KA005", "nodes-disagree", Severity::kError);
     finding.instance = group.name;
     finding.where = group.members.front().instance->where;
-    finding.message = fmt::format("{}: the nodes disagree on {}: {}; they do not form one VRRP "
-                                  "router (split brain)",
-                                  group.name, attribute.name, listed);
+    finding.message = fmt::format(
+        "{}: the nodes disagree on {}: {}; they do not form one VRRP "
+        "router (split brain)",
+        group.name, attribute.name, listed);
     finding.basis = attribute.basis;
     finding.fix = fmt::format("the same {} on every node of {}", attribute.name, group.name);
     out.push_back(std::move(finding));
@@ -102,22 +101,23 @@ void DuplicateVrids(const kconf::ConfigSet& set, std::vector<Finding>& out) {
     std::string listed;
     for (const Member& member : members) {
       if (names.insert(member.instance->name).second) {
-        listed += fmt::format("{}{} on {} ({})", listed.empty() ? "" : ", ",
-                              member.instance->name, member.node->name,
-                              Where(member.instance->where));
+        listed += fmt::format("{}{} on {} ({})", listed.empty() ? "" : ", ", member.instance->name,
+                              member.node->name, Where(member.instance->where));
       }
     }
     if (names.size() < 2) continue;
     Finding finding = MakeFinding("KA006", "duplicate-vrid", Severity::kError);
     finding.node = members.front().node->name;
     finding.where = members.front().instance->where;
-    finding.message = fmt::format("virtual_router_id {} is used by {} instances on interface {} "
-                                  "({}): {}",
-                                  std::get<1>(key), names.size(), std::get<0>(key),
-                                  std::get<2>(key) ? "IPv6" : "IPv4", listed);
+    finding.message = fmt::format(
+        "virtual_router_id {} is used by {} instances on interface {} "
+        "({}): {}",
+        std::get<1>(key), names.size(), std::get<0>(key), std::get<2>(key) ? "IPv6" : "IPv4",
+        listed);
     finding.basis = "vrrp.c vrrp_check_packet; RFC 3768/5798 (one VRID per router on a LAN)";
-    finding.fix = "a distinct virtual_router_id per instance on a segment (or the same instance "
-                  "name on every node when they are one router)";
+    finding.fix =
+        "a distinct virtual_router_id per instance on a segment (or the same instance "
+        "name on every node when they are one router)";
     out.push_back(std::move(finding));
   }
 }
@@ -126,30 +126,33 @@ Finding PeerFinding(const Member& member, std::string message, std::string fix) 
   Finding finding = MakeFinding("KA007", "unicast-peers-mismatch", Severity::kError);
   finding.node = member.node->name;
   finding.instance = member.instance->name;
-  finding.where = member.instance->unicast_where.line ? member.instance->unicast_where
-                                                       : member.instance->where;
+  finding.where =
+      member.instance->unicast_where.line ? member.instance->unicast_where : member.instance->where;
   finding.message = std::move(message);
-  finding.basis = "vrrp.c vrrp_send_adv (unicast adverts go to the listed peers only) and "
-                  "vrrp_check_packet (\"unicast source address %s not a unicast peer\")";
+  finding.basis =
+      "vrrp.c vrrp_send_adv (unicast adverts go to the listed peers only) and "
+      "vrrp_check_packet (\"unicast source address %s not a unicast peer\")";
   finding.fix = std::move(fix);
   return finding;
 }
 
 void UnicastPeers(const InstanceGroup& group, std::vector<Finding>& out) {
-  const bool unicast = std::any_of(group.members.begin(), group.members.end(),
-                                   [](const Member& m) { return !m.instance->unicast_peers.empty(); });
+  const bool unicast = std::any_of(group.members.begin(), group.members.end(), [](const Member& m) {
+    return !m.instance->unicast_peers.empty();
+  });
   if (group.members.size() < 2 || !unicast) return;
   for (const Member& member : group.members) {
     const VrrpInstance& instance = *member.instance;
     if (instance.unicast_peers.empty()) {
-      out.push_back(PeerFinding(
-          member, fmt::format("{} {}: no unicast_peer while the other nodes send unicast: it "
-                              "multicasts and hears nobody", member.node->name, instance.name),
-          "unicast_peer { the other nodes' unicast_src_ip } on every node"));
+      out.push_back(
+          PeerFinding(member,
+                      fmt::format("{} {}: no unicast_peer while the other nodes send unicast: it "
+                                  "multicasts and hears nobody",
+                                  member.node->name, instance.name),
+                      "unicast_peer { the other nodes' unicast_src_ip } on every node"));
       continue;
     }
-    const std::set<std::string> peers(instance.unicast_peers.begin(),
-                                      instance.unicast_peers.end());
+    const std::set<std::string> peers(instance.unicast_peers.begin(), instance.unicast_peers.end());
     std::set<std::string> expected;
     bool all_known = true;
     for (const Member& other : group.members) {
@@ -198,8 +201,9 @@ void EqualPriorities(const InstanceGroup& group, std::vector<Finding>& out) {
         "{}: {} all have priority {}: the tie is broken by the higher source IP address, not by "
         "the configuration",
         group.name, fmt::join(names, ", "), priority);
-    finding.basis = "vrrp.c vrrp_state_master_rx (\"same priority %d but higher IP address than "
-                    "ours\") and vrrp_state_backup (an advert of priority >= ours keeps BACKUP)";
+    finding.basis =
+        "vrrp.c vrrp_state_master_rx (\"same priority %d but higher IP address than "
+        "ours\") and vrrp_state_backup (an advert of priority >= ours keeps BACKUP)";
     finding.fix = "distinct priorities per node (e.g. 150, 100, 50), the intended master highest";
     out.push_back(std::move(finding));
   }

@@ -19,7 +19,7 @@ Presence Look(const std::filesystem::path& file) {
   struct stat st {};
   if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return Presence::kAbsent;
   return (st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) ? Presence::kExecutable
-                                                       : Presence::kNotExecutable;
+                                                      : Presence::kNotExecutable;
 }
 
 struct Found {
@@ -81,19 +81,21 @@ void ScriptPresence(const kconf::ConfigNode& node, const LintOptions& options,
         options.files_dir ? fmt::format("--files {} and this host", options.files_dir->string())
                           : std::string("this host (no --files)");
     if (found.presence == Presence::kAbsent) {
-      finding.message = fmt::format("{}: program {} of \"{}\" is found in neither {}",
-                                    command.what, program, command.line, looked);
+      finding.message = fmt::format("{}: program {} of \"{}\" is found in neither {}", command.what,
+                                    program, command.line, looked);
       finding.fix = fmt::format("ship {} on the node (or under --files DIR{}), or fix the path",
                                 program, absolute ? program : "/usr/bin/" + program);
     } else {
-      finding.message = fmt::format("{}: {} ({}) is not executable; keepalived disables the "
-                                    "script (\"is not executable ... - disabling\")",
-                                    command.what, program, found.where);
+      finding.message = fmt::format(
+          "{}: {} ({}) is not executable; keepalived disables the "
+          "script (\"is not executable ... - disabling\")",
+          command.what, program, found.where);
       finding.fix = fmt::format("chmod 755 {}", program);
     }
-    finding.basis = "lib/notify.c check_script_secure (\"Unable to access script `%s` - "
-                    "disabling\", \"WARNING - script '%s' is not executable for uid:gid %u:%u - "
-                    "disabling.\")";
+    finding.basis =
+        "lib/notify.c check_script_secure (\"Unable to access script `%s` - "
+        "disabling\", \"WARNING - script '%s' is not executable for uid:gid %u:%u - "
+        "disabling.\")";
     out.push_back(std::move(finding));
   }
 }

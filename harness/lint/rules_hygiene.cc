@@ -39,9 +39,10 @@ void Listed(const kconf::ConfigNode& node, std::vector<Finding>& out) {
   }
   for (const kconf::LineRef& ref : node.config.unmodelled) {
     Finding finding = NodeFinding("KA013", "not-modelled", Severity::kInfo, node, ref.where);
-    finding.message = fmt::format("'{}': accepted by keepalived, not modelled by viplab (its "
-                                  "effect is not predicted or checked)",
-                                  Line(ref));
+    finding.message = fmt::format(
+        "'{}': accepted by keepalived, not modelled by viplab (its "
+        "effect is not predicted or checked)",
+        Line(ref));
     finding.basis = "doc/man/man5/keepalived.conf.5";
     finding.fix = "none needed; certify runs it as written";
     out.push_back(std::move(finding));
@@ -60,13 +61,12 @@ void Authentication(const kconf::ConfigNode& node, const VrrpInstance& instance,
   if (!instance.auth_type) return;
   const int version = VersionOf(node.config, instance);
   if (version == 3 || instance.strict) {
-    Finding finding =
-        NodeFinding("KA016", "auth-ignored", Severity::kInfo, node, instance.where);
+    Finding finding = NodeFinding("KA016", "auth-ignored", Severity::kInfo, node, instance.where);
     finding.instance = instance.name;
-    finding.message = fmt::format(
-        "{}: authentication {} is ignored ({})", instance.name, *instance.auth_type,
-        version == 3 ? "\"VRRP version 3 does not support authentication. Ignoring.\""
-                     : "\"Strict mode does not support authentication. Ignoring.\"");
+    finding.message =
+        fmt::format("{}: authentication {} is ignored ({})", instance.name, *instance.auth_type,
+                    version == 3 ? "\"VRRP version 3 does not support authentication. Ignoring.\""
+                                 : "\"Strict mode does not support authentication. Ignoring.\"");
     finding.basis = "vrrp.c vrrp_complete_instance";
     finding.fix = "remove the authentication block";
     out.push_back(std::move(finding));
@@ -76,12 +76,13 @@ void Authentication(const kconf::ConfigNode& node, const VrrpInstance& instance,
     Finding finding =
         NodeFinding("KA015", "auth-pass-truncated", Severity::kInfo, node, instance.where);
     finding.instance = instance.name;
-    finding.message = fmt::format(
-        "{}: auth_pass \"{}\" has {} characters; keepalived uses the first 8 (\"{}\")",
-        instance.name, *instance.auth_pass, instance.auth_pass->size(),
-        instance.auth_pass->substr(0, 8));
-    finding.basis = "vrrp_parser.c vrrp_auth_pass_handler (\"Truncating auth_pass to %zu "
-                    "characters\")";
+    finding.message =
+        fmt::format("{}: auth_pass \"{}\" has {} characters; keepalived uses the first 8 (\"{}\")",
+                    instance.name, *instance.auth_pass, instance.auth_pass->size(),
+                    instance.auth_pass->substr(0, 8));
+    finding.basis =
+        "vrrp_parser.c vrrp_auth_pass_handler (\"Truncating auth_pass to %zu "
+        "characters\")";
     finding.fix = fmt::format("auth_pass {}", instance.auth_pass->substr(0, 8));
     out.push_back(std::move(finding));
   }
@@ -98,19 +99,21 @@ void UnusedScripts(const kconf::ConfigNode& node, std::vector<Finding>& out) {
     const bool used =
         std::any_of(config.instances.begin(), config.instances.end(),
                     [&](const VrrpInstance& i) { return Tracks(i.track_scripts, script.name); }) ||
-        std::any_of(config.sync_groups.begin(), config.sync_groups.end(),
-                    [&](const kconf::SyncGroup& g) { return Tracks(g.track_scripts, script.name); });
+        std::any_of(
+            config.sync_groups.begin(), config.sync_groups.end(),
+            [&](const kconf::SyncGroup& g) { return Tracks(g.track_scripts, script.name); });
     if (used) continue;
     Finding finding = NodeFinding("KA017", "unused-script", Severity::kInfo, node, script.where);
     finding.message =
         script.weight != 0
-            ? fmt::format("vrrp_script {} has weight {} but no instance or sync group tracks it: "
-                          "it never runs",
-                          script.name, script.weight)
+            ? fmt::format(
+                  "vrrp_script {} has weight {} but no instance or sync group tracks it: "
+                  "it never runs",
+                  script.name, script.weight)
             : fmt::format("vrrp_script {} is never tracked: it never runs", script.name);
     finding.basis = "vrrp_track.c (only tracked scripts are scheduled)";
-    finding.fix = fmt::format("track_script {{ {} }} in the instance it guards, or remove it",
-                              script.name);
+    finding.fix =
+        fmt::format("track_script {{ {} }} in the instance it guards, or remove it", script.name);
     out.push_back(std::move(finding));
   }
 }
@@ -126,21 +129,23 @@ void TrackingProblems(const kconf::ConfigNode& node, const VrrpInstance& instanc
         "{}: track_script {} (weight {}) is dropped because {} is in vrrp_sync_group {} without "
         "sync_group_tracking_weight: the check has no effect",
         instance.name, item.name, item.weight, instance.name, group ? group->name : "?");
-    finding.basis = "vrrp.c vrrp_complete_instance (\"ignoring tracked script %s with weights "
-                    "due to SYNC group\")";
-    finding.fix = fmt::format("track {} in the sync group, use weight 0, or add "
-                              "sync_group_tracking_weight to the group",
-                              item.name);
+    finding.basis =
+        "vrrp.c vrrp_complete_instance (\"ignoring tracked script %s with weights "
+        "due to SYNC group\")";
+    finding.fix = fmt::format(
+        "track {} in the sync group, use weight 0, or add "
+        "sync_group_tracking_weight to the group",
+        item.name);
     out.push_back(std::move(finding));
   }
   for (const kconf::TrackRef& ref : instance.track_scripts) {
     if (FindScript(node.config, ref.name) != nullptr) continue;
-    Finding finding =
-        NodeFinding("KA019", "track-undefined", Severity::kWarning, node, ref.where);
+    Finding finding = NodeFinding("KA019", "track-undefined", Severity::kWarning, node, ref.where);
     finding.instance = instance.name;
-    finding.message = fmt::format("{}: track_script {} names no vrrp_script: keepalived ignores "
-                                  "it and nothing is checked",
-                                  instance.name, ref.name);
+    finding.message = fmt::format(
+        "{}: track_script {} names no vrrp_script: keepalived ignores "
+        "it and nothing is checked",
+        instance.name, ref.name);
     finding.basis = "vrrp_track.c alloc_track_script (\"track script %s not found, ignoring...\")";
     finding.fix = fmt::format("define vrrp_script {} or correct the name", ref.name);
     out.push_back(std::move(finding));

@@ -56,7 +56,7 @@ struct BashHit {
 
 std::vector<BashHit> BashOnly(std::string_view text, bool numbered) {
   static constexpr std::string_view kAnywhere[] = {"</dev/tcp/", ">/dev/tcp/", "</dev/udp/",
-                                                   "[[", "<<<", "$(<"};
+                                                   "[[",         "<<<",        "$(<"};
   std::vector<BashHit> hits;
   const std::vector<std::string> lines = Lines(text);
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -112,9 +112,8 @@ std::optional<ShText> ShellText(const LintOptions& options, const Command& comma
     if (!IsPosixShell(interpreter) && !IsPosixShell(words[0])) return std::nullopt;
     return ShText{.text = file->body, .how = file->path + " (" + first + ")", .numbered = true};
   }
-  return ShText{.text = file->body,
-                .how = file->path + " (no #! line: run by /bin/sh)",
-                .numbered = true};
+  return ShText{
+      .text = file->body, .how = file->path + " (no #! line: run by /bin/sh)", .numbered = true};
 }
 
 void BashInSh(const kconf::ConfigNode& node, const LintOptions& options,
@@ -137,10 +136,12 @@ void BashInSh(const kconf::ConfigNode& node, const LintOptions& options,
         "{} \"{}\": {}, which is dash on Debian/Ubuntu; bash-only {}: the command fails there "
         "every time",
         command.what, command.line, sh->how, fmt::join(listed, ", "));
-    finding.basis = "lib/notify.c check_script_secure (\"</\" lines: SC_SYSTEM) and "
-                    "system_call_script (system() = /bin/sh -c); execve of a #!/bin/sh script";
-    finding.fix = "run it with bash explicitly (script \"/bin/bash -c '...'\" or #!/bin/bash), "
-                  "or use a POSIX form (e.g. nc -z 127.0.0.1 80, curl -fs http://...)";
+    finding.basis =
+        "lib/notify.c check_script_secure (\"</\" lines: SC_SYSTEM) and "
+        "system_call_script (system() = /bin/sh -c); execve of a #!/bin/sh script";
+    finding.fix =
+        "run it with bash explicitly (script \"/bin/bash -c '...'\" or #!/bin/bash), "
+        "or use a POSIX form (e.g. nc -z 127.0.0.1 80, curl -fs http://...)";
     out.push_back(std::move(finding));
   }
 }
@@ -214,9 +215,9 @@ bool LineStops(std::string_view line, const std::string& name) {
         !later(i + 1, [](const std::string& x) { return x == "-0"; }) && later(i + 1, is_name)) {
       return true;
     }
-    if (program == "kill" && i + 2 < w.size() && later(i + 1, [&](const std::string& x) {
-          return x == "pidof" || x == "pgrep";
-        }) && later(i + 2, is_name)) {
+    if (program == "kill" && i + 2 < w.size() &&
+        later(i + 1, [&](const std::string& x) { return x == "pidof" || x == "pgrep"; }) &&
+        later(i + 2, is_name)) {
       return true;
     }
   }
@@ -240,8 +241,8 @@ std::set<std::string> WatchedServices(const kconf::ConfigNode& node, const LintO
   return names;
 }
 
-const std::set<std::string> kCommonServices = {"haproxy", "nginx",   "envoy",  "traefik",
-                                               "httpd",   "apache2", "varnish", "squid",
+const std::set<std::string> kCommonServices = {"haproxy", "nginx",    "envoy",   "traefik",
+                                               "httpd",   "apache2",  "varnish", "squid",
                                                "caddy",   "lighttpd", "pound"};
 
 void NotifyStops(const kconf::ConfigNode& node, const LintOptions& options,
@@ -281,12 +282,14 @@ void NotifyStops(const kconf::ConfigNode& node, const LintOptions& options,
           command.what, command.line, name, evidence,
           known ? "the service this node's checks track"
                 : "a common load balancer (no check names a process)");
-      finding.basis = "keepalived #2485; vrrp_track.c (a failing check lowers priority or "
-                      "FAULTs the instance)";
-      finding.fix = fmt::format("keep {} running on the backup (bind it with "
-                                "net.ipv4.ip_nonlocal_bind=1) instead of stopping it on a state "
-                                "change",
-                                name);
+      finding.basis =
+          "keepalived #2485; vrrp_track.c (a failing check lowers priority or "
+          "FAULTs the instance)";
+      finding.fix = fmt::format(
+          "keep {} running on the backup (bind it with "
+          "net.ipv4.ip_nonlocal_bind=1) instead of stopping it on a state "
+          "change",
+          name);
       out.push_back(std::move(finding));
     }
   }

@@ -89,8 +89,8 @@ Finding WeightFinding(const char* code, const char* rule, const Node& x, const T
 void CheckFailure(const std::vector<Node>& nodes, const Node& x, const Tracked& item,
                   std::vector<Finding>& out) {
   const int failed = FailedPriority(x.tracked, x.member->instance->priority, item);
-  const std::string head = fmt::format("{}; {} (weight {}) failing: {}", Sum(x), item.name,
-                                       item.weight, failed);
+  const std::string head =
+      fmt::format("{}; {} (weight {}) failing: {}", Sum(x), item.name, item.weight, failed);
   std::vector<const Node*> above;
   const Node* best = nullptr;
   for (const Node& y : nodes) {
@@ -109,10 +109,9 @@ void CheckFailure(const std::vector<Node>& nodes, const Node& x, const Tracked& 
         "vrrp.c vrrp_state_backup (a backup accepts an advert of priority >= its own and stays "
         "BACKUP); vrrp_track.c vrrp_set_effective_priority";
     const std::optional<int> weight = WeightThatMoves(nodes, x, item.name);
-    finding.fix = fmt::format("weight 0 on {} (the master goes FAULT when it fails){}", item.name,
-                              weight ? fmt::format(", or weight {} or lower (beyond the gap)",
-                                                   *weight)
-                                     : "");
+    finding.fix =
+        fmt::format("weight 0 on {} (the master goes FAULT when it fails){}", item.name,
+                    weight ? fmt::format(", or weight {} or lower (beyond the gap)", *weight) : "");
     out.push_back(std::move(finding));
     return;
   }
@@ -122,9 +121,8 @@ void CheckFailure(const std::vector<Node>& nodes, const Node& x, const Tracked& 
   if (!all_nopreempt) return;
   std::string backups;
   for (const Node* y : above) {
-    backups += fmt::format("{}{} ({} > {}, nopreempt at {})", backups.empty() ? "" : ", ",
-                           Sum(*y), y->healthy, failed,
-                           Where(y->member->instance->nopreempt_where));
+    backups += fmt::format("{}{} ({} > {}, nopreempt at {})", backups.empty() ? "" : ", ", Sum(*y),
+                           y->healthy, failed, Where(y->member->instance->nopreempt_where));
   }
   Finding finding = WeightFinding("KA001", "weight-with-nopreempt", x, item);
   finding.message = fmt::format(
@@ -162,10 +160,10 @@ void MasterClears(const Member& member, std::vector<Finding>& out) {
     finding.node = member.node->name;
     finding.instance = instance.name;
     finding.where = where;
-    finding.message = fmt::format(
-        "{} {}: state MASTER ({}) with {} ({}): keepalived clears it (\"({}) {}\")",
-        member.node->name, instance.name, Where(instance.state_where), what,
-        Where(where), instance.name, log);
+    finding.message =
+        fmt::format("{} {}: state MASTER ({}) with {} ({}): keepalived clears it (\"({}) {}\")",
+                    member.node->name, instance.name, Where(instance.state_where), what,
+                    Where(where), instance.name, log);
     finding.basis = "vrrp.c vrrp_complete_instance";
     finding.fix = fmt::format("state BACKUP on {} (as on the other nodes), or drop {}",
                               member.node->name, what);

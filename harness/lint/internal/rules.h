@@ -33,8 +33,8 @@ struct Tracked {
   int weight = 0;  // the reference's override, else the object's own; 0 = FAULT on failure
   bool reverse = false;
   bool from_sync_group = false;
-  const kconf::VrrpScript* script = nullptr;         // kScript, when defined
-  const kconf::TrackProcess* process = nullptr;      // kProcess, when defined
+  const kconf::VrrpScript* script = nullptr;     // kScript, when defined
+  const kconf::TrackProcess* process = nullptr;  // kProcess, when defined
   kconf::SourceLocation where;
 };
 // What `instance` tracks. Weighted objects keepalived drops are left out: every weight for an

@@ -129,8 +129,8 @@ std::vector<Finding> Only(const std::vector<Finding>& findings, const std::strin
 std::string Dump(const std::vector<Finding>& findings) {
   std::string text;
   for (const Finding& finding : findings) {
-    text += fmt::format("{} {} {} {}: {}\n", finding.code, ToString(finding.severity),
-                        finding.node, internal::Where(finding.where), finding.message);
+    text += fmt::format("{} {} {} {}: {}\n", finding.code, ToString(finding.severity), finding.node,
+                        internal::Where(finding.where), finding.message);
   }
   return text;
 }

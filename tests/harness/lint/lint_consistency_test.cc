@@ -71,14 +71,14 @@ TEST(LintConsistencyTest, DisagreementsAreErrorsWithEachNodesValue) {
 }
 
 TEST(LintConsistencyTest, DuplicateVridOnOneInterface) {
-  const kconf::ConfigNode lb1 =
-      Node("lb1", {Instance("VI_1", 51, 150), Instance("VI_2", 51, 150)});
+  const kconf::ConfigNode lb1 = Node("lb1", {Instance("VI_1", 51, 150), Instance("VI_2", 51, 150)});
   const std::vector<Finding> findings = Lint(Set({lb1}), Options());
   const std::vector<Finding> ka006 = Only(findings, "KA006");
   ASSERT_EQ(ka006.size(), 1u) << Dump(findings);
   EXPECT_EQ(ka006[0].severity, Severity::kError);
-  EXPECT_TRUE(Contains(ka006[0].message, "virtual_router_id 51 is used by 2 instances on "
-                                         "interface eth0 (IPv4): VI_1 on lb1"))
+  EXPECT_TRUE(Contains(ka006[0].message,
+                       "virtual_router_id 51 is used by 2 instances on "
+                       "interface eth0 (IPv4): VI_1 on lb1"))
       << ka006[0].message;
   // Another interface is another segment.
   const kconf::ConfigNode apart =
@@ -86,8 +86,7 @@ TEST(LintConsistencyTest, DuplicateVridOnOneInterface) {
   EXPECT_TRUE(Only(Lint(Set({apart}), Options()), "KA006").empty());
 }
 
-kconf::VrrpInstance Unicast(int priority, const std::string& src,
-                            std::vector<std::string> peers) {
+kconf::VrrpInstance Unicast(int priority, const std::string& src, std::vector<std::string> peers) {
   kconf::VrrpInstance instance = Instance("VI_1", 51, priority);
   instance.unicast_src_ip = src;
   instance.unicast_peers = std::move(peers);
@@ -109,8 +108,7 @@ TEST(LintConsistencyTest, UnicastPeersMustBeTheOtherNodes) {
   EXPECT_EQ(ka007[0].node, "lb3");
   EXPECT_TRUE(Contains(ka007[0].message, "missing 10.0.0.2")) << ka007[0].message;
   EXPECT_TRUE(Contains(ka007[0].message, "not a peer 10.0.0.3")) << ka007[0].message;
-  EXPECT_TRUE(Contains(ka007[0].fix, "unicast_peer { 10.0.0.1 10.0.0.2 } on lb3"))
-      << ka007[0].fix;
+  EXPECT_TRUE(Contains(ka007[0].fix, "unicast_peer { 10.0.0.1 10.0.0.2 } on lb3")) << ka007[0].fix;
   // A node left on multicast.
   const std::vector<Finding> mixed = Only(lint({}), "KA007");
   ASSERT_EQ(mixed.size(), 1u);
@@ -125,12 +123,11 @@ TEST(LintConsistencyTest, EqualPrioritiesAreAWarning) {
   const std::vector<Finding> ka008 = Only(findings, "KA008");
   ASSERT_EQ(ka008.size(), 1u) << Dump(findings);
   EXPECT_EQ(ka008[0].severity, Severity::kWarning);
-  EXPECT_TRUE(Contains(ka008[0].message, "lb1, lb2, lb3 all have priority 1"))
-      << ka008[0].message;
+  EXPECT_TRUE(Contains(ka008[0].message, "lb1, lb2, lb3 all have priority 1")) << ka008[0].message;
   EXPECT_TRUE(Contains(ka008[0].basis, "vrrp_state_master_rx"));
-  EXPECT_TRUE(Only(Lint(Two(Instance("VI_1", 51, 101), Instance("VI_1", 51, 100)), Options()),
-                   "KA008")
-                  .empty());
+  EXPECT_TRUE(
+      Only(Lint(Two(Instance("VI_1", 51, 101), Instance("VI_1", 51, 100)), Options()), "KA008")
+          .empty());
 }
 
 }  // namespace

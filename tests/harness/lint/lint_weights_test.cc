@@ -102,14 +102,11 @@ TEST(LintWeightsTest, SyncGroupScriptsCount) {
     node.config.sync_groups.push_back(group);
     return node;
   };
-  const std::vector<Finding> findings =
-      Lint(Set({make("lb1", 110), make("lb2", 100)}), Options());
+  const std::vector<Finding> findings = Lint(Set({make("lb1", 110), make("lb2", 100)}), Options());
   const std::vector<Finding> ka002 = Only(findings, "KA002");
   ASSERT_EQ(ka002.size(), 1u) << Dump(findings);
   EXPECT_TRUE(Contains(ka002[0].message, "failing: 105")) << ka002[0].message;
-  EXPECT_TRUE(Only(Lint(Set({make("lb1", 104), make("lb2", 100)}), Options()),
-                   "KA002")
-                  .empty());
+  EXPECT_TRUE(Only(Lint(Set({make("lb1", 104), make("lb2", 100)}), Options()), "KA002").empty());
 }
 
 TEST(LintWeightsTest, MasterStateClearsNopreemptAndPreemptDelay) {

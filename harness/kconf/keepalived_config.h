@@ -29,6 +29,15 @@ struct LineRef {
   SourceLocation where;
 };
 
+// Something keepalived 2.2.7 logs and corrects or ignores while loading (a value out of range it
+// replaces by its default, a track_script naming no script, a fraction it rounds): the line, the
+// keyword and what keepalived does instead. lint reports them; they never stop a load.
+struct ConfigWarning {
+  std::string keyword;
+  std::string what;
+  SourceLocation where;
+};
+
 // A part of the config viplab reads but does not exercise in a lab, and why.
 struct NotExercised {
   std::string what;  // "virtual_server 10.0.0.1 80", "vrrp_instance V6 (IPv6)"
@@ -56,7 +65,7 @@ struct VrrpScript {
   std::string name;
   std::string script;  // the command line as keepalived runs it (quotes removed)
   SourceLocation script_where;
-  double interval_s = 1;            // 2.2.7: whole seconds; a fraction is kept as written
+  double interval_s = 1;            // 2.2.7: whole seconds; "2.5" runs every 2 s (a warning)
   std::optional<double> timeout_s;  // unset: keepalived uses the interval
   int weight = 0;
   bool weight_reverse = false;
@@ -164,6 +173,7 @@ struct SyncGroup {
   std::vector<TrackRef> track_files;
   std::vector<TrackRef> track_interfaces;
   NotifyScripts notify;
+  bool tracking_weight = false;  // sync_group_tracking_weight: members keep their weights
   SourceLocation where;
 };
 
@@ -178,6 +188,7 @@ struct KeepalivedConfig {
   std::vector<NotExercised> not_exercised;
   std::vector<LineRef> unmodelled;
   std::vector<LineRef> unknown;
+  std::vector<ConfigWarning> warnings;
 
   const VrrpScript* FindScript(std::string_view name) const;
   const TrackProcess* FindTrackProcess(std::string_view name) const;

@@ -55,6 +55,7 @@ bool ReadTrackWeight(Reader& reader, const std::string& kind, const ConfNode& en
     reader.Warn(entry, "weight cannot be +/-254: set to +/-253");
     ref.weight = read.value > 0 ? 253 : -253;
   } else {
+    if (!read.clean) reader.Warn(entry, fmt::format("'{}' is read as {}", args[1], read.value));
     ref.weight = static_cast<int>(read.value);
   }
   if (args.size() >= 3) {

@@ -109,7 +109,7 @@ const std::string& Reader::Arg(const ConfNode& node, size_t index) const {
   if (index >= node.args.size()) {
     Fail(node, fmt::format("missing a parameter at word position {} (keepalived 2.2.7 exits: "
                            "lib/parser.c null_strvec)",
-                           index + 1));
+                           index + 2));
   }
   return node.args[index];
 }

@@ -843,6 +843,53 @@ vrrp_instance {
   EXPECT_TRUE(HasWarning(c, "vrrp_instance", "must have one name"));
 }
 
+TEST(KeepalivedConfigTest, MoreCorrections) {
+  KeepalivedConfig c = Read(R"(global_defs {
+  max_auto_priority
+  vrrp_version 4
+  router_id
+}
+vrrp_track_process p {
+  process haproxy
+  weight 10
+  weight 20
+  param_match partial
+}
+vrrp_track_process nothing {
+  weight 1
+}
+track_file f {
+  file /run/f
+  weight 999
+}
+vrrp_instance VI {
+  interface eth0
+  virtual_router_id 1
+  track_file {
+    f weight 2 sideways
+  }
+  track_process {
+    p weight -254
+  }
+}
+)");
+  EXPECT_EQ(*c.global.max_auto_priority, 99);  // no value: the SCHED_RR maximum
+  EXPECT_FALSE(c.global.vrrp_version.has_value());
+  EXPECT_TRUE(HasWarning(c, "vrrp_version", "2 or 3"));
+  EXPECT_FALSE(c.global.router_id.has_value());
+  const TrackProcess& p = *c.FindTrackProcess("p");
+  EXPECT_EQ(p.weight, 10);
+  EXPECT_EQ(*p.param_match, "partial");
+  EXPECT_TRUE(HasWarning(c, "weight", "weight already set"));
+  EXPECT_EQ(c.FindTrackProcess("nothing"), nullptr);
+  EXPECT_EQ(c.FindTrackFile("f")->weight, 1);
+  EXPECT_TRUE(c.instances[0].track_files.empty());  // unknown 4th word drops a track_file entry
+  ASSERT_EQ(c.instances[0].track_processes.size(), 1u);
+  EXPECT_EQ(*c.instances[0].track_processes[0].weight, -254);  // no +/-254 clamp for processes
+  EXPECT_NE(ErrorOf("vrrp_script s {\n  script /x\n  user\n}\n").find("t.conf:3: user: missing"),
+            std::string::npos);
+}
+
 TEST(KeepalivedConfigTest, VersionOf) {
   KeepalivedConfig c;
   VrrpInstance v;

@@ -16,6 +16,7 @@ using kconf::VrrpInstance;
 // `sync_group_tracking_weight` (or the deprecated `global_tracking`) in the group's block
 // (vrrp_parser.c vrrp_sg_tracking_weight_handler / vrrp_gglobal_tracking_handler).
 bool SyncGroupKeepsWeights(const KeepalivedConfig& config, const kconf::SyncGroup& group) {
+  if (group.tracking_weight) return true;
   for (const kconf::ConfNode& top : config.tree.top) {
     if (top.keyword != "vrrp_sync_group" || top.args.empty() || top.args[0] != group.name) {
       continue;

@@ -56,6 +56,26 @@ void Listed(const kconf::ConfigNode& node, std::vector<Finding>& out) {
   }
 }
 
+// What keepalived logs and corrects while loading (the reader's warnings): info, except a
+// track_* entry naming nothing, which leaves the instance unchecked (warning, KA019).
+void Corrections(const kconf::ConfigNode& node, std::vector<Finding>& out) {
+  for (const kconf::ConfigWarning& warning : node.config.warnings) {
+    const bool untracked = warning.keyword.starts_with("track_") &&
+                           warning.what.find("not found") != std::string::npos;
+    Finding finding =
+        untracked
+            ? NodeFinding("KA019", "track-undefined", Severity::kWarning, node, warning.where)
+            : NodeFinding("KA020", "keepalived-corrects", Severity::kInfo, node, warning.where);
+    finding.message = fmt::format("{}: {}", warning.keyword, warning.what);
+    finding.basis = untracked ? "vrrp_track.c alloc_track_script (\"track script %s not found, "
+                                "ignoring...\")"
+                              : "keepalived 2.2.7 report_config_error (logged while loading)";
+    finding.fix = untracked ? "define the tracked object above the instance, or correct the name"
+                            : "write the value keepalived uses, so the file says what runs";
+    out.push_back(std::move(finding));
+  }
+}
+
 void Authentication(const kconf::ConfigNode& node, const VrrpInstance& instance,
                     std::vector<Finding>& out) {
   if (!instance.auth_type) return;
@@ -157,6 +177,7 @@ void TrackingProblems(const kconf::ConfigNode& node, const VrrpInstance& instanc
 void HygieneRules(const kconf::ConfigSet& set, std::vector<Finding>& out) {
   for (const kconf::ConfigNode& node : set.nodes) {
     Listed(node, out);
+    Corrections(node, out);
     for (const VrrpInstance& instance : node.config.instances) {
       Authentication(node, instance, out);
       TrackingProblems(node, instance, out);

@@ -182,15 +182,15 @@ void MasterClears(const Member& member, std::vector<Finding>& out) {
 
 // Detection (fall x interval + timeout; vrrp_scheduler.c vrrp_script_thread: the timeout is the
 // interval when unset) + takeover (Master_Down_Interval) against the SLO's failover target.
+// `done`: the scripts already reported (a sync group's script is tracked by every member).
 void DetectionRule(const InstanceGroup& group, const LintOptions& options,
-                   std::vector<Finding>& out) {
+                   std::vector<std::string>& done, std::vector<Finding>& out) {
   double takeover_ms = 0;
   for (const Member& member : group.members) {
     const VrrpInstance& instance = *member.instance;
     takeover_ms = std::max(takeover_ms, MasterDownMs(instance.priority, instance.advert_int_s,
                                                      VersionOf(member.node->config, instance)));
   }
-  std::vector<std::string> done;
   for (const Member& member : group.members) {
     for (const Tracked& item : TrackedBy(member.node->config, *member.instance)) {
       if (item.kind != Tracked::Kind::kScript || item.script == nullptr) continue;
@@ -225,10 +225,11 @@ void DetectionRule(const InstanceGroup& group, const LintOptions& options,
 
 void WeightRules(const kconf::ConfigSet& set, const LintOptions& options,
                  std::vector<Finding>& out) {
+  std::vector<std::string> detection_done;
   for (const InstanceGroup& group : GroupInstances(set)) {
     PriorityRules(group, out);
     for (const Member& member : group.members) MasterClears(member, out);
-    DetectionRule(group, options, out);
+    DetectionRule(group, options, detection_done, out);
   }
 }
 

@@ -129,6 +129,30 @@ TEST(LintHygieneTest, TrackingAnUndefinedScript) {
       Only(Lint(One(instance, {Script("chk_haproxy", "true", 0)}), Options()), "KA019").empty());
 }
 
+// What the reader records keepalived correcting: info; a track entry naming nothing: warning.
+TEST(LintHygieneTest, ReaderWarnings) {
+  kconf::ConfigSet set = One(Instance("VI_1", 51, 100));
+  set.nodes[0].config.warnings.push_back(
+      kconf::ConfigWarning{.keyword = "auth_pass",
+                           .what = "auth_pass truncated to 8 characters",
+                           .where = {.file = "lb1.conf", .line = 7}});
+  set.nodes[0].config.warnings.push_back(kconf::ConfigWarning{
+      .keyword = "track_script",
+      .what = "track_script chk not found (keepalived looks it up where this line is: it must "
+              "be defined above): ignored",
+      .where = {.file = "lb1.conf", .line = 21}});
+  const std::vector<Finding> findings = Lint(set, Options());
+  const std::vector<Finding> ka020 = Only(findings, "KA020");
+  ASSERT_EQ(ka020.size(), 1u) << Dump(findings);
+  EXPECT_EQ(ka020[0].severity, Severity::kInfo);
+  EXPECT_EQ(ka020[0].message, "auth_pass: auth_pass truncated to 8 characters");
+  const std::vector<Finding> ka019 = Only(findings, "KA019");
+  ASSERT_EQ(ka019.size(), 1u) << Dump(findings);
+  EXPECT_EQ(ka019[0].severity, Severity::kWarning);
+  EXPECT_EQ(ka019[0].where.line, 21);
+  EXPECT_TRUE(Only(Lint(One(Instance("VI_1", 51, 100)), Options()), "KA020").empty());
+}
+
 TEST(LintOrderTest, ErrorsFirstThenNodeThenLine) {
   kconf::ConfigSet set = Pair(101, 100, 2, true);     // KA001 errors on lb1 and lb2
   set.nodes[1].config.instances[0].state = "MASTER";  // KA003 warning on lb2

@@ -102,10 +102,11 @@ std::vector<Tracked> TrackedBy(const KeepalivedConfig& config, const VrrpInstanc
   std::vector<Tracked> tracked;
   for (Tracked& own : OwnTracked(config, instance)) {
     // vrrp.c vrrp_complete_instance: weighted scripts are removed ("ignoring tracked script %s
-    // with weights due to SYNC group / address_owner"), weighted interfaces get weight 0.
+    // with weights due to SYNC group / address_owner"), weighted interfaces get weight 0;
+    // tracked processes keep theirs (an owner's priority never changes anyway).
     if (own.weight != 0 && (owner || drop_own_weights)) {
       if (own.kind == Tracked::Kind::kScript) continue;
-      own.weight = 0;
+      if (own.kind == Tracked::Kind::kInterface) own.weight = 0;
     }
     tracked.push_back(own);
   }

@@ -96,6 +96,8 @@ std::optional<ShText> ShellText(const LintOptions& options, const Command& comma
   }
   const std::vector<std::string> words = SplitWords(line);
   if (words.empty()) return std::nullopt;
+  const std::string program = Basename(words[0]);
+  if (program == "bash" || program == "zsh" || program == "ksh") return std::nullopt;
   if (IsPosixShell(words[0])) {
     const auto c = std::find(words.begin() + 1, words.end(), "-c");
     if (c != words.end() && c + 1 != words.end()) {

@@ -1,5 +1,30 @@
 // Internal to harness/lint: the rule groups Lint() runs and the views of a configuration set they
 // share (an instance across the nodes, what an instance tracks, the files of a script).
+//
+// The codes (stable; never renumber, add at the end):
+//   KA001 weight-with-nopreempt   error    a weighted check whose failure would let a backup
+//                                          outrank the master, but every such backup has nopreempt
+//   KA002 weight-below-gap        error    a weighted check whose failure leaves the master at or
+//                                          above the best backup
+//   KA003 master-clears-preempt   warning  state MASTER with nopreempt / preempt_delay
+//   KA004 detection-above-slo     warning  fall x interval + timeout + takeover > SLO failover
+//   KA005 nodes-disagree          error    VRID, advert_int, version, wire auth, VIP set
+//   KA006 duplicate-vrid          error    one VRID, interface, family under two instance names
+//   KA007 unicast-peers-mismatch  error    peers != the other nodes' unicast_src_ip
+//   KA008 equal-priorities        warning  two nodes of an instance with one base priority
+//   KA009 bash-in-sh              warning  bash-only syntax where /bin/sh runs the command
+//   KA010 notify-stops-service    warning  a notify script stopping the tracked service (#2485)
+//   KA011 script-missing          warning  program missing from --files and host, or not +x
+//   KA012 unknown-keyword         info     KeepalivedConfig::unknown
+//   KA013 not-modelled            info     KeepalivedConfig::unmodelled
+//   KA014 not-exercised           info     KeepalivedConfig::not_exercised
+//   KA015 auth-pass-truncated     info     auth_pass over 8 characters (when not cut already)
+//   KA016 auth-ignored            info     authentication with VRRPv3 or strict mode
+//   KA017 unused-script           info     a vrrp_script nothing tracks (its weight, if any)
+//   KA018 sync-group-drops-weight warning  an instance's weighted track_script in a sync group
+//                                          without sync_group_tracking_weight
+//   KA019 track-undefined         warning  a track_* entry naming nothing
+//   KA020 keepalived-corrects     info     KeepalivedConfig::warnings (the reader's)
 #pragma once
 
 #include <filesystem>

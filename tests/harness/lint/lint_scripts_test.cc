@@ -87,6 +87,11 @@ TEST(LintScriptsTest, ScriptBodiesFromFiles) {
   EXPECT_TRUE(Contains(ka009[0].message, "line 6: [[")) << ka009[0].message;
   EXPECT_FALSE(Contains(ka009[0].message, "line 2")) << ka009[0].message;
   EXPECT_TRUE(Only(Lint(WithCheck("/etc/keepalived/chk_bash.sh"), options), "KA009").empty());
+  // Run by bash explicitly: its #!/bin/sh line does not matter.
+  EXPECT_TRUE(
+      Only(Lint(WithCheck("/bin/bash /etc/keepalived/chk_sh.sh"), options), "KA009").empty());
+  // Run by sh explicitly: its #!/bin/bash line does not matter.
+  EXPECT_EQ(Only(Lint(WithCheck("sh /etc/keepalived/chk_bash.sh"), options), "KA009").size(), 1u);
 }
 
 TEST(LintScriptsTest, NotifyStoppingTheCheckedService) {

@@ -1,0 +1,285 @@
+// The views of a configuration set the lint rules share.
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "harness/lint/internal/rules.h"
+
+namespace viplab::lint::internal {
+namespace {
+
+using kconf::KeepalivedConfig;
+using kconf::TrackRef;
+using kconf::VrrpInstance;
+
+// `sync_group_tracking_weight` (or the deprecated `global_tracking`) in the group's block
+// (vrrp_parser.c vrrp_sg_tracking_weight_handler / vrrp_gglobal_tracking_handler).
+bool SyncGroupKeepsWeights(const KeepalivedConfig& config, const kconf::SyncGroup& group) {
+  if (group.tracking_weight) return true;
+  for (const kconf::ConfNode& top : config.tree.top) {
+    if (top.keyword != "vrrp_sync_group" || top.args.empty() || top.args[0] != group.name) {
+      continue;
+    }
+    for (const kconf::ConfNode& child : top.children) {
+      if (child.keyword == "sync_group_tracking_weight" || child.keyword == "global_tracking") {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+void AddScripts(const KeepalivedConfig& config, const std::vector<TrackRef>& refs, bool sync,
+                std::vector<Tracked>& out) {
+  for (const TrackRef& ref : refs) {
+    Tracked tracked{.kind = Tracked::Kind::kScript,
+                    .name = ref.name,
+                    .from_sync_group = sync,
+                    .where = ref.where};
+    tracked.script = FindScript(config, ref.name);
+    // vrrp_track.c alloc_track_script: a script that is not defined is ignored.
+    if (tracked.script == nullptr) continue;
+    tracked.weight = ref.weight.value_or(tracked.script->weight);
+    tracked.reverse = ref.weight ? ref.reverse : tracked.script->weight_reverse;
+    out.push_back(tracked);
+  }
+}
+
+void AddProcesses(const KeepalivedConfig& config, const std::vector<TrackRef>& refs, bool sync,
+                  std::vector<Tracked>& out) {
+  for (const TrackRef& ref : refs) {
+    Tracked tracked{.kind = Tracked::Kind::kProcess,
+                    .name = ref.name,
+                    .from_sync_group = sync,
+                    .where = ref.where};
+    tracked.process = FindProcess(config, ref.name);
+    if (tracked.process == nullptr) continue;
+    tracked.weight = ref.weight.value_or(tracked.process->weight);
+    tracked.reverse = ref.weight ? ref.reverse : tracked.process->weight_reverse;
+    out.push_back(tracked);
+  }
+}
+
+void AddInterfaces(const std::vector<TrackRef>& refs, bool sync, std::vector<Tracked>& out) {
+  for (const TrackRef& ref : refs) {
+    out.push_back(Tracked{.kind = Tracked::Kind::kInterface,
+                          .name = ref.name,
+                          .weight = ref.weight.value_or(0),
+                          .reverse = ref.reverse,
+                          .from_sync_group = sync,
+                          .where = ref.where});
+  }
+}
+
+std::vector<Tracked> OwnTracked(const KeepalivedConfig& config, const VrrpInstance& instance) {
+  std::vector<Tracked> own;
+  AddScripts(config, instance.track_scripts, false, own);
+  AddProcesses(config, instance.track_processes, false, own);
+  AddInterfaces(instance.track_interfaces, false, own);
+  return own;
+}
+
+}  // namespace
+
+std::vector<InstanceGroup> GroupInstances(const kconf::ConfigSet& set) {
+  std::vector<InstanceGroup> groups;
+  std::map<std::string, size_t> index;
+  for (const kconf::ConfigNode& node : set.nodes) {
+    for (const VrrpInstance& instance : node.config.instances) {
+      auto [it, added] = index.emplace(instance.name, groups.size());
+      if (added) groups.push_back(InstanceGroup{.name = instance.name, .members = {}});
+      groups[it->second].members.push_back(Member{.node = &node, .instance = &instance});
+    }
+  }
+  return groups;
+}
+
+std::vector<Tracked> TrackedBy(const KeepalivedConfig& config, const VrrpInstance& instance) {
+  const kconf::SyncGroup* group = GroupOf(config, instance.name);
+  const bool owner = instance.priority == 255;
+  const bool drop_own_weights = group != nullptr && !SyncGroupKeepsWeights(config, *group);
+  std::vector<Tracked> tracked;
+  for (Tracked& own : OwnTracked(config, instance)) {
+    // vrrp.c vrrp_complete_instance: weighted scripts are removed ("ignoring tracked script %s
+    // with weights due to SYNC group / address_owner"), weighted interfaces get weight 0;
+    // tracked processes keep theirs (an owner's priority never changes anyway).
+    if (own.weight != 0 && (owner || drop_own_weights)) {
+      if (own.kind == Tracked::Kind::kScript) continue;
+      if (own.kind == Tracked::Kind::kInterface) own.weight = 0;
+    }
+    tracked.push_back(own);
+  }
+  if (group != nullptr) {
+    std::vector<Tracked> shared;
+    AddScripts(config, group->track_scripts, true, shared);
+    AddProcesses(config, group->track_processes, true, shared);
+    AddInterfaces(group->track_interfaces, true, shared);
+    for (Tracked& item : shared) {
+      // vrrp.c sync_group_tracking_init: no weights when a member is the address owner.
+      if (owner) item.weight = 0;
+      tracked.push_back(item);
+    }
+  }
+  return tracked;
+}
+
+std::vector<Tracked> DroppedBySyncGroup(const KeepalivedConfig& config,
+                                        const VrrpInstance& instance) {
+  const kconf::SyncGroup* group = GroupOf(config, instance.name);
+  std::vector<Tracked> dropped;
+  if (group == nullptr || SyncGroupKeepsWeights(config, *group) || instance.priority == 255) {
+    return dropped;
+  }
+  for (const Tracked& own : OwnTracked(config, instance)) {
+    if (own.kind == Tracked::Kind::kScript && own.weight != 0) dropped.push_back(own);
+  }
+  return dropped;
+}
+
+int HealthyPriority(const std::vector<Tracked>& tracked, int base) {
+  if (base == 255) return 255;
+  int total = base;
+  for (const Tracked& item : tracked) {
+    if (!item.reverse && item.weight > 0) total += item.weight;
+  }
+  return std::clamp(total, 1, 254);
+}
+
+int FailedPriority(const std::vector<Tracked>& tracked, int base, const Tracked& failing) {
+  if (base == 255) return 255;
+  int total = base;
+  for (const Tracked& item : tracked) {
+    if (item.reverse) continue;
+    const bool failed = &item == &failing;
+    if (!failed && item.weight > 0) total += item.weight;
+    if (failed && item.weight < 0) total += item.weight;
+  }
+  return std::clamp(total, 1, 254);
+}
+
+bool EffectiveNopreempt(const VrrpInstance& instance) {
+  return instance.nopreempt && instance.priority != 255 && instance.state != "MASTER";
+}
+
+int VersionOf(const KeepalivedConfig& config, const VrrpInstance& instance) {
+  if (instance.version) return *instance.version;
+  return config.global.vrrp_version.value_or(2);
+}
+
+const kconf::VrrpScript* FindScript(const KeepalivedConfig& config, std::string_view name) {
+  for (const kconf::VrrpScript& script : config.scripts) {
+    if (script.name == name) return &script;
+  }
+  return nullptr;
+}
+
+const kconf::TrackProcess* FindProcess(const KeepalivedConfig& config, std::string_view name) {
+  for (const kconf::TrackProcess& process : config.track_processes) {
+    if (process.name == name) return &process;
+  }
+  return nullptr;
+}
+
+const kconf::SyncGroup* GroupOf(const KeepalivedConfig& config, std::string_view instance) {
+  for (const kconf::SyncGroup& group : config.sync_groups) {
+    if (std::find(group.members.begin(), group.members.end(), instance) != group.members.end()) {
+      return &group;
+    }
+  }
+  return nullptr;
+}
+
+namespace {
+
+void AddNotifies(const kconf::NotifyScripts& notify, const std::string& owner,
+                 const std::string& instance, std::vector<Command>& out) {
+  const std::pair<const char*, const std::optional<kconf::LineRef>*> slots[] = {
+      {"notify_master", &notify.master},   {"notify_backup", &notify.backup},
+      {"notify_fault", &notify.fault},     {"notify_stop", &notify.stop},
+      {"notify_deleted", &notify.deleted}, {"notify", &notify.notify}};
+  for (const auto& [keyword, slot] : slots) {
+    if (!slot->has_value() || (*slot)->args.empty()) continue;
+    out.push_back(Command{.what = owner + " " + keyword,
+                          .line = (*slot)->args[0],
+                          .instance = instance,
+                          .where = (*slot)->where,
+                          .notify = true});
+  }
+}
+
+}  // namespace
+
+std::vector<Command> CommandsOf(const KeepalivedConfig& config) {
+  std::vector<Command> commands;
+  for (const kconf::VrrpScript& script : config.scripts) {
+    if (script.script.empty()) continue;
+    commands.push_back(
+        Command{.what = "vrrp_script " + script.name,
+                .line = script.script,
+                .instance = "",
+                .where = script.script_where.line ? script.script_where : script.where,
+                .notify = false});
+  }
+  for (const VrrpInstance& instance : config.instances) {
+    AddNotifies(instance.notify, "vrrp_instance " + instance.name, instance.name, commands);
+  }
+  for (const kconf::SyncGroup& group : config.sync_groups) {
+    AddNotifies(group.notify, "vrrp_sync_group " + group.name, "", commands);
+  }
+  return commands;
+}
+
+std::vector<std::string> SplitWords(std::string_view line) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (char c : line) {
+    if (quote != 0) {
+      if (c == quote) {
+        quote = 0;
+      } else {
+        word += c;
+      }
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      in_word = true;
+    } else if (c == ' ' || c == '\t') {
+      if (in_word) words.push_back(word);
+      word.clear();
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) words.push_back(word);
+  return words;
+}
+
+std::optional<std::string> ReadFromFiles(const LintOptions& options, const std::string& path) {
+  if (!options.files_dir || path.empty() || path[0] != '/') return std::nullopt;
+  const std::filesystem::path file = *options.files_dir / path.substr(1);
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(file, error)) return std::nullopt;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream body;
+  body << in.rdbuf();
+  return body.str();
+}
+
+std::string Where(const kconf::SourceLocation& where) {
+  return where.file.string() + ":" + std::to_string(where.line);
+}
+
+Finding MakeFinding(const char* code, const char* rule, Severity severity) {
+  Finding finding;
+  finding.code = code;
+  finding.rule = rule;
+  finding.severity = severity;
+  return finding;
+}
+
+}  // namespace viplab::lint::internal

@@ -6,12 +6,19 @@
 // weight 0, ...). Nothing is dropped silently:
 //   - sections viplab does not exercise (LVS `virtual_server`/`virtual_server_group`, BFD,
 //     `static_ipaddress`/`static_routes`, IPv6 instances) are listed in `not_exercised`;
-//   - keywords keepalived accepts but viplab does not model (`lvs_id`, `notification_email`,
-//     `smtp_server`, `vrrp_iptables`, ...) are kept in `unmodelled`;
-//   - keywords keepalived does not know either are kept in `unknown` (keepalived logs and ignores
-//     them; lint reports them as `info`).
-// A value keepalived itself refuses to load (a non-number priority, a VRID outside 1..255, an
-// advert_int that is not a number) is an InputError naming file:line and the keyword.
+//   - keywords keepalived accepts but viplab does not model (`notification_email`, `smtp_server`,
+//     `vrrp_iptables`, `mcast_src_ip`, ...) are kept in `unmodelled` (the lists are the
+//     install_keyword calls of 2.2.7's parsers for that block);
+//   - keywords keepalived does not know either (`lvs_id`: gone long before 2.2.7) are kept in
+//     `unknown` (keepalived logs and ignores them; lint reports them as `info`).
+// What keepalived logs and corrects while loading (a priority outside 1..255 becomes 100, a bad
+// advert_int is ignored, a track_script naming a script not defined above it is dropped, an
+// auth_pass over 8 characters is cut, ...) is read as keepalived uses it and listed in
+// `warnings`. Only what makes keepalived 2.2.7 refuse the configuration is an InputError
+// "<file>:<line>: <keyword>: <what>": a keyword without its value (lib/parser.c null_strvec), an
+// instance without a valid VRID or without an interface (vrrp.c chk_min_cfg), VRRPv3 or strict
+// mode without a VIP, unicast peers in strict mode, two instances with one VRID on one interface
+// (vrrp.c vrrp_complete_instance, check_vrid_conflicts).
 #pragma once
 
 #include <optional>
@@ -26,6 +33,15 @@ namespace viplab::kconf {
 struct LineRef {
   std::string keyword;
   std::vector<std::string> args;
+  SourceLocation where;
+};
+
+// Something keepalived 2.2.7 logs and corrects or ignores while loading (a value out of range it
+// replaces by its default, a track_script naming no script, a fraction it rounds): the line, the
+// keyword and what keepalived does instead. lint reports them; they never stop a load.
+struct ConfigWarning {
+  std::string keyword;
+  std::string what;
   SourceLocation where;
 };
 
@@ -56,7 +72,7 @@ struct VrrpScript {
   std::string name;
   std::string script;  // the command line as keepalived runs it (quotes removed)
   SourceLocation script_where;
-  double interval_s = 1;            // 2.2.7: whole seconds; a fraction is kept as written
+  double interval_s = 1;            // 2.2.7: whole seconds; "2.5" runs every 2 s (a warning)
   std::optional<double> timeout_s;  // unset: keepalived uses the interval
   int weight = 0;
   bool weight_reverse = false;
@@ -121,13 +137,15 @@ struct NotifyScripts {
 struct VrrpInstance {
   std::string name;
   SourceLocation where;
-  std::optional<std::string> state;  // "MASTER" / "BACKUP" as written, upper-cased
+  // "MASTER" / "BACKUP" as keepalived takes it (vrrp_state_handler: exact, case-sensitive;
+  // anything else is BACKUP with a warning); none when not written.
+  std::optional<std::string> state;
   SourceLocation state_where;
-  std::string interface;      // required by keepalived; empty here = missing (lint error)
-  int virtual_router_id = 0;  // 0 = missing
-  int priority = 100;
+  std::string interface;      // required: missing is an InputError
+  int virtual_router_id = 0;  // required (1..255): missing is an InputError
+  int priority = 100;  // not written: 255 with state MASTER, else 100 (vrrp_complete_instance)
   SourceLocation priority_where;
-  double advert_int_s = 1;
+  double advert_int_s = 1;     // as keepalived runs it: VRRPv2 whole seconds, VRRPv3 10 ms steps
   std::optional<int> version;  // none: global_defs vrrp_version, else 2
   bool nopreempt = false;
   SourceLocation nopreempt_where;
@@ -164,6 +182,7 @@ struct SyncGroup {
   std::vector<TrackRef> track_files;
   std::vector<TrackRef> track_interfaces;
   NotifyScripts notify;
+  bool tracking_weight = false;  // sync_group_tracking_weight: members keep their weights
   SourceLocation where;
 };
 
@@ -178,6 +197,7 @@ struct KeepalivedConfig {
   std::vector<NotExercised> not_exercised;
   std::vector<LineRef> unmodelled;
   std::vector<LineRef> unknown;
+  std::vector<ConfigWarning> warnings;
 
   const VrrpScript* FindScript(std::string_view name) const;
   const TrackProcess* FindTrackProcess(std::string_view name) const;

@@ -10,10 +10,6 @@
 
 namespace viplab::kconf {
 
-std::string mapping_internal::Where(const SourceLocation& where) {
-  return fmt::format("{}:{}", where.file.string(), where.line);
-}
-
 ServiceOption ParseServiceOption(std::string_view text) {
   static const std::regex kForm(R"(([A-Za-z0-9._-]{1,15})=tcp:([0-9]{1,5})(/https)?)");
   std::match_results<std::string_view::const_iterator> m;

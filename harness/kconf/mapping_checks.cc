@@ -213,7 +213,7 @@ void MapChecks(const ConfigSet& set, const MappingOptions& options, Mapping& map
       check.command = script.script;
       check.where = script.script_where;
       const std::string because =
-          fmt::format("{}: {} ({})", script.name, script.script, Where(script.script_where));
+          fmt::format("{}: {} ({})", script.name, script.script, ToString(script.script_where));
       if (SuppliedIn(options.files_dir, script.script)) {
         check.how = MappedCheck::How::kVendorScript;
       } else if (std::optional<Watched> watched = SimpleCheck(script.script)) {
@@ -224,7 +224,7 @@ void MapChecks(const ConfigSet& set, const MappingOptions& options, Mapping& map
     }
     for (const TrackProcess& p : node.config.track_processes) {
       AddService(mapping, options, node.name, {Basename(p.process), 0, false},
-                 fmt::format("{}: track_process {} ({})", p.name, p.process, Where(p.where)));
+                 fmt::format("{}: track_process {} ({})", p.name, p.process, ToString(p.where)));
     }
     for (const ServiceOption& o : options.services) {
       AddService(mapping, options, node.name, {o.name, o.port, o.https}, "--service");

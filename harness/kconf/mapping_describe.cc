@@ -8,7 +8,6 @@
 namespace viplab::kconf {
 namespace {
 
-using mapping_internal::Where;
 
 void Nodes(std::ostringstream& out, const Mapping& m, const ConfigSet& set) {
   out << "nodes:\n";
@@ -80,11 +79,11 @@ void Checks(std::ostringstream& out, const Mapping& m) {
   for (const MappedCheck& c : m.checks) {
     out << fmt::format("  {} {}: {}{} \"{}\" ({})\n", c.node, c.script, ToString(c.how),
                        c.service.empty() ? "" : fmt::format(" of {}", c.service), c.command,
-                       Where(c.where));
+                       ToString(c.where));
   }
   out << "rewrites:\n";
   for (const Rewrite& r : m.rewrites) {
-    out << fmt::format("  {}: {} -> {} ({})\n", Where(r.where), r.original, r.lab_form, r.why);
+    out << fmt::format("  {}: {} -> {} ({})\n", ToString(r.where), r.original, r.lab_form, r.why);
   }
 }
 
@@ -100,7 +99,7 @@ std::string DescribeMapping(const Mapping& mapping, const ConfigSet& set) {
   Checks(out, mapping);
   out << "not exercised:\n";
   for (const auto& [node, n] : mapping.not_exercised) {
-    out << fmt::format("  {} {}: {} ({})\n", node, n.what, n.why, Where(n.where));
+    out << fmt::format("  {} {}: {} ({})\n", node, n.what, n.why, ToString(n.where));
   }
   out << "not predicted:\n";
   for (const std::string& line : mapping.not_predicted) out << "  " << line << '\n';

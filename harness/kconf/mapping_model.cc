@@ -31,33 +31,27 @@ struct Context {
   std::string model_name;
 };
 
-const SyncGroup* GroupOf(const KeepalivedConfig& config, const std::string& instance) {
-  for (const SyncGroup& g : config.sync_groups) {
-    if (std::find(g.members.begin(), g.members.end(), instance) != g.members.end()) return &g;
-  }
-  return nullptr;
-}
-
 std::string Prefix(const Context& c) { return fmt::format("{} on {}", c.model_name, c.node.name); }
 
 // keepalived 2.2.7 vrrp.c vrrp_complete_instance: a sync group member (without
-// sync_group_tracking_weight, which viplab does not read) or an address owner (priority 255)
+// sync_group_tracking_weight) or an address owner (priority 255)
 // drops every weighted track_script; the group's own track_script applies to every member
 // (vrrp.c, the sync group loop after vrrp_complete_instance: add_vrrp_to_track_script).
 std::vector<Tracked> EffectiveChecks(const Context& c) {
   const KeepalivedConfig& config = c.node.config;
-  const bool drop_weighted = c.group != nullptr || c.instance.priority == kPriorityOwner;
+  const bool weightless_group = c.group != nullptr && !c.group->tracking_weight;
+  const bool drop_weighted = weightless_group || c.instance.priority == kPriorityOwner;
   std::vector<Tracked> out;
   auto add_scripts = [&](const std::vector<TrackRef>& refs, bool own) {
     for (const TrackRef& r : refs) {
-      const VrrpScript* s = FindNamed(config.scripts, r.name);
+      const VrrpScript* s = config.FindScript(r.name);
       if (s == nullptr) continue;  // keepalived: "track script ... not found, ignoring"
       const int weight = r.weight.value_or(s->weight);
       if (own && drop_weighted && weight != 0) {
         c.mapping.scenario.warnings.push_back(
             fmt::format("{}: {}: track_script {} weight {} is ignored by keepalived 2.2.7 ({})",
-                        Where(r.where), c.instance.name, r.name, weight,
-                        c.group != nullptr ? "sync group member" : "priority 255"));
+                        ToString(r.where), c.instance.name, r.name, weight,
+                        weightless_group ? "sync group member" : "priority 255"));
         continue;
       }
       out.push_back({r.name, s, nullptr, weight, r.weight ? r.reverse : s->weight_reverse});
@@ -65,7 +59,7 @@ std::vector<Tracked> EffectiveChecks(const Context& c) {
   };
   auto add_processes = [&](const std::vector<TrackRef>& refs) {
     for (const TrackRef& r : refs) {
-      const TrackProcess* p = FindNamed(config.track_processes, r.name);
+      const TrackProcess* p = config.FindTrackProcess(r.name);
       if (p == nullptr) continue;
       out.push_back({r.name, nullptr, p, r.weight.value_or(p->weight),
                      r.weight ? r.reverse : p->weight_reverse});
@@ -130,7 +124,7 @@ InstanceNodeSpec NodeSettings(const Context& c) {
   n.advert_int = in.advert_int_s;
   auto warn = [&c](const SourceLocation& where, const std::string& what) {
     c.mapping.scenario.warnings.push_back(
-        fmt::format("{}: {}: {} (keepalived 2.2.7 vrrp.c vrrp_complete_instance)", Where(where),
+        fmt::format("{}: {}: {} (keepalived 2.2.7 vrrp.c vrrp_complete_instance)", ToString(where),
                     c.instance.name, what));
   };
   if (n.priority == kPriorityOwner && n.nopreempt) {
@@ -172,10 +166,10 @@ void FillShared(const Context& c, InstanceSpec& spec) {
   for (const TrackRef& t : tracks) {
     int weight = t.weight.value_or(0);
     if (t.reverse) weight = -weight;
-    // vrrp.c vrrp_complete_instance: weighted tracked interfaces get weight 0 in a sync group and
-    // are not tracked at all by an address owner (priority 255).
+    // vrrp.c vrrp_complete_instance: weighted tracked interfaces get weight 0 in a sync group
+    // (without sync_group_tracking_weight) and are not tracked at all by an address owner.
     if (weight != 0 && in.priority == kPriorityOwner) continue;
-    if (weight != 0 && c.group != nullptr) weight = 0;
+    if (weight != 0 && c.group != nullptr && !c.group->tracking_weight) weight = 0;
     spec.track_interfaces.push_back({t.name, weight});
   }
 }
@@ -191,7 +185,7 @@ void MapInstances(const ConfigSet& set, Mapping& mapping) {
       if (in.ipv6) continue;
       if (in.virtual_router_id == 0) {
         throw InputError(
-            fmt::format("{}: vrrp_instance {} has no virtual_router_id", Where(in.where), in.name));
+            fmt::format("{}: vrrp_instance {} has no virtual_router_id", ToString(in.where), in.name));
       }
       const std::string segment = SegmentOf(mapping, node.name, in.interface);
       const auto key = std::pair{segment, in.virtual_router_id};
@@ -209,7 +203,7 @@ void MapInstances(const ConfigSet& set, Mapping& mapping) {
       }
       InstanceSpec& spec = s.instances[it->second];
       model_name[{node.name, in.name}] = spec.name;
-      const Context c{node, in, GroupOf(node.config, in.name), mapping, spec.name};
+      const Context c{node, in, node.config.GroupOf(in.name), mapping, spec.name};
       if (spec.nodes.empty()) FillShared(c, spec);
       spec.unicast |= !in.unicast_peers.empty();
       spec.nodes.push_back(NodeSettings(c));

@@ -58,7 +58,7 @@ Ipv4Address ParseAddress(const std::string& text, const SourceLocation& where) {
   try {
     return Ipv4Address::Parse(text);
   } catch (const std::invalid_argument&) {
-    throw InputError(fmt::format("{}: '{}' is not an IPv4 address", Where(where), text));
+    throw InputError(fmt::format("{}: '{}' is not an IPv4 address", ToString(where), text));
   }
 }
 
@@ -66,7 +66,7 @@ void CheckIfname(const std::string& name, const SourceLocation& where) {
   if (name.size() > kMaxIfname) {
     throw InputError(
         fmt::format("{}: interface name '{}' has {} characters; Linux allows at most {} (IFNAMSIZ)",
-                    Where(where), name, name.size(), kMaxIfname));
+                    ToString(where), name, name.size(), kMaxIfname));
   }
 }
 
@@ -82,7 +82,7 @@ std::vector<std::string> InterfaceNames(const KeepalivedConfig& config) {
     if (in.ipv6) continue;
     if (in.interface.empty()) {
       throw InputError(
-          fmt::format("{}: vrrp_instance {} names no interface", Where(in.where), in.name));
+          fmt::format("{}: vrrp_instance {} names no interface", ToString(in.where), in.name));
     }
     add(in.interface, in.where);
     if (in.use_vmac && !in.use_vmac->empty()) CheckIfname(*in.use_vmac, in.where);

@@ -232,7 +232,7 @@ void MapRewrites(const ConfigSet& set, const MappingOptions& options, Mapping& m
     if (!plans.empty()) {
       const Plan& missed = plans.begin()->second;
       throw InputError(fmt::format("{}: the line to rewrite for the lab ({}) was not found in {}",
-                                   Where(missed.where), missed.keyword, node.file.string()));
+                                   ToString(missed.where), missed.keyword, node.file.string()));
     }
     mapping.lab_configs[node.name] = text.text();
   }

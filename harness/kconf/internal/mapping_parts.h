@@ -12,9 +12,6 @@
 
 namespace viplab::kconf::mapping_internal {
 
-// "file:line" of a config line, for messages and listings.
-std::string Where(const SourceLocation& where);
-
 // The element of `items` whose `name` is `name`, or nullptr.
 template <typename T>
 const T* FindNamed(const std::vector<T>& items, std::string_view name) {

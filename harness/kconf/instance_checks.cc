@@ -1,0 +1,139 @@
+// What keepalived 2.2.7 decides about each instance once every line is read: defaults that
+// depend on other lines, and what makes it refuse the configuration (vrrp.c vrrp_complete_init:
+// chk_min_cfg, vrrp_complete_instance, check_vrid_conflicts; a false return stops the VRRP
+// process with KEEPALIVED_EXIT_CONFIG, vrrp_daemon.c start_vrrp).
+#include <fmt/format.h>
+
+#include "harness/kconf/reader_internal.h"
+
+namespace viplab::kconf::internal {
+namespace {
+
+void CompleteAdvert(Reader& reader, VrrpInstance& vrrp, const InstanceState& state) {
+  // vrrp_complete_instance: 1 s by default; VRRPv2 rounds to whole seconds, VRRPv3 to 10 ms.
+  long long us = state.advert_us ? state.advert_us : kTimerHz;
+  int version = reader.config().VersionOf(vrrp);
+  long long unit = version == 2 ? kTimerHz : kTimerHz / 100;
+  if (us % unit != 0) {
+    long long rounded = (us + unit / 2) / unit * unit;
+    if (rounded == 0) rounded = unit;
+    reader.config().warnings.push_back(
+        ConfigWarning{.keyword = "advert_int",
+                      .what = fmt::format("{}: VRRPv{} advert interval {} s rounded to {} s",
+                                          vrrp.name, version, static_cast<double>(us) / kTimerHz,
+                                          static_cast<double>(rounded) / kTimerHz),
+                      .where = vrrp.where});
+    us = rounded;
+  }
+  vrrp.advert_int_s = static_cast<double>(us) / kTimerHz;
+}
+
+void CheckMinimum(Reader& reader, const VrrpInstance& vrrp, const InstanceState& state) {
+  // chk_min_cfg: a VRID and an interface are required (2.2.7 checks the interface before it
+  // knows about unicast, so unicast instances need one too).
+  if (vrrp.virtual_router_id == 0) {
+    if (state.bad_vrid) {
+      reader.Fail(*state.bad_vrid, "virtual_router_id",
+                  fmt::format("'{}' not valid (1..255) and no other VRID for {}: keepalived "
+                              "refuses to load",
+                              state.bad_vrid_word, vrrp.name));
+    }
+    reader.Fail(
+        vrrp.where, "vrrp_instance",
+        fmt::format("{}: virtual_router_id not set: keepalived refuses to load", vrrp.name));
+  }
+  if (vrrp.interface.empty()) {
+    reader.Fail(vrrp.where, "vrrp_instance",
+                fmt::format("{}: no (usable) interface: keepalived refuses to load", vrrp.name));
+  }
+}
+
+void CheckComplete(Reader& reader, const VrrpInstance& vrrp) {
+  // vrrp_complete_instance: VRRPv3 and strict mode need a VIP; strict mode refuses unicast on
+  // an interface that can multicast (every lab interface can).
+  int version = reader.config().VersionOf(vrrp);
+  if (vrrp.vips.empty()) {
+    if (version == 3 || vrrp.strict) {
+      reader.Fail(vrrp.where, "vrrp_instance",
+                  fmt::format("{}: no VIP; VRRPv3 and strict mode need one: keepalived refuses "
+                              "to load",
+                              vrrp.name));
+    }
+    reader.config().warnings.push_back(
+        ConfigWarning{.keyword = "vrrp_instance",
+                      .what = fmt::format("{}: no VIP specified", vrrp.name),
+                      .where = vrrp.where});
+  }
+  if (vrrp.strict && !vrrp.unicast_peers.empty()) {
+    reader.Fail(vrrp.unicast_where, "unicast_peer",
+                fmt::format("{}: unicast peers are not supported in strict mode: keepalived "
+                            "refuses to load",
+                            vrrp.name));
+  }
+}
+
+bool SharePeer(const VrrpInstance& a, const VrrpInstance& b) {
+  for (const std::string& peer : a.unicast_peers) {
+    for (const std::string& other : b.unicast_peers) {
+      if (peer == other) return true;
+    }
+  }
+  return false;
+}
+
+void CheckVridConflicts(Reader& reader) {
+  // check_vrid_conflicts: two multicast instances with one VRID and family on one interface
+  // (default group), or two unicast ones with the same source address sharing a peer.
+  auto& list = reader.config().instances;
+  auto& states = reader.states();
+  for (size_t i = 0; i < list.size(); ++i) {
+    for (size_t j = i + 1; j < list.size(); ++j) {
+      const VrrpInstance& a = list[i];
+      const VrrpInstance& b = list[j];
+      if (a.virtual_router_id != b.virtual_router_id || a.ipv6 != b.ipv6) continue;
+      bool unicast_a = !a.unicast_peers.empty();
+      if (unicast_a != !b.unicast_peers.empty() || a.interface != b.interface) continue;
+      bool conflict =
+          unicast_a ? (a.unicast_src_ip && a.unicast_src_ip == b.unicast_src_ip && SharePeer(a, b))
+                    : (!states[i].has_mcast_dst && !states[j].has_mcast_dst);
+      if (!conflict) continue;
+      reader.Fail(b.where, "vrrp_instance",
+                  fmt::format("{} and {} both use VRID {} on {}: keepalived refuses to load",
+                              a.name, b.name, a.virtual_router_id, a.interface));
+    }
+  }
+}
+
+}  // namespace
+
+void CompleteInstances(Reader& reader) {
+  KeepalivedConfig& config = reader.config();
+  for (size_t i = 0; i < config.instances.size(); ++i) {
+    VrrpInstance& vrrp = config.instances[i];
+    const InstanceState& state = reader.states()[i];
+    // vrrp_complete_instance: strict_mode unset takes global vrrp_strict.
+    if (!state.strict_set) vrrp.strict = config.global.vrrp_strict;
+    // vrrp_complete_instance: no priority: 255 (address owner) for state MASTER, else 100.
+    if (!state.priority_set) vrrp.priority = vrrp.state == "MASTER" ? 255 : 100;
+    CheckMinimum(reader, vrrp, state);
+    CompleteAdvert(reader, vrrp, state);
+    CheckComplete(reader, vrrp);
+    if (state.unicast_configured && vrrp.unicast_peers.empty()) {
+      config.warnings.push_back(ConfigWarning{
+          .keyword = "unicast_peer",
+          .what = fmt::format("{}: a unicast keyword without peers: keepalived uses multicast",
+                              vrrp.name),
+          .where = vrrp.unicast_where.line ? vrrp.unicast_where : vrrp.where});
+    }
+    if (vrrp.ipv6) {
+      config.not_exercised.push_back(
+          NotExercised{.what = fmt::format("vrrp_instance {} (IPv6)", vrrp.name),
+                       .why = "IPv6 instances are not exercised (the lab is IPv4)",
+                       .where = vrrp.where});
+    }
+  }
+  CheckVridConflicts(reader);
+  CompleteSyncGroups(reader);
+}
+
+}  // namespace viplab::kconf::internal

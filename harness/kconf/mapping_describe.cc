@@ -8,7 +8,6 @@
 namespace viplab::kconf {
 namespace {
 
-
 void Nodes(std::ostringstream& out, const Mapping& m, const ConfigSet& set) {
   out << "nodes:\n";
   for (const ConfigNode& node : set.nodes) {

@@ -184,8 +184,8 @@ void MapInstances(const ConfigSet& set, Mapping& mapping) {
     for (const VrrpInstance& in : node.config.instances) {
       if (in.ipv6) continue;
       if (in.virtual_router_id == 0) {
-        throw InputError(
-            fmt::format("{}: vrrp_instance {} has no virtual_router_id", ToString(in.where), in.name));
+        throw InputError(fmt::format("{}: vrrp_instance {} has no virtual_router_id",
+                                     ToString(in.where), in.name));
       }
       const std::string segment = SegmentOf(mapping, node.name, in.interface);
       const auto key = std::pair{segment, in.virtual_router_id};

@@ -24,6 +24,12 @@
 
 namespace viplab::kconf {
 
+// In Mapping::lab_configs: the command a lab-driven check's `script` line runs (arguments: node,
+// vrrp_script name; the lab installs it), and the text the lab replaces with the node's own
+// directory (notify_fifo paths are moved under it).
+inline constexpr char kLabCheckProgram[] = "/usr/lib/viplab/viplab-labcheck";
+inline constexpr char kLabDirPlaceholder[] = "@VIPLAB_NODE_DIR@";
+
 // `--service NAME=tcp:PORT[/https]`: a service the checks use that viplab cannot infer.
 struct ServiceOption {
   std::string name;

@@ -247,26 +247,6 @@ void ParseSyncGroups(JsonFields& f, Scenario& s) {
   }
 }
 
-// Scenario::vip, subnet, interface, ... and each node's priority etc. from the first instance.
-void FillSingleInstanceView(Scenario& s) {
-  const InstanceSpec& first = s.instances.front();
-  s.vip = first.vips.front().address;
-  s.interface = first.interface;
-  s.subnet = s.SegmentOf(first.nodes.front().node, first.interface)->subnet;
-  s.virtual_router_id = first.virtual_router_id;
-  s.unicast = first.unicast;
-  for (NodeSpec& node : s.nodes) {
-    const InstanceNodeSpec* in = first.FindNode(node.name);
-    if (in == nullptr) continue;
-    node.priority = in->priority;
-    node.state = in->state;
-    node.nopreempt = in->nopreempt;
-    node.preempt_delay = in->preempt_delay;
-    node.advert_int = in->advert_int;
-    node.check = in->check;
-  }
-}
-
 }  // namespace
 
 void ParseSegments(JsonFields& f, Scenario& s) {

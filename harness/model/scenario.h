@@ -187,6 +187,10 @@ struct Scenario {
 // file it equals instances[0]; code that lets callers adjust the legacy fields after loading
 // (mutations, the matrix) renders from it.
 InstanceSpec SingleInstanceView(const Scenario& scenario);
+// The other direction: Scenario::vip, subnet, interface, virtual_router_id, unicast and each
+// node's VRRP settings from instances[0] (which must have a VIP and a node on a segment). The
+// JSON loader's instances form and certify's mapping (kconf/mapping.h) fill the view with it.
+void FillSingleInstanceView(Scenario& scenario);
 
 // Every VIP of the scenario, instance by instance in order: {instance, vip}.
 struct VipRef {

@@ -131,6 +131,17 @@ TEST(MappingTest, SameNameDifferentSubnetsAreTwoSegments) {
   EXPECT_EQ(m.scenario.instances[1].nodes.size(), 1u);
 }
 
+TEST(MappingTest, ASubnetHoldingTwoOthersJoinsThemIntoOneSegment) {
+  SetBuilder b;
+  b.Node("lb1").instances.push_back(Instance("VI_1", "eth0", 51, 150, {Vip("10.77.0.100")}));
+  b.Node("lb2").instances.push_back(Instance("VI_1", "eth0", 51, 100, {Vip("10.77.1.100")}));
+  b.Node("lb3").instances.push_back(Instance("VI_1", "eth0", 51, 50, {Vip("10.77.1.200/23")}));
+  const Mapping m = MapConfigSet(b.set(), {});
+  ASSERT_EQ(m.scenario.segments.size(), 1u);
+  EXPECT_EQ(m.scenario.segments[0].subnet.ToString(), "10.77.0.0/23");
+  EXPECT_EQ(Interface(m, "lb2", "eth0").address.ToString(), "10.77.0.12/23");
+}
+
 TEST(MappingTest, VipWithoutLengthIsInTheSlash24AroundIt) {
   SetBuilder b;
   Pair(b, "10.77.3.100");

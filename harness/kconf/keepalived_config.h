@@ -165,6 +165,9 @@ struct VrrpInstance {
   std::vector<VirtualAddress> vips_excluded;
   std::vector<LineRef> virtual_routes;
   std::vector<LineRef> virtual_rules;
+  // What keepalived tracks (entries it ignores are warnings): a sync group member without
+  // sync_group_tracking_weight and the address owner (priority 255) do not track weighted
+  // scripts; their weighted interfaces get weight 0 / are not tracked (vrrp_complete_instance).
   std::vector<TrackRef> track_scripts;
   std::vector<TrackRef> track_processes;
   std::vector<TrackRef> track_files;

@@ -890,6 +890,76 @@ vrrp_instance VI {
             std::string::npos);
 }
 
+TEST(KeepalivedConfigTest, SyncGroupMembersAndAddressOwnersDropWeights) {
+  // vrrp.c vrrp_complete_instance: weighted trackers of a sync group member (without
+  // sync_group_tracking_weight) or of the address owner are ignored.
+  KeepalivedConfig c = Read(R"(vrrp_script w {
+  script /w
+  weight 5
+}
+vrrp_script u {
+  script /u
+}
+track_file f {
+  file /f
+}
+vrrp_sync_group G {
+  group {
+    A
+  }
+}
+vrrp_instance A {
+  interface eth0
+  virtual_router_id 1
+  track_script {
+    w
+    u
+  }
+  track_interface {
+    eth1 weight 3
+    eth2
+  }
+  track_file {
+    f
+  }
+}
+vrrp_instance OWNER {
+  state MASTER
+  interface eth0
+  virtual_router_id 2
+  track_script {
+    u weight 2
+  }
+  track_interface {
+    eth1 weight 3
+  }
+}
+vrrp_instance FREE {
+  interface eth0
+  virtual_router_id 3
+  track_script {
+    w
+  }
+}
+)");
+  const VrrpInstance& a = *c.FindInstance("A");
+  ASSERT_EQ(a.track_scripts.size(), 1u);
+  EXPECT_EQ(a.track_scripts[0].name, "u");
+  ASSERT_EQ(a.track_interfaces.size(), 2u);
+  EXPECT_EQ(*a.track_interfaces[0].weight, 0);
+  ASSERT_EQ(a.track_files.size(), 1u);
+  EXPECT_EQ(*a.track_files[0].weight, 0);
+  EXPECT_TRUE(
+      HasWarning(c, "track_script", "A: weighted script w not tracked: A is in sync group G"));
+  EXPECT_TRUE(HasWarning(c, "track_interface", "weight 0: FAULT when down"));
+  const VrrpInstance& owner = *c.FindInstance("OWNER");
+  EXPECT_EQ(owner.priority, 255);
+  EXPECT_TRUE(owner.track_scripts.empty());
+  EXPECT_TRUE(owner.track_interfaces.empty());
+  EXPECT_TRUE(HasWarning(c, "track_script", "OWNER has priority 255"));
+  EXPECT_EQ(c.FindInstance("FREE")->track_scripts.size(), 1u);
+}
+
 TEST(KeepalivedConfigTest, VersionOf) {
   KeepalivedConfig c;
   VrrpInstance v;

@@ -960,6 +960,37 @@ vrrp_instance FREE {
   EXPECT_EQ(c.FindInstance("FREE")->track_scripts.size(), 1u);
 }
 
+TEST(KeepalivedConfigTest, DuplicateUnicastVridSharingAPeerIsRefused) {
+  std::string text = R"(vrrp_instance A {
+  interface eth0
+  virtual_router_id 9
+  unicast_src_ip 10.0.0.1
+  unicast_peer {
+    10.0.0.2
+  }
+  virtual_ipaddress {
+    10.0.0.100
+  }
+}
+vrrp_instance B {
+  interface eth0
+  virtual_router_id 9
+  unicast_src_ip 10.0.0.1
+  unicast_peer {
+    10.0.0.2
+  }
+  virtual_ipaddress {
+    10.0.0.101
+  }
+}
+)";
+  EXPECT_EQ(
+      ErrorOf(text),
+      "t.conf:12: vrrp_instance: A and B both use VRID 9 on eth0: keepalived refuses to load");
+  text.replace(text.rfind("10.0.0.2"), 8, "10.0.0.3");
+  EXPECT_EQ(ErrorOf(text), "");
+}
+
 TEST(KeepalivedConfigTest, VersionOf) {
   KeepalivedConfig c;
   VrrpInstance v;

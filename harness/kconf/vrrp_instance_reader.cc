@@ -62,10 +62,12 @@ void ReadState(Reader& reader, const ConfNode& line, VrrpInstance& vrrp) {
   vrrp.state_where = line.where;
 }
 
-void ReadInterface(Reader& reader, const ConfNode& line, VrrpInstance& vrrp) {
+void ReadInterface(Reader& reader, const ConfNode& line, VrrpInstance& vrrp, InstanceState& state) {
   // vrrp_int_handler: a name of 16 characters or more (IFNAMSIZ) is ignored.
   const std::string& name = reader.Arg(line, 0);
   if (name.size() >= 16) {
+    state.long_interface = line.where;
+    state.long_interface_word = name;
     return reader.Warn(line, fmt::format("interface name '{}' longer than 15: ignored", name));
   }
   vrrp.interface = name;
@@ -181,7 +183,7 @@ bool ReadValueLine(Reader& reader, const ConfNode& line, VrrpInstance& vrrp, Ins
   if (k == "state") {
     ReadState(reader, line, vrrp);
   } else if (k == "interface") {
-    ReadInterface(reader, line, vrrp);
+    ReadInterface(reader, line, vrrp, state);
   } else if (k == "virtual_router_id") {
     ReadVrid(reader, line, vrrp, state);
   } else if (k == "priority") {

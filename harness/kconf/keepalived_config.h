@@ -71,6 +71,9 @@ struct GlobalDefs {
 struct VrrpScript {
   std::string name;
   std::string script;  // the command line as keepalived runs it (quotes removed)
+  // The argv keepalived executes (ScriptArgv of the `script` line: its quoting and escapes);
+  // empty when the tree carries no raw line (trees built in code).
+  std::vector<std::string> argv;
   SourceLocation script_where;
   double interval_s = 1;            // 2.2.7: whole seconds; "2.5" runs every 2 s (a warning)
   std::optional<double> timeout_s;  // unset: keepalived uses the interval

@@ -427,6 +427,7 @@ vrrp_script full {
   EXPECT_FALSE(plain.user.has_value());
   const VrrpScript& full = *c.FindScript("full");
   EXPECT_EQ(full.script, "/usr/bin/curl -s http://x");
+  EXPECT_EQ(full.argv, (std::vector<std::string>{"/usr/bin/curl", "-s", "http://x"}));
   EXPECT_DOUBLE_EQ(full.interval_s, 3);
   EXPECT_DOUBLE_EQ(*full.timeout_s, 4);
   EXPECT_EQ(full.weight, -20);
@@ -456,6 +457,7 @@ vrrp_script empty {
   ASSERT_EQ(c.scripts.size(), 1u);  // "empty" has no script: removed
   const VrrpScript& s = c.scripts[0];
   EXPECT_EQ(s.script, "/usr/bin/killall");  // only the first word runs
+  EXPECT_EQ(s.argv, (std::vector<std::string>{"/usr/bin/killall"}));
   EXPECT_TRUE(HasWarning(c, "script", "only '/usr/bin/killall' is run"));
   EXPECT_DOUBLE_EQ(s.interval_s, 2);  // whole seconds
   EXPECT_TRUE(HasWarning(c, "interval", "read as 2 s"));

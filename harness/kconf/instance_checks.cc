@@ -45,11 +45,10 @@ void CheckMinimum(Reader& reader, const VrrpInstance& vrrp, const InstanceState&
         vrrp.where, "vrrp_instance",
         fmt::format("{}: virtual_router_id not set: keepalived refuses to load", vrrp.name));
   }
-  if (vrrp.interface.empty() && state.long_interface) {
-    reader.Fail(*state.long_interface, "interface",
-                fmt::format("'{}' is longer than 15 characters (IFNAMSIZ): keepalived ignores it "
-                            "and refuses {} without an interface",
-                            state.long_interface_word, vrrp.name));
+  if (vrrp.interface.empty() && state.ignored_interface) {
+    reader.Fail(*state.ignored_interface, "interface",
+                fmt::format("{}: keepalived ignores it and refuses {} without an interface",
+                            state.ignored_interface_why, vrrp.name));
   }
   if (vrrp.interface.empty()) {
     reader.Fail(vrrp.where, "vrrp_instance",

@@ -63,12 +63,19 @@ void ReadState(Reader& reader, const ConfNode& line, VrrpInstance& vrrp) {
 }
 
 void ReadInterface(Reader& reader, const ConfNode& line, VrrpInstance& vrrp, InstanceState& state) {
-  // vrrp_int_handler: a name of 16 characters or more (IFNAMSIZ) is ignored.
+  // vrrp_int_handler: a name of 16 characters or more (IFNAMSIZ) is ignored, and so is a
+  // loopback interface ("cannot use a loopback interface").
   const std::string& name = reader.Arg(line, 0);
+  std::string why;
   if (name.size() >= 16) {
-    state.long_interface = line.where;
-    state.long_interface_word = name;
-    return reader.Warn(line, fmt::format("interface name '{}' longer than 15: ignored", name));
+    why = fmt::format("'{}' is longer than 15 characters (IFNAMSIZ)", name);
+  } else if (name == "lo") {
+    why = "'lo' is a loopback interface";
+  }
+  if (!why.empty()) {
+    state.ignored_interface = line.where;
+    state.ignored_interface_why = why;
+    return reader.Warn(line, why + ": ignored");
   }
   vrrp.interface = name;
 }

@@ -323,6 +323,9 @@ TEST(KeepalivedConfigTest, RefusalsNameFileLineAndKeyword) {
   EXPECT_EQ(ErrorOf("vrrp_instance VI {\n  interface abcdefghijklmnop\n  virtual_router_id 1\n}\n"),
             "t.conf:2: interface: 'abcdefghijklmnop' is longer than 15 characters (IFNAMSIZ): "
             "keepalived ignores it and refuses VI without an interface");
+  EXPECT_EQ(ErrorOf("vrrp_instance VI {\n  interface lo\n  virtual_router_id 1\n}\n"),
+            "t.conf:2: interface: 'lo' is a loopback interface: keepalived ignores it and refuses "
+            "VI without an interface");
   // lib/parser.c null_strvec: a keyword without its value exits.
   EXPECT_EQ(ErrorOf("vrrp_instance VI {\n  interface eth0\n  priority\n}\n"),
             "t.conf:3: priority: missing a parameter at word position 2 (keepalived 2.2.7 exits: "

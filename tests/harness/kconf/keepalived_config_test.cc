@@ -996,6 +996,43 @@ vrrp_instance B {
   EXPECT_EQ(ErrorOf(text), "");
 }
 
+TEST(KeepalivedConfigTest, NativeIpv6TrackBfdAndGroupNotifyDeleted) {
+  KeepalivedConfig c = Read(R"(vrrp_instance V6 {
+  native_ipv6
+  version 2
+  interface eth0
+  virtual_router_id 1
+  use_vmac 00:00:5e:00:01:01 vmac6
+  track_bfd {
+    b1
+  }
+  virtual_ipaddress {
+    fe80::1
+  }
+}
+vrrp_sync_group G {
+  group {
+    V6
+  }
+  notify_deleted /bin/x
+  track_bfd {
+    b1
+  }
+}
+)");
+  const VrrpInstance& v = c.instances[0];
+  EXPECT_TRUE(v.ipv6);
+  EXPECT_EQ(*v.version, 3);  // native_ipv6 sets 3; "version 2" conflicts and is ignored
+  EXPECT_TRUE(HasWarning(c, "version", "conflicts"));
+  EXPECT_EQ(*v.use_vmac, "vmac6");  // the MAC word is not a name
+  ASSERT_EQ(c.not_exercised.size(), 3u);
+  EXPECT_EQ(c.not_exercised[0].what, "track_bfd of vrrp_instance V6");
+  EXPECT_EQ(c.not_exercised[1].what, "track_bfd of vrrp_sync_group G");
+  EXPECT_EQ(c.not_exercised[2].what, "vrrp_instance V6 (IPv6)");
+  ASSERT_EQ(c.unknown.size(), 1u);  // sync groups have no notify_deleted
+  EXPECT_EQ(c.unknown[0].keyword, "notify_deleted");
+}
+
 TEST(KeepalivedConfigTest, VersionOf) {
   KeepalivedConfig c;
   VrrpInstance v;

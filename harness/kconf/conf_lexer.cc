@@ -2,7 +2,12 @@
 // conf_lexer.h for which function each one follows).
 #include "harness/kconf/conf_lexer.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
+
+#include "harness/kconf/conf_tree.h"
+#include "netns/error.h"
 
 namespace viplab::kconf::detail {
 namespace {
@@ -142,3 +147,106 @@ std::optional<std::string> SelectConfigId(const std::string& line, const std::st
 }
 
 }  // namespace viplab::kconf::detail
+
+namespace viplab::kconf {
+namespace {
+
+bool IsHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+bool IsOctal(char c) { return c >= '0' && c <= '7'; }
+int HexValue(char c) {
+  if (std::isdigit(static_cast<unsigned char>(c))) return c - '0';
+  return 10 + std::tolower(static_cast<unsigned char>(c)) - 'a';
+}
+
+// One escape after a backslash at text[*pos] (alloc_strvec_quoted_escaped()'s cases); advances
+// *pos past it. Values wrap to a char as keepalived's `char op_char` does.
+char Unescape(std::string_view text, size_t* pos) {
+  char c = text[*pos];
+  if (c == 'x' && *pos + 1 < text.size() && IsHex(text[*pos + 1])) {
+    unsigned value = 0;
+    for (++*pos; *pos < text.size() && IsHex(text[*pos]); ++*pos) {
+      value = (value << 4) | static_cast<unsigned>(HexValue(text[*pos]));
+    }
+    return static_cast<char>(value & 0xff);
+  }
+  if (c == 'c' && *pos + 1 < text.size()) {
+    *pos += 2;
+    return static_cast<char>(text[*pos - 1] & 0x1f);
+  }
+  if (IsOctal(c)) {
+    unsigned value = 0;
+    for (int digits = 0; digits < 3 && *pos < text.size() && IsOctal(text[*pos]); ++digits) {
+      value = (value << 3) + static_cast<unsigned>(text[(*pos)++] - '0');
+    }
+    return static_cast<char>(value & 0xff);
+  }
+  ++*pos;
+  switch (c) {
+    case 'a':
+      return '\a';
+    case 'b':
+      return '\b';
+    case 'E':
+      return '\x1b';
+    case 'f':
+      return '\f';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 't':
+      return '\t';
+    case 'v':
+      return '\v';
+    default:
+      return c;  // \" \' \\ and any other character stand for themselves
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> SplitQuotedEscaped(std::string_view text, const SourceLocation& where) {
+  constexpr std::string_view kSpace = " \t\f\n\r\v";
+  std::vector<std::string> words;
+  size_t pos = 0;
+  while ((pos = text.find_first_not_of(kSpace, pos)) != std::string_view::npos) {
+    std::string word;
+    char quote = 0;
+    while (pos < text.size()) {
+      std::string_view stops = quote == '"'    ? std::string_view("\"\\")
+                               : quote == '\'' ? std::string_view("'\\")
+                                               : std::string_view(" \t\f\n\r\v'\"\\");
+      size_t stop = text.find_first_of(stops, pos);
+      if (stop == std::string_view::npos) {
+        if (quote != 0) {
+          throw InputError(
+              fmt::format("{}: missing terminating {} in '{}'", ToString(where), quote, text));
+        }
+        word += text.substr(pos);
+        pos = text.size();
+        break;
+      }
+      word += text.substr(pos, stop - pos);
+      pos = stop;
+      if (text[pos] == '\\') {
+        if (++pos >= text.size()) {
+          throw InputError(
+              fmt::format("{}: a backslash ends '{}' (keepalived then ignores the script)",
+                          ToString(where), text));
+        }
+        word.push_back(Unescape(text, &pos));
+      } else if (quote != 0) {
+        quote = 0;  // the closing quote
+        ++pos;
+      } else if (text[pos] == '"' || text[pos] == '\'') {
+        quote = text[pos++];
+      } else {
+        break;  // white space ends the word
+      }
+    }
+    words.push_back(std::move(word));
+  }
+  return words;
+}
+
+}  // namespace viplab::kconf

@@ -75,7 +75,8 @@ void ConfReader::Process(const PendingLine& line, std::vector<LogicalLine>* out)
   std::vector<std::string> words = SplitWords(buf, &unmatched_quote);
   if (unmatched_quote) Fail(line.where, fmt::format("unterminated quote in '{}'", buf));
   if (words.empty()) return;
-  out->push_back({.words = std::move(words), .where = line.where, .text = line.original});
+  out->push_back(
+      {.words = std::move(words), .where = line.where, .text = line.original, .line = buf});
 }
 
 // read_line()'s inner loop: @ID selection, `$NAME=` definitions, ~SEQ, replacement of

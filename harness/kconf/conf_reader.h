@@ -22,6 +22,7 @@ struct LogicalLine {
   std::vector<std::string> words;
   SourceLocation where;
   std::string text;  // the source line after comment removal (see ConfNode::text)
+  std::string line;  // as the keyword handler gets it (see ConfNode::line)
 };
 
 // Reads one configuration. Throws InputError "<file>:<line>: <what>" (conf_tree.h lists them).

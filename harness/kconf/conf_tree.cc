@@ -51,6 +51,7 @@ std::vector<ConfNode> BuildTree(std::vector<detail::LogicalLine> lines) {
                      std::make_move_iterator(line.words.end()));
     node.where = std::move(line.where);
     node.text = std::move(line.text);
+    node.line = std::move(line.line);
     siblings.push_back(std::move(node));
     last_keyword = &siblings.back();
   }
@@ -94,6 +95,12 @@ ConfTree ParseKeepalivedConf(const std::filesystem::path& file, const ParseOptio
 ConfTree ParseKeepalivedText(std::string_view text, const std::filesystem::path& origin,
                              const ParseOptions& options) {
   return Parse(text, origin, options);
+}
+
+std::vector<std::string> ScriptArgv(const ConfNode& node) {
+  std::vector<std::string> words = SplitQuotedEscaped(node.line, node.where);
+  if (words.size() < 2) return {};
+  return SplitQuotedEscaped(words[1], node.where);
 }
 
 }  // namespace viplab::kconf

@@ -10,11 +10,21 @@
 //   - `include PATTERN` reads every file matching the glob (sorted), relative to the including
 //     file's folder; a pattern that matches nothing is an error (keepalived: "skipping", but a
 //     certification must not run a config that is missing part of itself);
-//   - `$NAME=value` defines, `$NAME` / `${NAME}` are replaced (multi-line definitions with `\`);
+//   - `$NAME=value` defines, `$NAME` / `${NAME}` are replaced (multi-line definitions with `\`,
+//     used alone at the end of a line; a definition ends at the first line without `\` or at an
+//     empty line). `$NAME` is only replaced when followed by a blank, `,`, `)` or the line end.
+//     An undefined `$NAME` stays as it is (keepalived.conf(5): "it will not be replaced at all").
+//     Standard definitions: ${_PWD} (folder of the file being read), ${_INSTANCE} (the config
+//     id; an error without one), ${_HASH}, ${_BANG}; ${_RANDOM} is refused (not reproducible);
 //   - `@ID line` keeps the line only when ID is the config id (`-i ID`, FILE@ID on the command
-//     line), `@^ID line` only when it is not; without a config id every `@` line is dropped.
-// Errors (InputError) name file:line: an unbalanced brace, an unterminated quote, an include loop
-// or missing include, an unreadable, empty or binary file, an undefined $NAME.
+//     line), `@^ID line` only when it is not. Without a config id every `@ID` line is dropped and
+//     every `@^ID` line kept (keepalived itself defaults the id to the short host name);
+//   - `~SEQ` / `~LST` lines are refused (viplab does not read them yet).
+// Errors (InputError) name file:line: an unbalanced brace (an extra `}`; a block never closed
+// names its keyword's line), an unterminated quote, an include loop (the chain), an include
+// matching nothing or an executable / non-regular file, an unreadable, empty (no keyword) or
+// binary (NUL or control bytes) file, a line longer than keepalived's 1024-byte buffer, a
+// definition expanding into itself.
 #pragma once
 
 #include <filesystem>
@@ -42,8 +52,14 @@ struct ConfNode {
   bool has_block = false;
   std::vector<ConfNode> children;
   // The original text of the line (after comment removal, before definition replacement),
-  // for rewrite listings.
+  // for rewrite listings. Every node read from one source line has that line's text (so the
+  // `10.0.0.2` of `unicast_peer { 10.0.0.2 }` has the whole line); lines produced by a
+  // multi-line definition have the text of the line that used it (`$VIPS`).
   std::string text;
+  // The line as keepalived hands it to the keyword's handler (lib/parser.c process_stream()
+  // buf_extern): @ID removed, definitions replaced, braces split off, quotes still in. Script
+  // keywords re-read it with SplitQuotedEscaped (see ScriptArgv).
+  std::string line;
 };
 
 // A whole configuration: the top-level lines of the main file with includes spliced in, and
@@ -57,6 +73,21 @@ struct ParseOptions {
   // keepalived's config id (`-i`): selects `@ID` lines. Empty: none (every `@` line dropped).
   std::string config_id;
 };
+
+// lib/parser.c alloc_strvec_quoted_escaped(): words split on white space, "..." and '...'
+// quoting (the quotes removed, quoted blanks kept, `abc"d e"f` one word) and shell-like escapes
+// (\a \b \E \f \n \r \t \v, \ooo octal, \xHH.. hex, \cC control, \C for any other C).
+// keepalived uses it (not the tree's word splitting) for script command lines. Throws InputError
+// naming `where` on an unterminated quote or a final lone backslash (keepalived then ignores the
+// script).
+std::vector<std::string> SplitQuotedEscaped(std::string_view text, const SourceLocation& where);
+
+// The argv keepalived 2.2.7 runs for a script keyword line (`script`, `notify_master`, ...):
+// the second word of SplitQuotedEscaped(node.line), split again by SplitQuotedEscaped
+// (vrrp_parser.c vrrp_vscript_script_handler(), lib/notify.c notify_script_init() and
+// set_script_params_array()). `script "bash -c '</dev/tcp/h/80'"` gives
+// {"bash", "-c", "</dev/tcp/h/80"}. Empty when the line has no second word.
+std::vector<std::string> ScriptArgv(const ConfNode& node);
 
 // Throws InputError "<file>:<line>: <what>" on any syntax error (see above).
 ConfTree ParseKeepalivedConf(const std::filesystem::path& file, const ParseOptions& options);

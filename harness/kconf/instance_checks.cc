@@ -4,6 +4,9 @@
 // process with KEEPALIVED_EXIT_CONFIG, vrrp_daemon.c start_vrrp).
 #include <fmt/format.h>
 
+#include <string>
+#include <string_view>
+
 #include "harness/kconf/reader_internal.h"
 
 namespace viplab::kconf::internal {
@@ -41,6 +44,11 @@ void CheckMinimum(Reader& reader, const VrrpInstance& vrrp, const InstanceState&
     reader.Fail(
         vrrp.where, "vrrp_instance",
         fmt::format("{}: virtual_router_id not set: keepalived refuses to load", vrrp.name));
+  }
+  if (vrrp.interface.empty() && state.ignored_interface) {
+    reader.Fail(*state.ignored_interface, "interface",
+                fmt::format("{}: keepalived ignores it and refuses {} without an interface",
+                            state.ignored_interface_why, vrrp.name));
   }
   if (vrrp.interface.empty()) {
     reader.Fail(vrrp.where, "vrrp_instance",
@@ -104,6 +112,63 @@ void CheckVridConflicts(Reader& reader) {
   }
 }
 
+// Why keepalived ignores the weights of `vrrp`'s own trackers, or "" (vrrp.c
+// vrrp_complete_instance: a member of a sync group without sync_group_tracking_weight, or the
+// address owner, priority 255).
+std::string WeightsIgnoredBecause(const KeepalivedConfig& config, const VrrpInstance& vrrp) {
+  const SyncGroup* group = config.GroupOf(vrrp.name);
+  if (group && !group->tracking_weight) {
+    return fmt::format("{} is in sync group {} (no sync_group_tracking_weight)", vrrp.name,
+                       group->name);
+  }
+  if (vrrp.priority == 255) return fmt::format("{} has priority 255 (address owner)", vrrp.name);
+  return "";
+}
+
+void WarnAt(KeepalivedConfig& config, const TrackRef& ref, std::string_view keyword,
+            std::string what) {
+  config.warnings.push_back(
+      ConfigWarning{.keyword = std::string(keyword), .what = std::move(what), .where = ref.where});
+}
+
+void DropIgnoredWeights(KeepalivedConfig& config, VrrpInstance& vrrp) {
+  // vrrp_complete_instance: weighted interfaces get weight 0 in a sync group (FAULT when down)
+  // and are not tracked by an address owner; weighted scripts are not tracked at all; files with
+  // the default weight 1 get 0, other weighted files are not tracked.
+  std::string why = WeightsIgnoredBecause(config, vrrp);
+  if (why.empty()) return;
+  const SyncGroup* group = config.GroupOf(vrrp.name);
+  bool sync = group && !group->tracking_weight;
+  std::erase_if(vrrp.track_interfaces, [&](TrackRef& ref) {
+    if (ref.weight.value_or(0) == 0) return false;
+    WarnAt(config, ref, "track_interface",
+           fmt::format("{}: weight of {} ignored ({}): {}", vrrp.name, ref.name,
+                       sync ? "weight 0: FAULT when down" : "not tracked", why));
+    if (!sync) return true;
+    ref.weight = 0;
+    return false;
+  });
+  std::erase_if(vrrp.track_scripts, [&](const TrackRef& ref) {
+    const VrrpScript* script = config.FindScript(ref.name);
+    int weight = ref.weight ? *ref.weight : (script ? script->weight : 0);
+    if (weight == 0) return false;
+    WarnAt(config, ref, "track_script",
+           fmt::format("{}: weighted script {} not tracked: {}", vrrp.name, ref.name, why));
+    return true;
+  });
+  std::erase_if(vrrp.track_files, [&](TrackRef& ref) {
+    const TrackFile* file = config.FindTrackFile(ref.name);
+    int weight = ref.weight ? *ref.weight : (file ? file->weight : 1);
+    if (weight == 0) return false;
+    bool keep = weight == 1;
+    WarnAt(config, ref, "track_file",
+           fmt::format("{}: weighted file {} {}: {}", vrrp.name, ref.name,
+                       keep ? "tracked with weight 0" : "not tracked", why));
+    if (keep) ref.weight = 0;
+    return !keep;
+  });
+}
+
 }  // namespace
 
 void CompleteInstances(Reader& reader) {
@@ -116,7 +181,14 @@ void CompleteInstances(Reader& reader) {
     // vrrp_complete_instance: no priority: 255 (address owner) for state MASTER, else 100.
     if (!state.priority_set) vrrp.priority = vrrp.state == "MASTER" ? 255 : 100;
     CheckMinimum(reader, vrrp, state);
+  }
+  // vrrp.c vrrp_complete_init: sync groups are resolved before vrrp_complete_instance.
+  CompleteSyncGroups(reader);
+  for (size_t i = 0; i < config.instances.size(); ++i) {
+    VrrpInstance& vrrp = config.instances[i];
+    const InstanceState& state = reader.states()[i];
     CompleteAdvert(reader, vrrp, state);
+    DropIgnoredWeights(config, vrrp);
     CheckComplete(reader, vrrp);
     if (state.unicast_configured && vrrp.unicast_peers.empty()) {
       config.warnings.push_back(ConfigWarning{
@@ -133,7 +205,6 @@ void CompleteInstances(Reader& reader) {
     }
   }
   CheckVridConflicts(reader);
-  CompleteSyncGroups(reader);
 }
 
 }  // namespace viplab::kconf::internal

@@ -52,13 +52,20 @@ bool ReadVipOptions(Reader& reader, const ConfNode& e, VirtualAddress& vip) {
     }
     const std::string& value = e.args[++i];
     if (word == "dev") {
-      if (vip.dev) return reader.Warn(e, "dev given twice: address dropped"), false;
+      if (vip.dev) {
+        reader.Warn(e, "dev given twice: address dropped");
+        return false;
+      }
       vip.dev = value;
     } else if (word == "label") {
-      if (value.size() >= 16) return reader.Warn(e, "label over 15 chars: address dropped"), false;
+      if (value.size() >= 16) {
+        reader.Warn(e, "label over 15 chars: address dropped");
+        return false;
+      }
       vip.label = value;
     } else if ((word == "brd" || word == "broadcast") && vip.ipv6) {
-      return reader.Warn(e, "broadcast for an IPv6 address: address dropped"), false;
+      reader.Warn(e, "broadcast for an IPv6 address: address dropped");
+      return false;
     } else {
       vip.other.push_back(word);
       vip.other.push_back(value);

@@ -71,6 +71,9 @@ struct GlobalDefs {
 struct VrrpScript {
   std::string name;
   std::string script;  // the command line as keepalived runs it (quotes removed)
+  // The argv keepalived executes (ScriptArgv of the `script` line: its quoting and escapes);
+  // empty when the tree carries no raw line (trees built in code).
+  std::vector<std::string> argv;
   SourceLocation script_where;
   double interval_s = 1;            // 2.2.7: whole seconds; "2.5" runs every 2 s (a warning)
   std::optional<double> timeout_s;  // unset: keepalived uses the interval
@@ -165,6 +168,9 @@ struct VrrpInstance {
   std::vector<VirtualAddress> vips_excluded;
   std::vector<LineRef> virtual_routes;
   std::vector<LineRef> virtual_rules;
+  // What keepalived tracks (entries it ignores are warnings): a sync group member without
+  // sync_group_tracking_weight and the address owner (priority 255) do not track weighted
+  // scripts; their weighted interfaces get weight 0 / are not tracked (vrrp_complete_instance).
   std::vector<TrackRef> track_scripts;
   std::vector<TrackRef> track_processes;
   std::vector<TrackRef> track_files;

@@ -96,7 +96,9 @@ struct Mapping {
   // Why the oracle cannot predict some instance (several weighted checks, track_file, ...);
   // empty when it can predict all.
   std::vector<std::string> not_predicted;
-  // node -> the keepalived.conf text the lab runs on it (the original with the rewrites).
+  // node -> the keepalived.conf text the lab runs on it (the original with the rewrites): one
+  // self-contained file (includes inlined, `@id` lines resolved for the node's config id, so it
+  // runs without -i); kLabCheckProgram and kLabDirPlaceholder are for the lab to provide.
   std::map<std::string, std::string> lab_configs;
 };
 

@@ -106,15 +106,16 @@ std::optional<Watched> FromNc(const std::vector<std::string>& words) {
   return Watched{"", *port, false};
 }
 
-// The simple service checks of mapping.h, optionally behind `timeout N` or inside `sh/bash -c`.
-std::optional<Watched> SimpleCheck(std::string_view command, int depth = 0) {
-  const std::vector<std::string> words = WithoutTimeout(SplitCommand(command));
+// The simple service checks of mapping.h, optionally behind `timeout N` or inside `sh/bash -c`,
+// from the words keepalived executes.
+std::optional<Watched> SimpleCheck(const std::vector<std::string>& argv, int depth = 0) {
+  const std::vector<std::string> words = WithoutTimeout(argv);
   if (words.empty()) return std::nullopt;
   const std::string program = Basename(words[0]);
   const std::vector<std::string> operands = Operands(words);
   if ((program == "bash" || program == "sh") && words.size() == 3 && words[1] == "-c" &&
       depth == 0) {
-    return SimpleCheck(words[2], depth + 1);
+    return SimpleCheck(SplitCommand(words[2]), depth + 1);
   }
   if (program == "pidof" && operands.size() == 1) return Watched{Basename(operands[0]), 0, false};
   if (program == "killall" && operands.size() == 1 &&
@@ -216,7 +217,8 @@ void MapChecks(const ConfigSet& set, const MappingOptions& options, Mapping& map
           fmt::format("{}: {} ({})", script.name, script.script, ToString(script.script_where));
       if (SuppliedIn(options.files_dir, script.script)) {
         check.how = MappedCheck::How::kVendorScript;
-      } else if (std::optional<Watched> watched = SimpleCheck(script.script)) {
+      } else if (std::optional<Watched> watched =
+                     SimpleCheck(script.argv.empty() ? SplitCommand(script.script) : script.argv)) {
         check.how = MappedCheck::How::kStandIn;
         check.service = AddService(mapping, options, node.name, *watched, because);
       }

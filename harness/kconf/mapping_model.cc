@@ -165,7 +165,11 @@ void FillShared(const Context& c, InstanceSpec& spec) {
   }
   for (const TrackRef& t : tracks) {
     int weight = t.weight.value_or(0);
-    if (t.reverse) weight = -weight;
+    if (t.reverse && weight != 0) {
+      c.mapping.not_predicted.push_back(
+          fmt::format("{}: track_interface {} has weight reverse, which the model does not hold",
+                      Prefix(c), t.name));
+    }
     // vrrp.c vrrp_complete_instance: weighted tracked interfaces get weight 0 in a sync group
     // (without sync_group_tracking_weight) and are not tracked at all by an address owner.
     if (weight != 0 && in.priority == kPriorityOwner) continue;

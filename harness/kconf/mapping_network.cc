@@ -146,6 +146,22 @@ std::optional<Ipv4Prefix> Candidate(const Evidence& e, const MappingOptions& opt
   return all.length() >= 16 ? all : items.front();
 }
 
+// Groups of one name whose subnets overlap once widened are one group.
+void MergeOverlapping(std::vector<Group>& groups) {
+  for (size_t i = 0; i < groups.size(); ++i) {
+    for (size_t j = i + 1; j < groups.size(); ++j) {
+      if (groups[i].ifname != groups[j].ifname || !Overlap(*groups[i].subnet, *groups[j].subnet)) {
+        continue;
+      }
+      groups[i].subnet = Widen(*groups[i].subnet, *groups[j].subnet);
+      groups[i].ports.insert(groups[i].ports.end(), groups[j].ports.begin(), groups[j].ports.end());
+      std::sort(groups[i].ports.begin(), groups[i].ports.end());
+      groups.erase(groups.begin() + static_cast<long>(j));
+      j = i;  // look again: the widened subnet may overlap an earlier one
+    }
+  }
+}
+
 // Groups the ports of each interface name by subnet; ports without addresses join the name's
 // first group (or an open one).
 std::vector<Group> GroupPorts(const std::vector<Port>& ports) {
@@ -163,6 +179,7 @@ std::vector<Group> GroupPorts(const std::vector<Port>& ports) {
       it->ports.push_back(i);
     }
   }
+  MergeOverlapping(groups);
   for (size_t i = 0; i < ports.size(); ++i) {
     const Port& p = ports[i];
     if (p.candidate) continue;

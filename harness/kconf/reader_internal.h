@@ -44,6 +44,8 @@ struct InstanceState {
   long long advert_us = 0;  // 0: default (vrrp.c vrrp_complete_instance: 1 s)
   std::optional<SourceLocation> bad_vrid;  // a virtual_router_id line keepalived ignored
   std::string bad_vrid_word;
+  std::optional<SourceLocation> ignored_interface;  // an interface line keepalived ignored
+  std::string ignored_interface_why;
 };
 
 // One ReadKeepalivedConfig call.

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "harness/kconf/reader_internal.h"
+#include "netns/error.h"
 
 namespace viplab::kconf::internal {
 namespace {
@@ -63,6 +64,15 @@ void ReadScriptLine(Reader& reader, const ConfNode& line, VrrpScript& script) {
     if (line.args.empty()) return;
     script.script = line.args[0];
     script.script_where = line.where;
+    if (!line.line.empty()) {
+      try {
+        script.argv = ScriptArgv(line);
+      } catch (const InputError& e) {
+        // lib/parser.c alloc_strvec_quoted_escaped fails: keepalived sets no script.
+        script.script.clear();
+        return reader.Warn(line, fmt::format("{}: no script set", e.what()));
+      }
+    }
     if (line.args.size() > 1) {
       reader.Warn(line, fmt::format("only '{}' is run; '{}' is ignored (quote the whole command)",
                                     line.args[0], Join(line.args, 1)));

@@ -62,11 +62,20 @@ void ReadState(Reader& reader, const ConfNode& line, VrrpInstance& vrrp) {
   vrrp.state_where = line.where;
 }
 
-void ReadInterface(Reader& reader, const ConfNode& line, VrrpInstance& vrrp) {
-  // vrrp_int_handler: a name of 16 characters or more (IFNAMSIZ) is ignored.
+void ReadInterface(Reader& reader, const ConfNode& line, VrrpInstance& vrrp, InstanceState& state) {
+  // vrrp_int_handler: a name of 16 characters or more (IFNAMSIZ) is ignored, and so is a
+  // loopback interface ("cannot use a loopback interface").
   const std::string& name = reader.Arg(line, 0);
+  std::string why;
   if (name.size() >= 16) {
-    return reader.Warn(line, fmt::format("interface name '{}' longer than 15: ignored", name));
+    why = fmt::format("'{}' is longer than 15 characters (IFNAMSIZ)", name);
+  } else if (name == "lo") {
+    why = "'lo' is a loopback interface";
+  }
+  if (!why.empty()) {
+    state.ignored_interface = line.where;
+    state.ignored_interface_why = why;
+    return reader.Warn(line, why + ": ignored");
   }
   vrrp.interface = name;
 }
@@ -178,25 +187,42 @@ void ReadAuthentication(Reader& reader, const ConfNode& node, VrrpInstance& vrrp
 // The keywords that take a value or a block; false if `line` is none of them.
 bool ReadValueLine(Reader& reader, const ConfNode& line, VrrpInstance& vrrp, InstanceState& state) {
   const std::string& k = line.keyword;
-  if (k == "state") return ReadState(reader, line, vrrp), true;
-  if (k == "interface") return ReadInterface(reader, line, vrrp), true;
-  if (k == "virtual_router_id") return ReadVrid(reader, line, vrrp, state), true;
-  if (k == "priority") return ReadPriority(reader, line, vrrp, state), true;
-  if (k == "advert_int") return ReadAdvert(reader, line, state), true;
-  if (k == "version") return ReadVersion(reader, line, vrrp), true;
-  if (k == "preempt_delay") return ReadPreemptDelay(reader, line, vrrp), true;
-  if (k == "use_vmac") return ReadUseVmac(reader, line, vrrp), true;
-  if (k == "authentication") return ReadAuthentication(reader, line, vrrp), true;
-  if (k == "unicast_src_ip") return ReadUnicastSrc(reader, line, vrrp, state), true;
-  if (k == "unicast_peer") return ReadUnicastPeers(reader, line, vrrp, state), true;
-  if (k == "virtual_ipaddress" || k == "virtual_ipaddress_excluded") {
-    return ReadVips(reader, line, vrrp, state), true;
+  if (k == "state") {
+    ReadState(reader, line, vrrp);
+  } else if (k == "interface") {
+    ReadInterface(reader, line, vrrp, state);
+  } else if (k == "virtual_router_id") {
+    ReadVrid(reader, line, vrrp, state);
+  } else if (k == "priority") {
+    ReadPriority(reader, line, vrrp, state);
+  } else if (k == "advert_int") {
+    ReadAdvert(reader, line, state);
+  } else if (k == "version") {
+    ReadVersion(reader, line, vrrp);
+  } else if (k == "preempt_delay") {
+    ReadPreemptDelay(reader, line, vrrp);
+  } else if (k == "use_vmac") {
+    ReadUseVmac(reader, line, vrrp);
+  } else if (k == "authentication") {
+    ReadAuthentication(reader, line, vrrp);
+  } else if (k == "unicast_src_ip") {
+    ReadUnicastSrc(reader, line, vrrp, state);
+  } else if (k == "unicast_peer") {
+    ReadUnicastPeers(reader, line, vrrp, state);
+  } else if (k == "virtual_ipaddress" || k == "virtual_ipaddress_excluded") {
+    ReadVips(reader, line, vrrp, state);
+  } else if (k == "track_script") {
+    ReadTrackBlock(reader, line, vrrp.track_scripts);
+  } else if (k == "track_process") {
+    ReadTrackBlock(reader, line, vrrp.track_processes);
+  } else if (k == "track_file") {
+    ReadTrackBlock(reader, line, vrrp.track_files);
+  } else if (k == "track_interface") {
+    ReadTrackBlock(reader, line, vrrp.track_interfaces);
+  } else {
+    return ReadNotify(reader, line, vrrp.notify);
   }
-  if (k == "track_script") return ReadTrackBlock(reader, line, vrrp.track_scripts), true;
-  if (k == "track_process") return ReadTrackBlock(reader, line, vrrp.track_processes), true;
-  if (k == "track_file") return ReadTrackBlock(reader, line, vrrp.track_files), true;
-  if (k == "track_interface") return ReadTrackBlock(reader, line, vrrp.track_interfaces), true;
-  return ReadNotify(reader, line, vrrp.notify);
+  return true;
 }
 
 void ReadFlagLine(Reader& reader, const ConfNode& line, VrrpInstance& vrrp, InstanceState& state) {

@@ -49,6 +49,7 @@ ConfTree BuildTree(std::string_view text) {
     ConfNode node;
     node.where = SourceLocation{.file = "t.conf", .line = number};
     node.text = raw;
+    node.line = raw;
     node.has_block = words.back() == "{";
     if (node.has_block) words.pop_back();
     node.keyword = words[0];

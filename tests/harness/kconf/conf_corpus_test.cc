@@ -97,19 +97,29 @@ TEST(ConfCorpusTest, LocalCheckScriptIsOneWordWithoutItsComment) {
   EXPECT_EQ(script->where.line, 25);
 }
 
-// A 3-node set must parse far below 100 ms; the time is printed for the record.
+// A 3-node set must parse far below 100 ms. The best of five runs is asserted (a busy machine
+// can stall any one run); best and worst are printed for the record.
 TEST(ConfCorpusTest, ThreeNodeSetParsesFast) {
   SKIP_WITHOUT_CORPUS();
   fs::path set = CorpusDir() / "kolla-ansible-loadbalancer";
-  auto start = std::chrono::steady_clock::now();
+  double best = 1e9;
+  double worst = 0;
   size_t nodes = 0;
-  for (const char* name : {"lb1.conf", "lb2.conf", "lb3.conf"}) {
-    nodes += ParseKeepalivedConf(set / name, ParseOptions{}).top.size();
+  for (int run = 0; run < 5; ++run) {
+    auto start = std::chrono::steady_clock::now();
+    nodes = 0;
+    for (const char* name : {"lb1.conf", "lb2.conf", "lb3.conf"}) {
+      nodes += ParseKeepalivedConf(set / name, ParseOptions{}).top.size();
+    }
+    std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+    best = std::min(best, took.count());
+    worst = std::max(worst, took.count());
   }
-  auto took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
-  fmt::print("parsed kolla-ansible-loadbalancer (3 files, {} top-level nodes) in {:.3f} ms\n",
-             nodes, took.count());
-  EXPECT_LT(took.count(), 20.0);
+  fmt::print(
+      "parsed kolla-ansible-loadbalancer (3 files, {} top-level nodes): best {:.3f} ms, "
+      "worst {:.3f} ms of 5 runs\n",
+      nodes, best, worst);
+  EXPECT_LT(best, 10.0);
 }
 
 }  // namespace

@@ -216,5 +216,196 @@ TEST_F(ConfTreeTest, ParseTextUsesOriginForMessagesAndIncludes) {
   }
 }
 
+// include: a glob relative to the including file's folder, matches in sorted order, nested
+// includes relative to their own folder; ConfTree::files in reading order.
+TEST_F(ConfTreeTest, IncludeGlobSortedAndNested) {
+  Write(dir_ / "conf.d" / "b.conf", "vrrp_instance B {\n  include ../inner/*.inc\n}\n");
+  Write(dir_ / "conf.d" / "a.conf", "vrrp_instance A {\n}\n");
+  Write(dir_ / "conf.d" / "notes.txt", "not matched\n");
+  Write(dir_ / "inner" / "prio.inc", "priority 100\n");
+  ConfTree tree = Parse("global_defs {\n}\ninclude conf.d/*.conf\nvrrp_script chk {\n}\n");
+  EXPECT_THAT(Keywords(tree.top),
+              ElementsAre("global_defs", "vrrp_instance", "vrrp_instance", "vrrp_script"));
+  EXPECT_THAT(tree.top[1].args, ElementsAre("A"));
+  EXPECT_EQ(tree.top[1].where.file, dir_ / "conf.d" / "a.conf");
+  EXPECT_EQ(tree.top[1].where.line, 1);
+  const ConfNode& b = tree.top[2];
+  ASSERT_EQ(b.children.size(), 1u);
+  EXPECT_EQ(b.children[0].keyword, "priority");
+  EXPECT_EQ(b.children[0].where.file, dir_ / "conf.d" / "../inner/prio.inc");
+  EXPECT_EQ(tree.top[3].where.file, dir_ / "keepalived.conf");
+  EXPECT_EQ(tree.top[3].where.line, 4);
+  EXPECT_THAT(tree.files,
+              ElementsAre(dir_ / "keepalived.conf", dir_ / "conf.d" / "a.conf",
+                          dir_ / "conf.d" / "b.conf", dir_ / "conf.d" / "../inner/prio.inc"));
+}
+
+TEST_F(ConfTreeTest, IncludeVariantsAndBraceGlob) {
+  Write(dir_ / "x.conf", "x_kw\n");
+  Write(dir_ / "y.conf", "y_kw\n");
+  ConfTree tree = Parse("includea {y,x}.conf\nincluder x.conf\n");
+  // GLOB_BRACE expands in the order written; each expansion is sorted on its own.
+  EXPECT_THAT(Keywords(tree.top), ElementsAre("y_kw", "x_kw", "x_kw"));
+  // A word that only starts with "include" is a keyword.
+  EXPECT_THAT(Keywords(Parse("include_check all\n").top), ElementsAre("include_check"));
+}
+
+TEST_F(ConfTreeTest, MissingIncludeNamesItsLine) {
+  EXPECT_THAT(Error("global_defs {\n}\ninclude conf.d/*.conf\n"),
+              HasSubstr(At(3) + "include 'conf.d/*.conf' matches no file"));
+  EXPECT_THAT(Error("include /nonexistent-viplab/x.conf\n"),
+              HasSubstr(At(1) + "include '/nonexistent-viplab/x.conf' matches no file"));
+}
+
+TEST_F(ConfTreeTest, IncludeLoopNamesTheChain) {
+  Write(dir_ / "a.conf", "a_kw\ninclude b.conf\n");
+  Write(dir_ / "b.conf", "\nb_kw\ninclude a.conf\n");
+  std::string error = Error("include a.conf\n");
+  EXPECT_THAT(error, HasSubstr((dir_ / "b.conf").string() + ":3: include loop: "));
+  EXPECT_THAT(error,
+              HasSubstr(fmt::format("{}:2 includes {}:3 includes {}", (dir_ / "a.conf").string(),
+                                    (dir_ / "b.conf").string(), (dir_ / "a.conf").string())));
+  EXPECT_THAT(Error("include keepalived.conf\n"), HasSubstr(At(1) + "include loop"));
+}
+
+TEST_F(ConfTreeTest, IncludingTheSameFileTwiceIsNoLoop) {
+  Write(dir_ / "vip.inc", "10.0.0.1\n");
+  ConfTree tree = Parse("virtual_ipaddress {\ninclude vip.inc\n}\nx {\ninclude vip.inc\n}\n");
+  EXPECT_EQ(tree.top[1].children[0].keyword, "10.0.0.1");
+  EXPECT_THAT(tree.files, ElementsAre(dir_ / "keepalived.conf", dir_ / "vip.inc"));
+}
+
+TEST_F(ConfTreeTest, ExecutableIncludeIsRefused) {
+  Write(dir_ / "run.conf", "x\n");
+  fs::permissions(dir_ / "run.conf", fs::perms::owner_exec, fs::perm_options::add);
+  EXPECT_THAT(Error("include run.conf\n"),
+              HasSubstr(At(1) + "include 'run.conf': '" + (dir_ / "run.conf").string() +
+                        "' is not a regular non-executable file"));
+}
+
+TEST_F(ConfTreeTest, UnclosedBlockInIncludedFile) {
+  Write(dir_ / "part.conf", "\nvrrp_instance X {\n");
+  EXPECT_THAT(Error("include part.conf\n"),
+              HasSubstr((dir_ / "part.conf").string() + ":2: block 'vrrp_instance'"));
+}
+
+// @ID / @^ID lines (lib/parser.c read_line()): kept when ID is / is not the config id.
+TEST_F(ConfTreeTest, ConfigIdSelection) {
+  std::string text =
+      "vrrp_instance VI_1 {\n"
+      "@lb1  priority 150\n"
+      "@^lb1 priority 100\n"
+      "@lb2 state BACKUP\n"
+      "@lb1\n"
+      "}\n";
+  auto priorities = [](const ConfTree& tree) {
+    std::vector<std::string> out;
+    for (const ConfNode& node : tree.top[0].children) out.push_back(node.text);
+    return out;
+  };
+  EXPECT_THAT(priorities(Parse(text, "lb1")), ElementsAre("@lb1  priority 150"));
+  EXPECT_THAT(priorities(Parse(text, "lb2")),
+              ElementsAre("@^lb1 priority 100", "@lb2 state BACKUP"));
+  // No config id: every @ID line dropped, every @^ID line kept (keepalived itself defaults the
+  // id to the host name).
+  EXPECT_THAT(priorities(Parse(text, "")), ElementsAre("@^lb1 priority 100"));
+  EXPECT_THAT(Parse(text, "lb1").top[0].children[0].args, ElementsAre("150"));
+  EXPECT_EQ(Parse(text, "lb1").top[0].children[0].where.line, 2);
+}
+
+// $NAME=value and its uses, in values and keywords, with and without braces.
+TEST_F(ConfTreeTest, DefinitionsInValuesAndKeywords) {
+  ConfTree tree = Parse(
+      "$PRIO=150\n"
+      "$KW = x\n"  // not a definition (blank before '=')
+      "$IFACE= eth1 \n"
+      "$VIP=10.0.0.1\n"
+      "$BLOCK=virtual_ipaddress\n"
+      "vrrp_instance VI_1 {\n"
+      "  priority $PRIO\n"
+      "  interface ${IFACE}\n"
+      "  $BLOCK {\n"
+      "    ${VIP}/24 dev $IFACE\n"
+      "    $VIP/24\n"  // `$NAME` must end at a blank, ',' or ')': left as it is
+      "    $UNDEFINED\n"
+      "  }\n"
+      "}\n");
+  EXPECT_THAT(Keywords(tree.top), ElementsAre("$KW", "vrrp_instance"));
+  const ConfNode& instance = tree.top[1];
+  EXPECT_THAT(instance.children[0].args, ElementsAre("150"));
+  EXPECT_EQ(instance.children[0].text, "priority $PRIO");
+  EXPECT_THAT(instance.children[1].args, ElementsAre("eth1"));
+  const ConfNode& vips = instance.children[2];
+  EXPECT_EQ(vips.keyword, "virtual_ipaddress");
+  EXPECT_EQ(vips.text, "$BLOCK {");
+  ASSERT_EQ(vips.children.size(), 3u);
+  EXPECT_EQ(vips.children[0].keyword, "10.0.0.1/24");
+  EXPECT_THAT(vips.children[0].args, ElementsAre("dev", "eth1"));
+  EXPECT_EQ(vips.children[1].keyword, "$VIP/24");
+  EXPECT_EQ(vips.children[2].keyword, "$UNDEFINED");
+}
+
+TEST_F(ConfTreeTest, DefinitionsUseDefinitionsAndCanBeRedefined) {
+  ConfTree tree = Parse(
+      "$A=1\n$B=$A $A\nx $B\n$A=2\ny $B\n"
+      "z ${_HASH}\n");  // replaced, then the comment is removed again (as keepalived does)
+  EXPECT_THAT(tree.top[0].args, ElementsAre("1", "1"));
+  EXPECT_THAT(tree.top[1].args, ElementsAre("2", "2"));
+  EXPECT_THAT(tree.top[2].args, IsEmpty());
+  EXPECT_THAT(Error("$A=$A\nx $A\n"), HasSubstr(At(2) + "definition $A keeps expanding"));
+}
+
+// A definition ending in `\` goes on over the next lines; used alone at the end of a line it
+// gives one line per definition line (lib/parser.c check_definition(), replace_param()).
+TEST_F(ConfTreeTest, MultiLineDefinition) {
+  ConfTree tree = Parse(
+      "$VIPS=10.0.0.1/24 dev eth0 \\\n"
+      "   # a comment line inside\n"
+      "   10.0.0.2/24 dev eth0\\\n"
+      "   10.0.0.3/24\n"
+      "$CHECK=vrrp_script chk { \\\n"
+      "  script /bin/true\\\n"
+      "}\n"
+      "vrrp_instance VI_1 {\n"
+      "  virtual_ipaddress {\n"
+      "    $VIPS\n"
+      "  }\n"
+      "}\n"
+      "$CHECK\n");
+  ASSERT_THAT(Keywords(tree.top), ElementsAre("vrrp_instance", "vrrp_script"));
+  const ConfNode& vips = tree.top[0].children[0];
+  ASSERT_THAT(Keywords(vips.children), ElementsAre("10.0.0.1/24", "10.0.0.2/24", "10.0.0.3/24"));
+  EXPECT_THAT(vips.children[1].args, ElementsAre("dev", "eth0"));
+  EXPECT_EQ(vips.children[2].where.line, 10);
+  EXPECT_EQ(vips.children[2].text, "$VIPS");
+  const ConfNode& check = tree.top[1];
+  EXPECT_TRUE(check.has_block);
+  ASSERT_EQ(check.children.size(), 1u);
+  EXPECT_THAT(check.children[0].args, ElementsAre("/bin/true"));
+}
+
+TEST_F(ConfTreeTest, MultiLineDefinitionEndsAtEmptyLineAndOnlyAtLineEnd) {
+  ConfTree tree = Parse(
+      "$M=a \\\n"
+      "\n"
+      "x $M\n"      // at the end of the line: its first line
+      "y $M z\n");  // multi-line definitions are not used inside a line
+  EXPECT_THAT(tree.top[0].args, ElementsAre("a"));
+  EXPECT_THAT(tree.top[1].args, ElementsAre("$M", "z"));
+}
+
+TEST_F(ConfTreeTest, StandardDefinitions) {
+  ConfTree tree = Parse("a ${_INSTANCE}\nb $_PWD\n", "lb1");
+  EXPECT_THAT(tree.top[0].args, ElementsAre("lb1"));
+  EXPECT_THAT(tree.top[1].args, ElementsAre(fs::absolute(dir_.path()).string()));
+  EXPECT_THAT(Error("a\nb ${_INSTANCE}\n"), HasSubstr(At(2) + "${_INSTANCE} needs"));
+  EXPECT_THAT(Error("a ${_RANDOM 1 9}\n"), HasSubstr(At(1) + "viplab does not read ${_RANDOM}"));
+}
+
+TEST_F(ConfTreeTest, SeqIsRefused) {
+  EXPECT_THAT(Error("global_defs {\n}\n~SEQ(i, 1, 3) vrrp_instance V$i {\n"),
+              HasSubstr(At(3) + "viplab does not read ~SEQ lines yet"));
+}
+
 }  // namespace
 }  // namespace viplab::kconf

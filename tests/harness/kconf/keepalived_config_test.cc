@@ -320,9 +320,12 @@ TEST(KeepalivedConfigTest, RefusalsNameFileLineAndKeyword) {
                       "vrrp_instance: VI: no "
                       "(usable) interface"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("vrrp_instance VI {\n  interface abcdefghijklmnop\n  virtual_router_id 1\n}\n")
-                .find("interface"),
-            std::string::npos);
+  EXPECT_EQ(ErrorOf("vrrp_instance VI {\n  interface abcdefghijklmnop\n  virtual_router_id 1\n}\n"),
+            "t.conf:2: interface: 'abcdefghijklmnop' is longer than 15 characters (IFNAMSIZ): "
+            "keepalived ignores it and refuses VI without an interface");
+  EXPECT_EQ(ErrorOf("vrrp_instance VI {\n  interface lo\n  virtual_router_id 1\n}\n"),
+            "t.conf:2: interface: 'lo' is a loopback interface: keepalived ignores it and refuses "
+            "VI without an interface");
   // lib/parser.c null_strvec: a keyword without its value exits.
   EXPECT_EQ(ErrorOf("vrrp_instance VI {\n  interface eth0\n  priority\n}\n"),
             "t.conf:3: priority: missing a parameter at word position 2 (keepalived 2.2.7 exits: "
@@ -427,6 +430,7 @@ vrrp_script full {
   EXPECT_FALSE(plain.user.has_value());
   const VrrpScript& full = *c.FindScript("full");
   EXPECT_EQ(full.script, "/usr/bin/curl -s http://x");
+  EXPECT_EQ(full.argv, (std::vector<std::string>{"/usr/bin/curl", "-s", "http://x"}));
   EXPECT_DOUBLE_EQ(full.interval_s, 3);
   EXPECT_DOUBLE_EQ(*full.timeout_s, 4);
   EXPECT_EQ(full.weight, -20);
@@ -456,6 +460,7 @@ vrrp_script empty {
   ASSERT_EQ(c.scripts.size(), 1u);  // "empty" has no script: removed
   const VrrpScript& s = c.scripts[0];
   EXPECT_EQ(s.script, "/usr/bin/killall");  // only the first word runs
+  EXPECT_EQ(s.argv, (std::vector<std::string>{"/usr/bin/killall"}));
   EXPECT_TRUE(HasWarning(c, "script", "only '/usr/bin/killall' is run"));
   EXPECT_DOUBLE_EQ(s.interval_s, 2);  // whole seconds
   EXPECT_TRUE(HasWarning(c, "interval", "read as 2 s"));
@@ -888,6 +893,144 @@ vrrp_instance VI {
   EXPECT_EQ(*c.instances[0].track_processes[0].weight, -254);  // no +/-254 clamp for processes
   EXPECT_NE(ErrorOf("vrrp_script s {\n  script /x\n  user\n}\n").find("t.conf:3: user: missing"),
             std::string::npos);
+}
+
+TEST(KeepalivedConfigTest, SyncGroupMembersAndAddressOwnersDropWeights) {
+  // vrrp.c vrrp_complete_instance: weighted trackers of a sync group member (without
+  // sync_group_tracking_weight) or of the address owner are ignored.
+  KeepalivedConfig c = Read(R"(vrrp_script w {
+  script /w
+  weight 5
+}
+vrrp_script u {
+  script /u
+}
+track_file f {
+  file /f
+}
+vrrp_sync_group G {
+  group {
+    A
+  }
+}
+vrrp_instance A {
+  interface eth0
+  virtual_router_id 1
+  track_script {
+    w
+    u
+  }
+  track_interface {
+    eth1 weight 3
+    eth2
+  }
+  track_file {
+    f
+  }
+}
+vrrp_instance OWNER {
+  state MASTER
+  interface eth0
+  virtual_router_id 2
+  track_script {
+    u weight 2
+  }
+  track_interface {
+    eth1 weight 3
+  }
+}
+vrrp_instance FREE {
+  interface eth0
+  virtual_router_id 3
+  track_script {
+    w
+  }
+}
+)");
+  const VrrpInstance& a = *c.FindInstance("A");
+  ASSERT_EQ(a.track_scripts.size(), 1u);
+  EXPECT_EQ(a.track_scripts[0].name, "u");
+  ASSERT_EQ(a.track_interfaces.size(), 2u);
+  EXPECT_EQ(*a.track_interfaces[0].weight, 0);
+  ASSERT_EQ(a.track_files.size(), 1u);
+  EXPECT_EQ(*a.track_files[0].weight, 0);
+  EXPECT_TRUE(
+      HasWarning(c, "track_script", "A: weighted script w not tracked: A is in sync group G"));
+  EXPECT_TRUE(HasWarning(c, "track_interface", "weight 0: FAULT when down"));
+  const VrrpInstance& owner = *c.FindInstance("OWNER");
+  EXPECT_EQ(owner.priority, 255);
+  EXPECT_TRUE(owner.track_scripts.empty());
+  EXPECT_TRUE(owner.track_interfaces.empty());
+  EXPECT_TRUE(HasWarning(c, "track_script", "OWNER has priority 255"));
+  EXPECT_EQ(c.FindInstance("FREE")->track_scripts.size(), 1u);
+}
+
+TEST(KeepalivedConfigTest, DuplicateUnicastVridSharingAPeerIsRefused) {
+  std::string text = R"(vrrp_instance A {
+  interface eth0
+  virtual_router_id 9
+  unicast_src_ip 10.0.0.1
+  unicast_peer {
+    10.0.0.2
+  }
+  virtual_ipaddress {
+    10.0.0.100
+  }
+}
+vrrp_instance B {
+  interface eth0
+  virtual_router_id 9
+  unicast_src_ip 10.0.0.1
+  unicast_peer {
+    10.0.0.2
+  }
+  virtual_ipaddress {
+    10.0.0.101
+  }
+}
+)";
+  EXPECT_EQ(
+      ErrorOf(text),
+      "t.conf:12: vrrp_instance: A and B both use VRID 9 on eth0: keepalived refuses to load");
+  text.replace(text.rfind("10.0.0.2"), 8, "10.0.0.3");
+  EXPECT_EQ(ErrorOf(text), "");
+}
+
+TEST(KeepalivedConfigTest, NativeIpv6TrackBfdAndGroupNotifyDeleted) {
+  KeepalivedConfig c = Read(R"(vrrp_instance V6 {
+  native_ipv6
+  version 2
+  interface eth0
+  virtual_router_id 1
+  use_vmac 00:00:5e:00:01:01 vmac6
+  track_bfd {
+    b1
+  }
+  virtual_ipaddress {
+    fe80::1
+  }
+}
+vrrp_sync_group G {
+  group {
+    V6
+  }
+  notify_deleted /bin/x
+  track_bfd {
+    b1
+  }
+}
+)");
+  const VrrpInstance& v = c.instances[0];
+  EXPECT_TRUE(v.ipv6);
+  EXPECT_EQ(*v.version, 3);  // native_ipv6 sets 3; "version 2" conflicts and is ignored
+  EXPECT_TRUE(HasWarning(c, "version", "conflicts"));
+  EXPECT_EQ(*v.use_vmac, "vmac6");  // the MAC word is not a name
+  ASSERT_EQ(c.not_exercised.size(), 3u);
+  EXPECT_EQ(c.not_exercised[0].what, "track_bfd of vrrp_instance V6");
+  EXPECT_EQ(c.not_exercised[1].what, "track_bfd of vrrp_sync_group G");
+  EXPECT_EQ(c.not_exercised[2].what, "vrrp_instance V6 (IPv6)");
+  ASSERT_EQ(c.unknown.size(), 1u);  // sync groups have no notify_deleted
+  EXPECT_EQ(c.unknown[0].keyword, "notify_deleted");
 }
 
 TEST(KeepalivedConfigTest, VersionOf) {

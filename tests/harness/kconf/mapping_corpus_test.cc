@@ -6,8 +6,11 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iostream>
 
 #include "harness/kconf/mapping.h"
+#include "harness/oracle/oracle.h"
 #include "netns/error.h"
 
 namespace viplab::kconf {
@@ -60,12 +63,42 @@ TEST(MappingCorpusTest, EverySetMapsAndPrintsItsMapping) {
       EXPECT_EQ(m.mapping.lab_configs.size(), m.set.nodes.size());
       EXPECT_FALSE(m.mapping.scenario.instances.empty());
       EXPECT_THAT(m.text, HasSubstr("segments:\n"));
+      // For a manual `keepalived --config-test` of the lab's texts (README: certify).
+      if (const char* out = std::getenv("VIPLAB_WRITE_LAB_CONFIGS"); out != nullptr) {
+        const fs::path dir = fs::path(out) / entry.path().filename();
+        fs::create_directories(dir);
+        for (const auto& [node, text] : m.mapping.lab_configs) {
+          std::ofstream(dir / (node + ".conf")) << text;
+        }
+      }
       if (std::getenv("VIPLAB_PRINT_MAPPING") != nullptr) std::cout << m.text << '\n';
     } catch (const InputError& e) {
       ADD_FAILURE() << e.what();
     }
   }
   EXPECT_GE(sets, 8);
+}
+
+// The mapped scenario is one the oracle reads: every catalog fault on the master predicted (or
+// said to be not predicted) without an exception.
+TEST(MappingCorpusTest, TheOracleReadsEveryMappedScenario) {
+  SKIP_WITHOUT_CORPUS();
+  for (const fs::directory_entry& entry : fs::directory_iterator(CorpusDir())) {
+    if (!entry.is_directory()) continue;
+    SCOPED_TRACE(entry.path().string());
+    Mapped m = Map(entry.path().filename().string());
+    for (FaultKind kind :
+         {FaultKind::kServiceKill, FaultKind::kKeepalivedStop, FaultKind::kKeepalivedCrash,
+          FaultKind::kNodeCrash, FaultKind::kLinkDown}) {
+      m.mapping.scenario.fault.kind = kind;
+      try {
+        const ScenarioPrediction p = PredictScenario(m.mapping.scenario);
+        EXPECT_TRUE(!p.faults.empty() || !p.vips.empty() || !p.not_predicted.empty());
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << FaultName(kind) << ": " << e.what();
+      }
+    }
+  }
 }
 
 TEST(MappingCorpusTest, OctaviaKeepsItsUnicastAddresses) {

@@ -131,6 +131,17 @@ TEST(MappingTest, SameNameDifferentSubnetsAreTwoSegments) {
   EXPECT_EQ(m.scenario.instances[1].nodes.size(), 1u);
 }
 
+TEST(MappingTest, ASubnetHoldingTwoOthersJoinsThemIntoOneSegment) {
+  SetBuilder b;
+  b.Node("lb1").instances.push_back(Instance("VI_1", "eth0", 51, 150, {Vip("10.77.0.100")}));
+  b.Node("lb2").instances.push_back(Instance("VI_1", "eth0", 51, 100, {Vip("10.77.1.100")}));
+  b.Node("lb3").instances.push_back(Instance("VI_1", "eth0", 51, 50, {Vip("10.77.1.200/23")}));
+  const Mapping m = MapConfigSet(b.set(), {});
+  ASSERT_EQ(m.scenario.segments.size(), 1u);
+  EXPECT_EQ(m.scenario.segments[0].subnet.ToString(), "10.77.0.0/23");
+  EXPECT_EQ(Interface(m, "lb2", "eth0").address.ToString(), "10.77.0.12/23");
+}
+
 TEST(MappingTest, VipWithoutLengthIsInTheSlash24AroundIt) {
   SetBuilder b;
   Pair(b, "10.77.3.100");
@@ -403,10 +414,21 @@ TEST(MappingTest, RewritesAreListedWithFileLineAndAppliedToTheLabConfig) {
   s.script_where = b.At("lb1", 5);
   lb1.scripts = {s};
   VrrpInstance in = Instance("VI_1", "eth0", 51, 150, {Vip("10.77.0.100/24")});
-  in.notify.master = LineRef{"notify_master", {"/usr/local/bin/became_master.sh"}, b.At("lb1", 9)};
+  LineRef notify;
+  notify.keyword = "notify_master";
+  notify.args = {"/usr/local/bin/became_master.sh"};
+  notify.where = b.At("lb1", 9);
+  in.notify.master = notify;
   lb1.instances = {in};
-  ConfNode fifo{"notify_fifo", {"/run/keepalived/fifo"}, b.At("lb1", 2), false, {}, ""};
-  ConfNode global{"global_defs", {}, b.At("lb1", 1), true, {fifo}, ""};
+  ConfNode fifo;
+  fifo.keyword = "notify_fifo";
+  fifo.args = {"/run/keepalived/fifo"};
+  fifo.where = b.At("lb1", 2);
+  ConfNode global;
+  global.keyword = "global_defs";
+  global.where = b.At("lb1", 1);
+  global.has_block = true;
+  global.children = {fifo};
   lb1.tree.top = {global};
   const Mapping m = MapConfigSet(b.set(), {});
   ASSERT_EQ(m.rewrites.size(), 4u);
@@ -444,6 +466,54 @@ TEST(MappingTest, ConditionalLinesAreResolvedForTheConfigId) {
   EXPECT_EQ(m.lab_configs.at("lb1"), "# kept\n");
   ASSERT_EQ(m.rewrites.size(), 3u);
   EXPECT_EQ(m.rewrites[1].lab_form, "(dropped)");
+}
+
+// Through the parser and the reader: an included check and `@id` lines of one file for two nodes.
+TEST(MappingTest, LabConfigOfParsedFilesInlinesIncludesAndResolvesConditionalLines) {
+  testing::ScratchDir dir("kconf-mapping-parsed");
+  std::filesystem::create_directories(dir / "checks");
+  std::ofstream(dir / "checks/chk.conf")
+      << "vrrp_script chk {\n    script \"/usr/local/bin/chk.sh\"\n}\n";
+  std::ofstream(dir / "ka.conf") << "include checks/*.conf\n"
+                                    "vrrp_instance VI_1 {\n"
+                                    "    interface eth0\n"
+                                    "    virtual_router_id 51\n"
+                                    "@lb1 priority 150\n"
+                                    "@lb2 priority 100\n"
+                                    "    virtual_ipaddress {\n"
+                                    "        10.77.0.100/24\n"
+                                    "    }\n"
+                                    "    track_script {\n"
+                                    "        chk\n"
+                                    "    }\n"
+                                    "    notify_master \"/usr/local/bin/master.sh\"\n"
+                                    "}\n";
+  const std::string file = (dir / "ka.conf").string();
+  const ConfigSet set = LoadConfigSet({file + "@lb1", file + "@lb2"});
+  const Mapping m = MapConfigSet(set, {});
+  std::vector<std::string> rewrites;
+  for (const Rewrite& r : m.rewrites) {
+    if (r.node == "lb1") {
+      rewrites.push_back(
+          fmt::format("{}:{} {}", r.where.file.filename().string(), r.where.line, r.lab_form));
+    }
+  }
+  EXPECT_THAT(
+      rewrites,
+      ::testing::ElementsAre(
+          fmt::format("ka.conf:1 (inlined: {})", (dir / "checks/chk.conf").string()),
+          "chk.conf:2 script \"/usr/lib/viplab/viplab-labcheck lb1 chk\"", "ka.conf:5 priority 150",
+          "ka.conf:6 (dropped)", "ka.conf:13 notify_master /bin/true"));
+  // The lab's text is a configuration keepalived (and our reader) loads: one file, same instance.
+  const std::string& lab = m.lab_configs.at("lb1");
+  const KeepalivedConfig again =
+      ReadKeepalivedConfig(ParseKeepalivedText(lab, dir / "lab-lb1.conf", {}));
+  ASSERT_EQ(again.instances.size(), 1u);
+  EXPECT_EQ(again.instances[0].priority, 150);
+  ASSERT_EQ(again.scripts.size(), 1u);
+  EXPECT_EQ(again.scripts[0].script, "/usr/lib/viplab/viplab-labcheck lb1 chk");
+  EXPECT_EQ(again.instances[0].notify.master->args.at(0), "/bin/true");
+  EXPECT_EQ(m.scenario.instances.at(0).nodes.at(1).priority, 100);
 }
 
 TEST(MappingTest, NoVrrpGroupIsAnInputError) {

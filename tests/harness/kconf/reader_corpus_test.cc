@@ -118,6 +118,7 @@ TEST(ReaderCorpusTest, LocalCheck) {
   EXPECT_EQ(*v1.track_scripts[1].weight, 2);
   EXPECT_EQ(c.FindScript("chk_sshd")->weight, -4);
   EXPECT_EQ(c.FindScript("chk_http_port")->script, "</dev/tcp/127.0.0.1/80");
+  EXPECT_EQ(c.FindScript("chk_sshd")->argv, (std::vector<std::string>{"killall", "-0", "sshd"}));
   // VI_3 has no state: priority 100 stays 100.
   EXPECT_FALSE(c.instances[2].state.has_value());
   EXPECT_EQ(c.instances[2].priority, 100);

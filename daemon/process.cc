@@ -21,6 +21,7 @@
 #include <system_error>
 
 #include "netns/error.h"
+#include "netns/pid_namespace.h"
 
 namespace viplab {
 namespace bp = boost::process;
@@ -290,8 +291,10 @@ Process Process::Start(const ProcessSpec& spec) {
   const std::string exe_string = exe.string();
 
   pid_t failed_pid = -1;
+  const bool in_pid_namespace = spec.pidns_fd >= 0 || spec.new_pid_namespace;
   ChildSetup setup;
-  setup.parent = ::getpid();
+  // A parent outside the child's PID namespace is pid 0 to the child.
+  setup.parent = in_pid_namespace ? 0 : ::getpid();
   setup.cgroup_procs_fd = fds.cgroup_procs.get();
   setup.mntns_fd = spec.mntns_fd;
   setup.utsns_fd = spec.utsns_fd;
@@ -304,12 +307,19 @@ Process Process::Start(const ProcessSpec& spec) {
   bp::environment environment = boost::this_process::environment();
   for (const auto& [name, value] : spec.environment) environment[name] = value;
 
+  std::optional<ChildPidNamespace> pid_namespace;
+  if (spec.pidns_fd >= 0) {
+    pid_namespace.emplace(ChildPidNamespace::Join(spec.pidns_fd));
+  } else if (spec.new_pid_namespace) {
+    pid_namespace.emplace(ChildPidNamespace::New());
+  }
   std::error_code ec;
   bp::child child(bp::exe(exe_string), bp::posix::fd.bind(STDIN_FILENO, fds.stdin_fd.get()),
                   bp::posix::fd.bind(STDOUT_FILENO,
                                      spec.pipe_stdout ? fds.stdout_write.get() : fds.log_fd.get()),
                   bp::posix::fd.bind(STDERR_FILENO, fds.log_fd.get()), bp::env(environment), setup,
                   ec);
+  if (pid_namespace) pid_namespace->Restore();  // throws only if the kernel refuses (never)
   fds.error_write.Reset();
   fds.stdout_write.Reset();
 
@@ -400,6 +410,44 @@ std::optional<std::filesystem::path> FindExecutable(const std::string& name) {
   }
   if (found.empty()) return std::nullopt;
   return std::filesystem::path(found.native());
+}
+
+std::string WaitForReadyLine(Process& process, std::string_view prefix,
+                             std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string out;
+  while (true) {
+    const size_t newline = out.find('\n');
+    if (newline != std::string::npos) {
+      if (out.rfind(prefix, 0) == 0) return {};
+      return fmt::format("printed '{}' instead of READY", out.substr(0, newline));
+    }
+    if (out.size() > 4096) return "printed a long line instead of READY";
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return fmt::format("did not report READY within {} ms", timeout.count());
+    pollfd fds[2] = {{process.stdout_fd(), POLLIN, 0}, {process.pidfd(), POLLIN, 0}};
+    const int n = ::poll(
+        fds, 2, static_cast<int>(std::min<int64_t>(left.count(), std::numeric_limits<int>::max())));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw SystemError::FromErrno(errno, "poll");
+    }
+    if (fds[0].revents != 0) {
+      char buf[512];
+      const ssize_t r = ::read(process.stdout_fd(), buf, sizeof(buf));
+      if (r > 0) {
+        out.append(buf, static_cast<size_t>(r));
+        continue;
+      }
+      if (r < 0 && errno == EINTR) continue;
+      break;  // EOF: it closed stdout, so it is exiting
+    }
+    if (fds[1].revents != 0) break;  // exited (its output was read above, stdout first)
+  }
+  const auto status = process.WaitFor(std::chrono::milliseconds(1000));
+  return status ? fmt::format("{} before it reported READY", DescribeWaitStatus(*status))
+                : std::string("closed its stdout before it reported READY");
 }
 
 std::string DescribeWaitStatus(int status) {

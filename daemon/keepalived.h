@@ -29,10 +29,10 @@ class NodeSandbox;
 std::filesystem::path FindKeepalived();
 
 struct KeepalivedSpec {
-  std::string node;                                             // node name, for messages
-  std::filesystem::path binary;                                 // FindKeepalived()
-  std::string netns_name;                                       // named netns under /run/netns
-  const NodeSandbox* sandbox = nullptr;                         // mount+UTS namespaces of the node
+  std::string node;                      // node name, for messages
+  std::filesystem::path binary;          // FindKeepalived()
+  std::string netns_name;                // named netns under /run/netns
+  const NodeSandbox* sandbox = nullptr;  // mount+UTS namespaces of the node
   // The node's PID namespace (pid_namespaces labs, daemon/node_init.h): keepalived runs inside it
   // (never as its PID 1), in the mount namespace with the node's /proc, and VrrpChildPid()
   // translates the pid it writes. nullptr: the host's PID namespace (needed by track_process).

@@ -43,8 +43,8 @@ void WritePidFile(const fs::path& file, pid_t pid, const std::string& label) {
     std::ofstream out(temporary, std::ios::trunc);
     out << pid << '\n';
     if (!out) {
-      throw SystemError::FromErrno(errno,
-                                   fmt::format("{}: could not write {}", label, temporary.string()));
+      throw SystemError::FromErrno(
+          errno, fmt::format("{}: could not write {}", label, temporary.string()));
     }
   }
   if (::chmod(temporary.c_str(), 0644) < 0 || ::rename(temporary.c_str(), file.c_str()) < 0) {
@@ -81,7 +81,8 @@ NodeInit NodeInit::Start(const NodeInitSpec& spec) {
   const std::string failure = WaitForReadyLine(init, "READY", spec.ready_timeout);
   if (!failure.empty()) {
     init.Stop(std::chrono::milliseconds(0));
-    throw SystemError::Plain(fmt::format("{} {}{}", process.label, failure, LogText(spec.log_file)));
+    throw SystemError::Plain(
+        fmt::format("{} {}{}", process.label, failure, LogText(spec.log_file)));
   }
   // Our unreaped child: its pid cannot be reused, so /proc/<pid> is this process.
   UniqueFd pidns = OpenNamespace(init.pid(), "pid", process.label);

@@ -1,7 +1,8 @@
 // Process: one child started with Boost.Process under folly-style policies: its own process
 // group, a parent-death signal (SIGKILL) so it never outlives the harness, optional joins of the
-// node's network/mount/UTS namespaces and of a cgroup before exec, optionally in a PID namespace, stdout+stderr appended to a log
-// file. Stop() is terminate-then-kill. Waits are event-driven on a pidfd.
+// node's network/mount/UTS namespaces and of a cgroup before exec, optionally in a PID namespace,
+// stdout+stderr appended to a log file. Stop() is terminate-then-kill. Waits are event-driven on a
+// pidfd.
 //
 // Start processes from a long-lived thread (the main thread): the kernel sends the parent-death
 // signal when the *thread* that forked exits.
@@ -28,11 +29,11 @@ struct ProcessSpec {
   // When set, this file is executed and argv[0] is passed unchanged (e.g. exec <build>/haproxy as
   // argv[0] "haproxy": keepalived's track_process with parameters compares argv[0] exactly).
   std::filesystem::path executable;
-  std::filesystem::path log_file;    // stdout and stderr are appended here; empty: /dev/null
-  bool pipe_stdout = false;          // stdout to a pipe (stdout_fd()) instead of the log file
-  int netns_fd = -1;                 // setns(CLONE_NEWNET) before exec when >= 0
-  int mntns_fd = -1;                 // setns(CLONE_NEWNS) before exec when >= 0
-  int utsns_fd = -1;                 // setns(CLONE_NEWUTS) before exec when >= 0
+  std::filesystem::path log_file;  // stdout and stderr are appended here; empty: /dev/null
+  bool pipe_stdout = false;        // stdout to a pipe (stdout_fd()) instead of the log file
+  int netns_fd = -1;               // setns(CLONE_NEWNET) before exec when >= 0
+  int mntns_fd = -1;               // setns(CLONE_NEWNS) before exec when >= 0
+  int utsns_fd = -1;               // setns(CLONE_NEWUTS) before exec when >= 0
   // PID namespaces (netns/pid_namespace.h): the child is forked into the PID namespace of
   // `pidns_fd` when >= 0, or as PID 1 of a new one with `new_pid_namespace`. The forking thread's
   // PID namespace for children is moved around the fork and back; pid() stays the pid as the

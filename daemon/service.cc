@@ -42,7 +42,6 @@ std::string LogTail(const std::filesystem::path& log_file) {
   return fmt::format("; end of {}:\n{}", log_file.string(), log);
 }
 
-
 constexpr const char* kNotifySocketName = "viplab-haproxy-notify.sock";
 
 // The receiving end of the systemd readiness protocol (sd_notify): a datagram socket the service

@@ -3,8 +3,8 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
-#include <string.h>
 #include <sched.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -126,6 +126,10 @@ UniqueFd OpenNamespaceInit(pid_t pid, const std::string& comm) {
         fmt::format("{} is not PID 1 of a PID namespace nested in this one", what));
   }
   return pidfd;
+}
+
+bool InsideNamespaceWithInit(const std::string& comm) {
+  return NestedPids(::getpid()).size() >= 2 && ReadFirstLine("/proc/1/comm") == comm;
 }
 
 void EnterNamespacesOf(int pidfd) {

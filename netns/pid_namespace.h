@@ -75,6 +75,10 @@ std::optional<pid_t> OuterPid(pid_t inner_pid, const NamespaceId& pidns,
 // command name is `comm` (so a recycled pid never passes). Throws SystemError saying why not.
 UniqueFd OpenNamespaceInit(pid_t pid, const std::string& comm);
 
+// True when this process runs in a PID namespace nested in another whose PID 1 is named `comm`
+// (read from the /proc this process sees).
+bool InsideNamespaceWithInit(const std::string& comm);
+
 // setns(pidfd, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWNET) on the calling thread
 // (which must not share its fs attributes: a single-threaded program, as viplab-nsenter is):
 // its mount, UTS and network namespaces become the process's, and its next child is forked into

@@ -10,6 +10,9 @@
 // enable_script_security accepts it because the lab installs it root-owned and not writable by
 // group or others.
 //
+// Run from inside a node already (a keepalived in the node's PID namespace, whose PID 1 is
+// viplab-init), it just executes COMMAND: script lines may go through it in either placement.
+//
 // FILE (default /etc/keepalived/viplab-init.pid, where the lab writes it inside the node) holds
 // the node's viplab-init pid as the caller sees it; it must be owned by root and not writable by
 // group or others. The init is checked (its name is viplab-init and it is PID 1 of a nested PID
@@ -91,6 +94,12 @@ int main(int argc, char** argv) {
   }
   if (first >= argc) Usage("no command");
 
+  if (viplab::InsideNamespaceWithInit("viplab-init")) {
+    // Already in a node (keepalived runs inside it): nothing to enter.
+    ::execvp(argv[first], argv + first);
+    fmt::print(stderr, "viplab-nsenter: {}: {}\n", argv[first], ::strerrordesc_np(errno));
+    return kCannotExec;
+  }
   try {
     const viplab::UniqueFd init = viplab::OpenNamespaceInit(ReadInitPid(pid_file), "viplab-init");
     viplab::EnterNamespacesOf(init.get());

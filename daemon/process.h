@@ -40,6 +40,12 @@ struct ProcessSpec {
   // harness sees it, so pidfd, signals and cgroups work as for any child.
   int pidns_fd = -1;
   bool new_pid_namespace = false;
+  // With pidns_fd: the process is handed to the namespace's init (the child forks it, sends its
+  // pidfd and exits), as a machine's services are children of its init, which reaps them at once
+  // (a zombie child of the harness would still answer `killall -0`). The harness then holds only
+  // the pidfd: it signals and waits as usual, but the exit status is unknown (-1), and the
+  // process has no parent-death signal (it dies with the init, which has one).
+  bool child_of_namespace_init = false;
   std::filesystem::path cgroup_dir;  // child joins this cgroup v2 before exec when not empty
   // Added to (or replacing entries of) the harness's environment, e.g. {"NOTIFY_SOCKET", path}.
   std::vector<std::pair<std::string, std::string>> environment;

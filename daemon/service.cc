@@ -168,6 +168,7 @@ Process StartService(const ServiceSpec& spec, std::chrono::milliseconds timeout)
   if (spec.init) {
     process.pidns_fd = spec.init->pidns_fd();
     process.mntns_fd = spec.init->mntns_fd();
+    process.child_of_namespace_init = true;  // reaped by the node's init when it exits
   }
   process.cgroup_dir = spec.cgroup_dir;
 

@@ -128,6 +128,17 @@ UniqueFd OpenNamespaceInit(pid_t pid, const std::string& comm) {
   return pidfd;
 }
 
+pid_t PidOfPidfd(int pidfd) {
+  std::ifstream info(fmt::format("/proc/self/fdinfo/{}", pidfd));
+  std::string line;
+  while (std::getline(info, line)) {
+    if (line.rfind("Pid:", 0) != 0) continue;
+    const long pid = std::strtol(line.c_str() + 4, nullptr, 10);
+    return pid > 0 ? static_cast<pid_t>(pid) : -1;
+  }
+  return -1;
+}
+
 bool InsideNamespaceWithInit(const std::string& comm) {
   return NestedPids(::getpid()).size() >= 2 && ReadFirstLine("/proc/1/comm") == comm;
 }

@@ -75,6 +75,10 @@ std::optional<pid_t> OuterPid(pid_t inner_pid, const NamespaceId& pidns,
 // command name is `comm` (so a recycled pid never passes). Throws SystemError saying why not.
 UniqueFd OpenNamespaceInit(pid_t pid, const std::string& comm);
 
+// The pid of the process a pidfd refers to, as seen from this process's PID namespace
+// (/proc/self/fdinfo "Pid:"); -1 when it has exited or is not visible from here.
+pid_t PidOfPidfd(int pidfd);
+
 // True when this process runs in a PID namespace nested in another whose PID 1 is named `comm`
 // (read from the /proc this process sees).
 bool InsideNamespaceWithInit(const std::string& comm);

@@ -14,9 +14,11 @@
 // What keepalived 2.2.7 does with --config-test (keepalived/core/main.c, config_test_exit; lib/
 // parser.c, report_config_error): every complaint is one line on stderr ("(Line 9) Unknown keyword
 // 'bogus'", "(file: Line 3) WARNING - interface eth1 for vrrp_instance VI_1 doesn't exist"); the
-// exit status is 0 without errors, 4 for a missing or unreadable file, a missing interface or a
-// fatal error, 5 for other errors, 6 for script security violations. A missing top-level file
-// only prints "Config files missing '<file>'." and exits 0; a binary file loads silently.
+// exit status is 0 without errors, else 4 (cannot run: missing file, interface, fatal), 5 (other
+// errors) or 6 (script security) by the class of error it kept, which is the numerically highest
+// of lib/parser.h's config_err_t, not the most severe: a missing interface also warns, so it
+// exits 5. A missing top-level file only prints "Config files missing '<file>'." and exits 0; a
+// binary file loads silently.
 #pragma once
 
 #include <chrono>

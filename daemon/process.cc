@@ -334,6 +334,55 @@ void Reap(pid_t pid) {
   }
 }
 
+// After a successful fork and exec: the child's setup errors (thrown), then its pidfd. `pid` is
+// the forked child; with child_of_namespace_init it becomes the handed-over grandchild.
+UniqueFd PidfdOfStarted(const ProcessSpec& spec, ChildFds& fds, pid_t& pid) {
+  const std::string& label = spec.label;
+  ChildError error{};
+  ssize_t n;
+  do {
+    n = ::read(fds.error_read.get(), &error, sizeof(error));  // EOF once the child exec'd
+  } while (n < 0 && errno == EINTR);
+  if (n == static_cast<ssize_t>(sizeof(error))) {
+    Reap(pid);
+    throw SystemError::FromErrno(
+        error.err, fmt::format("could not start {}: {}", label, DescribeStep(error.step, spec)));
+  }
+
+  UniqueFd pidfd;
+  if (spec.child_of_namespace_init) {
+    Reap(pid);  // the intermediate child, gone after handing its child over
+    pidfd = ReceiveFd(fds.handoff_read.get());
+    pid = pidfd ? PidOfPidfd(pidfd.get()) : -1;
+    if (pid <= 0) {
+      if (pidfd) ::syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);
+      throw SystemError::Plain(
+          fmt::format("could not start {}: the process was not handed over (or exited)", label));
+    }
+  } else {
+    pidfd.Reset(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+    if (!pidfd) {
+      const int err = errno;
+      ::kill(pid, SIGKILL);
+      Reap(pid);
+      throw SystemError::FromErrno(err, fmt::format("could not start {}: pidfd_open", label));
+    }
+  }
+
+  return pidfd;
+}
+
+// Where the fork puts the child: the PID namespace of pidns_fd, a new one, or ours (nullopt).
+std::optional<ChildPidNamespace> ChildPidNamespaceFor(const ProcessSpec& spec) {
+  std::optional<ChildPidNamespace> pid_namespace;
+  if (spec.pidns_fd >= 0) {
+    pid_namespace.emplace(ChildPidNamespace::Join(spec.pidns_fd));
+  } else if (spec.new_pid_namespace) {
+    pid_namespace.emplace(ChildPidNamespace::New());
+  }
+  return pid_namespace;
+}
+
 }  // namespace
 
 Process Process::Start(const ProcessSpec& spec) {
@@ -375,12 +424,7 @@ Process Process::Start(const ProcessSpec& spec) {
   bp::environment environment = boost::this_process::environment();
   for (const auto& [name, value] : spec.environment) environment[name] = value;
 
-  std::optional<ChildPidNamespace> pid_namespace;
-  if (spec.pidns_fd >= 0) {
-    pid_namespace.emplace(ChildPidNamespace::Join(spec.pidns_fd));
-  } else if (spec.new_pid_namespace) {
-    pid_namespace.emplace(ChildPidNamespace::New());
-  }
+  std::optional<ChildPidNamespace> pid_namespace = ChildPidNamespaceFor(spec);
   std::error_code ec;
   bp::child child(bp::exe(exe_string), bp::posix::fd.bind(STDIN_FILENO, fds.stdin_fd.get()),
                   bp::posix::fd.bind(STDOUT_FILENO,
@@ -401,36 +445,7 @@ Process Process::Start(const ProcessSpec& spec) {
   pid_t pid = child.id();
   child.detach();  // from here on the pidfd is the handle; bp::child would SIGKILL on destruction
 
-  ChildError error{};
-  ssize_t n;
-  do {
-    n = ::read(fds.error_read.get(), &error, sizeof(error));  // EOF once the child exec'd
-  } while (n < 0 && errno == EINTR);
-  if (n == static_cast<ssize_t>(sizeof(error))) {
-    Reap(pid);
-    throw SystemError::FromErrno(
-        error.err, fmt::format("could not start {}: {}", label, DescribeStep(error.step, spec)));
-  }
-
-  UniqueFd pidfd;
-  if (spec.child_of_namespace_init) {
-    Reap(pid);  // the intermediate child, gone after handing its child over
-    pidfd = ReceiveFd(fds.handoff_read.get());
-    pid = pidfd ? PidOfPidfd(pidfd.get()) : -1;
-    if (pid <= 0) {
-      if (pidfd) ::syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);
-      throw SystemError::Plain(
-          fmt::format("could not start {}: the process was not handed over (or exited)", label));
-    }
-  } else {
-    pidfd.Reset(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-    if (!pidfd) {
-      const int err = errno;
-      ::kill(pid, SIGKILL);
-      Reap(pid);
-      throw SystemError::FromErrno(err, fmt::format("could not start {}: pidfd_open", label));
-    }
-  }
+  UniqueFd pidfd = PidfdOfStarted(spec, fds, pid);
 
   auto impl = std::make_unique<Impl>();
   impl->label = label;

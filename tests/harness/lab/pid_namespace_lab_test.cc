@@ -234,5 +234,29 @@ TEST_F(PidNamespaceLab, WithTrackProcessScriptsEnterTheNodeThroughNsenter) {
   EXPECT_THAT(Log("lb1"), ::testing::Not(::testing::HasSubstr("insecure")));
 }
 
+// A power-off kills the node's init with everything else (cgroup.kill); the power-on boots a new
+// init, and the service and keepalived start inside its namespace again.
+TEST_F(PidNamespaceLab, PowerCycleBootsANewInit) {
+  if (IsSkipped() || HasFatalFailure()) return;
+  Start("/usr/bin/killall -0 haproxy", false);
+  if (HasFatalFailure()) return;
+  ASSERT_TRUE(states_.WaitFor({{"lb1", "MASTER"}, {"lb2", "BACKUP"}}, 20s)) << states_.Dump();
+  Lab::Node& lb1 = lab_->node("lb1");
+  const pid_t old_init = lb1.init->pid();
+  lab_->PowerOff("lb1");
+  EXPECT_FALSE(lb1.init && lb1.init->Running());
+  ASSERT_TRUE(states_.WaitFor({{"lb2", "MASTER"}}, 10s)) << states_.Dump();
+  lab_->PowerOn("lb1");
+  ASSERT_TRUE(lb1.init && lb1.init->Running());
+  EXPECT_NE(lb1.init->pid(), old_init);
+  EXPECT_EQ(NestedPids(lb1.init->pid()).back(), 1);
+  EXPECT_TRUE(SamePidNamespace(lb1.service->pid(), lb1.init->pid()));
+  EXPECT_TRUE(SamePidNamespace(lb1.keepalived->parent_pid(), lb1.init->pid()));
+  // lb1 (priority 101) takes the VIP back: its check passes again in the new namespace.
+  EXPECT_TRUE(states_.WaitFor({{"lb1", "MASTER"}, {"lb2", "BACKUP"}}, 20s))
+      << states_.Dump() << "\n"
+      << Log("lb1");
+}
+
 }  // namespace
 }  // namespace viplab

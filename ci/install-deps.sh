@@ -21,6 +21,7 @@ TEST_PACKAGES=(
   chromium  # headless, for tests/harness/html_browser_test (the HTML report)
   yamllint  # the CI templates (ctest ci_yamllint)
   dpkg-dev file  # CPack's .deb: dpkg-shlibdeps computes Depends (ci/package.sh)
+  psmisc    # killall, which the PID namespace lab tests' checks run (pid_namespace_lab_test)
 )
 
 case ${1:-} in

@@ -10,5 +10,5 @@ ci/install-deps.sh
 flags=(-DBUILD_TESTING=OFF)
 [[ -f ${BUILD_DIR:-build}/CMakeCache.txt ]] ||
   flags+=(-DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG")
-TARGETS="viplab viplab_standin viplab_check" ci/build.sh "${flags[@]}"
+TARGETS="viplab viplab_standin viplab_check viplab_init viplab_nsenter" ci/build.sh "${flags[@]}"
 exec "${BUILD_DIR:-build}"/viplab run cases/issue-2599 "$@"

@@ -31,7 +31,7 @@ done
 # A fresh build directory is configured without tests; an existing one keeps its settings.
 configure=()
 [[ -f $BUILD_DIR/CMakeCache.txt ]] || configure=(-DBUILD_TESTING=OFF)
-BUILD_DIR=$BUILD_DIR TARGETS="viplab viplab_standin viplab_check" ci/build.sh "${configure[@]}"
+BUILD_DIR=$BUILD_DIR TARGETS="viplab viplab_standin viplab_check viplab_init viplab_nsenter" ci/build.sh "${configure[@]}"
 rm -f "$BUILD_DIR"/viplab_*.deb
 (cd "$BUILD_DIR" && cpack -G DEB >cpack.log) || { cat "$BUILD_DIR/cpack.log" >&2; exit 1; }
 debs=("$BUILD_DIR"/viplab_*.deb)
@@ -88,6 +88,7 @@ if [[ $keepalived_before != "$(keepalived_state)" ]]; then
   exit 1
 fi
 for file in /usr/bin/viplab /usr/libexec/viplab/haproxy /usr/libexec/viplab/viplab-check \
+  /usr/libexec/viplab/viplab-init /usr/libexec/viplab/viplab-nsenter \
   /usr/share/viplab/cases/issue-2599/a-weight2-nopreempt.json /usr/share/doc/viplab/README.md; do
   [[ -e $file ]] || { echo "ci/package.sh: $file is not installed" >&2; exit 1; }
 done

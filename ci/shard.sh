@@ -31,7 +31,7 @@ if [[ -z ${VIPLAB:-} ]]; then
     VIPLAB=$(command -v viplab)
   elif [[ -n $root ]]; then
     VIPLAB=$root/build/viplab
-    [[ -x $VIPLAB ]] || (cd "$root" && TARGETS="viplab viplab_standin viplab_check" ci/build.sh)
+    [[ -x $VIPLAB ]] || (cd "$root" && TARGETS="viplab viplab_standin viplab_check viplab_init viplab_nsenter" ci/build.sh)
   else
     echo "ci/shard.sh: no viplab installed and no checkout to build it in" >&2
     exit 2

@@ -172,9 +172,11 @@ void Cgroup::RemoveTree(const fs::path& relative) noexcept {
   }
 }
 
-std::vector<pid_t> Cgroup::Pids() const {
+std::vector<pid_t> Cgroup::Pids() const { return PidsIn(dir_); }
+
+std::vector<pid_t> Cgroup::PidsIn(const std::filesystem::path& dir) {
   std::vector<pid_t> pids;
-  std::istringstream text(ReadFile(dir_ / "cgroup.procs"));
+  std::istringstream text(ReadFile(dir / "cgroup.procs"));
   pid_t pid;
   while (text >> pid) pids.push_back(pid);
   return pids;

@@ -26,7 +26,9 @@ class Cgroup {
   Cgroup() = default;
   const std::filesystem::path& dir() const { return dir_; }
   std::vector<pid_t> Pids() const;  // cgroup.procs
-  bool Populated() const;           // "populated 1" in cgroup.events
+  // cgroup.procs of the cgroup directory `dir` (absolute).
+  static std::vector<pid_t> PidsIn(const std::filesystem::path& dir);
+  bool Populated() const;  // "populated 1" in cgroup.events
   // Writes cgroup.freeze and waits (poll on cgroup.events) until "frozen" matches.
   void Freeze(bool frozen, std::chrono::milliseconds timeout = std::chrono::seconds(5));
   // Writes 1 to cgroup.kill and waits until the cgroup is empty. Throws on timeout. `meanwhile`

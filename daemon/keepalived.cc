@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "daemon/cgroup.h"
+#include "daemon/node_init.h"
 #include "netns/error.h"
 #include "netns/node_sandbox.h"
 
@@ -155,11 +157,37 @@ Keepalived Keepalived::Start(const KeepalivedSpec& spec) {
     process.mntns_fd = spec.sandbox->mnt_fd();
     process.utsns_fd = spec.sandbox->uts_fd();
   }
+  if (spec.init) {
+    process.pidns_fd = spec.init->pidns_fd();
+    process.mntns_fd = spec.init->mntns_fd();
+  }
   process.cgroup_dir = spec.cgroup_dir;
-  return Keepalived(Process::Start(process), tmp_dir);
+  Keepalived keepalived(Process::Start(process), tmp_dir);
+  if (spec.init) keepalived.pid_namespace_ = spec.init->pid_namespace();
+  keepalived.cgroup_dir_ = spec.cgroup_dir;
+  return keepalived;
 }
 
-std::optional<pid_t> Keepalived::VrrpChildPid() const { return ReadPidFile(vrrp_pidfile()); }
+std::optional<pid_t> Keepalived::VrrpChildPid() const {
+  const std::optional<pid_t> pid = ReadPidFile(vrrp_pidfile());
+  if (!pid || !pid_namespace_) return pid;
+  // Written inside the node's PID namespace: find it among the node's processes.
+  std::vector<pid_t> candidates;
+  if (!cgroup_dir_.empty()) {
+    try {
+      candidates = Cgroup::PidsIn(cgroup_dir_);
+    } catch (const SystemError&) {
+      // The cgroup is gone (lab teardown): so is the child.
+    }
+  } else {
+    // Without a cgroup: the VRRP child is a child of the parent we started.
+    const pid_t parent = process_.pid();
+    std::ifstream children(fmt::format("/proc/{}/task/{}/children", parent, parent));
+    pid_t child = 0;
+    while (children >> child) candidates.push_back(child);
+  }
+  return OuterPid(*pid, *pid_namespace_, candidates);
+}
 
 fs::path Keepalived::pidfile() const { return tmp_dir_ / fs::path(kPidFile).filename(); }
 

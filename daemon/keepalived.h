@@ -17,9 +17,11 @@
 #include <vector>
 
 #include "daemon/process.h"
+#include "netns/pid_namespace.h"
 
 namespace viplab {
 
+class NodeInit;
 class NodeSandbox;
 
 // Path of the keepalived binary (PATH, then /usr/sbin); throws EnvironmentError naming the
@@ -27,10 +29,14 @@ class NodeSandbox;
 std::filesystem::path FindKeepalived();
 
 struct KeepalivedSpec {
-  std::string node;                                             // node name, for messages
-  std::filesystem::path binary;                                 // FindKeepalived()
-  std::string netns_name;                                       // named netns under /run/netns
-  const NodeSandbox* sandbox = nullptr;                         // mount+UTS namespaces of the node
+  std::string node;                      // node name, for messages
+  std::filesystem::path binary;          // FindKeepalived()
+  std::string netns_name;                // named netns under /run/netns
+  const NodeSandbox* sandbox = nullptr;  // mount+UTS namespaces of the node
+  // The node's PID namespace (pid_namespaces labs, daemon/node_init.h): keepalived runs inside it
+  // (never as its PID 1), in the mount namespace with the node's /proc, and VrrpChildPid()
+  // translates the pid it writes. nullptr: the host's PID namespace (needed by track_process).
+  const NodeInit* init = nullptr;
   std::string config_path = "/etc/keepalived/keepalived.conf";  // as seen inside the sandbox
   std::filesystem::path log_file;                               // host path
   std::filesystem::path cgroup_dir;                             // node cgroup
@@ -53,7 +59,8 @@ class Keepalived {
   static Keepalived Start(const KeepalivedSpec& spec);
 
   pid_t parent_pid() const { return process_.pid(); }
-  // Pid of the VRRP child from the -r pidfile; nullopt before keepalived wrote it.
+  // Pid of the VRRP child from the -r pidfile, as the harness sees it (translated from the
+  // node's PID namespace when keepalived runs in one); nullopt before keepalived wrote it.
   std::optional<pid_t> VrrpChildPid() const;
   Process& process() { return process_; }
   // Graceful stop: SIGTERM, wait up to `grace`, then SIGKILL.
@@ -68,6 +75,8 @@ class Keepalived {
       : process_(std::move(process)), tmp_dir_(std::move(tmp_dir)) {}
   Process process_;
   std::filesystem::path tmp_dir_;
+  std::optional<NamespaceId> pid_namespace_;  // set when it runs in a node's PID namespace
+  std::filesystem::path cgroup_dir_;
 };
 
 }  // namespace viplab

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include <system_error>
 
 #include "netns/error.h"
+#include "netns/pid_namespace.h"
 
 namespace viplab {
 namespace bp = boost::process;
@@ -37,6 +39,7 @@ enum ChildStep : int {
   kStepMountNs,
   kStepUtsNs,
   kStepNetNs,
+  kStepHandOff,
 };
 
 struct ChildError {
@@ -62,8 +65,28 @@ std::string DescribeStep(int step, const ProcessSpec& spec) {
       return "setns (UTS namespace)";
     case kStepNetNs:
       return "setns (network namespace)";
+    case kStepHandOff:
+      return "handing the process to the PID namespace's init";
   }
   return "pre-exec setup";
+}
+
+// One fd over a unix socket (SCM_RIGHTS); async-signal-safe.
+bool SendFd(int socket, int fd) {
+  char byte = 0;
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof(control);
+  cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+  ::memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+  return ::sendmsg(socket, &msg, MSG_NOSIGNAL) == 1;
 }
 
 // The Boost.Process initializer that applies viplab's policies in the child, between fork and
@@ -79,6 +102,7 @@ struct ChildSetup : bp::extend::handler {
   const char* exe = nullptr;    // the file to execute
   char* const* argv = nullptr;  // argv as given (argv[0] may differ from `exe`)
   pid_t* failed_pid = nullptr;  // parent side: the child Boost reports as failed, to reap it
+  int handoff_fd = -1;          // child_of_namespace_init: socket the grandchild's pidfd goes to
 
   [[noreturn]] void Fail(int step) const {
     const ChildError error{step, errno};
@@ -115,10 +139,27 @@ struct ChildSetup : bp::extend::handler {
     // Whatever the harness opened without O_CLOEXEC (library sockets, ...) stays out of the
     // child. Our own fds above are all CLOEXEC already; 0-2 were set up by Boost's dup2s.
     ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+    if (handoff_fd >= 0) HandOff();
     // Boost builds argv[0] from the executable path; exec the file we resolved with the argv we
     // were given instead (plain pointer stores, prepared before fork).
     exec.exe = exe;
     exec.cmd_line = argv;
+  }
+
+  // child_of_namespace_init: forks the process that will exec; this child sends its pidfd to the
+  // harness and exits, so the PID namespace's init adopts it (and reaps it when it exits).
+  void HandOff() const {
+    const pid_t grandchild = ::fork();
+    if (grandchild < 0) Fail(kStepHandOff);
+    if (grandchild == 0) return;  // goes on to exec; it has no parent-death signal of its own
+    const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, grandchild, 0));
+    if (pidfd < 0 || !SendFd(handoff_fd, pidfd)) {
+      const int err = errno;
+      ::kill(grandchild, SIGKILL);
+      errno = err;
+      Fail(kStepHandOff);
+    }
+    ::_exit(0);
   }
 
   template <class Executor>
@@ -126,6 +167,23 @@ struct ChildSetup : bp::extend::handler {
     if (exec.pid > 0) *failed_pid = exec.pid;
   }
 };
+
+UniqueFd ReceiveFd(int socket) {
+  char byte = 0;
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof(control);
+  if (::recvmsg(socket, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) != 1) return UniqueFd();
+  const cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+  if (cmsg == nullptr || cmsg->cmsg_type != SCM_RIGHTS) return UniqueFd();
+  int fd = -1;
+  ::memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+  return UniqueFd(fd);
+}
 
 UniqueFd OpenCloexec(const char* path, int flags, mode_t mode = 0) {
   return UniqueFd(::open(path, flags | O_CLOEXEC, mode));
@@ -216,6 +274,8 @@ struct ChildFds {
   UniqueFd cgroup_procs;  // cgroup_dir only
   UniqueFd error_read;    // the child reports a failed setup step here (ChildError)
   UniqueFd error_write;
+  UniqueFd handoff_read;  // child_of_namespace_init: the grandchild's pidfd arrives here
+  UniqueFd handoff_write;
 };
 
 ChildFds OpenChildFds(const ProcessSpec& spec, const std::string& label) {
@@ -257,6 +317,14 @@ ChildFds OpenChildFds(const ProcessSpec& spec, const std::string& label) {
     fds.error_read.Reset(ends[0]);
     fds.error_write.Reset(ends[1]);
   }
+  if (spec.child_of_namespace_init) {
+    int ends[2];
+    if (::socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, ends) < 0) {
+      throw SystemError::FromErrno(errno, fmt::format("could not start {}: socketpair", label));
+    }
+    fds.handoff_read.Reset(ends[0]);
+    fds.handoff_write.Reset(ends[1]);
+  }
   return fds;
 }
 
@@ -264,6 +332,55 @@ void Reap(pid_t pid) {
   if (pid <= 0) return;
   while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
   }
+}
+
+// After a successful fork and exec: the child's setup errors (thrown), then its pidfd. `pid` is
+// the forked child; with child_of_namespace_init it becomes the handed-over grandchild.
+UniqueFd PidfdOfStarted(const ProcessSpec& spec, ChildFds& fds, pid_t& pid) {
+  const std::string& label = spec.label;
+  ChildError error{};
+  ssize_t n;
+  do {
+    n = ::read(fds.error_read.get(), &error, sizeof(error));  // EOF once the child exec'd
+  } while (n < 0 && errno == EINTR);
+  if (n == static_cast<ssize_t>(sizeof(error))) {
+    Reap(pid);
+    throw SystemError::FromErrno(
+        error.err, fmt::format("could not start {}: {}", label, DescribeStep(error.step, spec)));
+  }
+
+  UniqueFd pidfd;
+  if (spec.child_of_namespace_init) {
+    Reap(pid);  // the intermediate child, gone after handing its child over
+    pidfd = ReceiveFd(fds.handoff_read.get());
+    pid = pidfd ? PidOfPidfd(pidfd.get()) : -1;
+    if (pid <= 0) {
+      if (pidfd) ::syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);
+      throw SystemError::Plain(
+          fmt::format("could not start {}: the process was not handed over (or exited)", label));
+    }
+  } else {
+    pidfd.Reset(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+    if (!pidfd) {
+      const int err = errno;
+      ::kill(pid, SIGKILL);
+      Reap(pid);
+      throw SystemError::FromErrno(err, fmt::format("could not start {}: pidfd_open", label));
+    }
+  }
+
+  return pidfd;
+}
+
+// Where the fork puts the child: the PID namespace of pidns_fd, a new one, or ours (nullopt).
+std::optional<ChildPidNamespace> ChildPidNamespaceFor(const ProcessSpec& spec) {
+  std::optional<ChildPidNamespace> pid_namespace;
+  if (spec.pidns_fd >= 0) {
+    pid_namespace.emplace(ChildPidNamespace::Join(spec.pidns_fd));
+  } else if (spec.new_pid_namespace) {
+    pid_namespace.emplace(ChildPidNamespace::New());
+  }
+  return pid_namespace;
 }
 
 }  // namespace
@@ -290,8 +407,10 @@ Process Process::Start(const ProcessSpec& spec) {
   const std::string exe_string = exe.string();
 
   pid_t failed_pid = -1;
+  const bool in_pid_namespace = spec.pidns_fd >= 0 || spec.new_pid_namespace;
   ChildSetup setup;
-  setup.parent = ::getpid();
+  // A parent outside the child's PID namespace is pid 0 to the child.
+  setup.parent = in_pid_namespace ? 0 : ::getpid();
   setup.cgroup_procs_fd = fds.cgroup_procs.get();
   setup.mntns_fd = spec.mntns_fd;
   setup.utsns_fd = spec.utsns_fd;
@@ -300,18 +419,22 @@ Process Process::Start(const ProcessSpec& spec) {
   setup.exe = exe_string.c_str();
   setup.argv = argv_ptrs.data();
   setup.failed_pid = &failed_pid;
+  setup.handoff_fd = fds.handoff_write.get();
 
   bp::environment environment = boost::this_process::environment();
   for (const auto& [name, value] : spec.environment) environment[name] = value;
 
+  std::optional<ChildPidNamespace> pid_namespace = ChildPidNamespaceFor(spec);
   std::error_code ec;
   bp::child child(bp::exe(exe_string), bp::posix::fd.bind(STDIN_FILENO, fds.stdin_fd.get()),
                   bp::posix::fd.bind(STDOUT_FILENO,
                                      spec.pipe_stdout ? fds.stdout_write.get() : fds.log_fd.get()),
                   bp::posix::fd.bind(STDERR_FILENO, fds.log_fd.get()), bp::env(environment), setup,
                   ec);
+  if (pid_namespace) pid_namespace->Restore();  // throws only if the kernel refuses (never)
   fds.error_write.Reset();
   fds.stdout_write.Reset();
+  fds.handoff_write.Reset();
 
   if (ec) {
     // fork or exec failed (Boost reports exec errors through its own pipe).
@@ -319,27 +442,10 @@ Process Process::Start(const ProcessSpec& spec) {
     throw SystemError::FromErrno(ec.value(),
                                  fmt::format("could not start {}: exec {}", label, exe_string));
   }
-  const pid_t pid = child.id();
+  pid_t pid = child.id();
   child.detach();  // from here on the pidfd is the handle; bp::child would SIGKILL on destruction
 
-  ChildError error{};
-  ssize_t n;
-  do {
-    n = ::read(fds.error_read.get(), &error, sizeof(error));  // EOF once the child exec'd
-  } while (n < 0 && errno == EINTR);
-  if (n == static_cast<ssize_t>(sizeof(error))) {
-    Reap(pid);
-    throw SystemError::FromErrno(
-        error.err, fmt::format("could not start {}: {}", label, DescribeStep(error.step, spec)));
-  }
-
-  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-  if (!pidfd) {
-    const int err = errno;
-    ::kill(pid, SIGKILL);
-    Reap(pid);
-    throw SystemError::FromErrno(err, fmt::format("could not start {}: pidfd_open", label));
-  }
+  UniqueFd pidfd = PidfdOfStarted(spec, fds, pid);
 
   auto impl = std::make_unique<Impl>();
   impl->label = label;
@@ -400,6 +506,44 @@ std::optional<std::filesystem::path> FindExecutable(const std::string& name) {
   }
   if (found.empty()) return std::nullopt;
   return std::filesystem::path(found.native());
+}
+
+std::string WaitForReadyLine(Process& process, std::string_view prefix,
+                             std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string out;
+  while (true) {
+    const size_t newline = out.find('\n');
+    if (newline != std::string::npos) {
+      if (out.rfind(prefix, 0) == 0) return {};
+      return fmt::format("printed '{}' instead of READY", out.substr(0, newline));
+    }
+    if (out.size() > 4096) return "printed a long line instead of READY";
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return fmt::format("did not report READY within {} ms", timeout.count());
+    pollfd fds[2] = {{process.stdout_fd(), POLLIN, 0}, {process.pidfd(), POLLIN, 0}};
+    const int n = ::poll(
+        fds, 2, static_cast<int>(std::min<int64_t>(left.count(), std::numeric_limits<int>::max())));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw SystemError::FromErrno(errno, "poll");
+    }
+    if (fds[0].revents != 0) {
+      char buf[512];
+      const ssize_t r = ::read(process.stdout_fd(), buf, sizeof(buf));
+      if (r > 0) {
+        out.append(buf, static_cast<size_t>(r));
+        continue;
+      }
+      if (r < 0 && errno == EINTR) continue;
+      break;  // EOF: it closed stdout, so it is exiting
+    }
+    if (fds[1].revents != 0) break;  // exited (its output was read above, stdout first)
+  }
+  const auto status = process.WaitFor(std::chrono::milliseconds(1000));
+  return status ? fmt::format("{} before it reported READY", DescribeWaitStatus(*status))
+                : std::string("closed its stdout before it reported READY");
 }
 
 std::string DescribeWaitStatus(int status) {

@@ -1,7 +1,8 @@
 // Process: one child started with Boost.Process under folly-style policies: its own process
 // group, a parent-death signal (SIGKILL) so it never outlives the harness, optional joins of the
-// node's network/mount/UTS namespaces and of a cgroup before exec, stdout+stderr appended to a log
-// file. Stop() is terminate-then-kill. Waits are event-driven on a pidfd.
+// node's network/mount/UTS namespaces and of a cgroup before exec, optionally in a PID namespace,
+// stdout+stderr appended to a log file. Stop() is terminate-then-kill. Waits are event-driven on a
+// pidfd.
 //
 // Start processes from a long-lived thread (the main thread): the kernel sends the parent-death
 // signal when the *thread* that forked exits.
@@ -14,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -27,11 +29,23 @@ struct ProcessSpec {
   // When set, this file is executed and argv[0] is passed unchanged (e.g. exec <build>/haproxy as
   // argv[0] "haproxy": keepalived's track_process with parameters compares argv[0] exactly).
   std::filesystem::path executable;
-  std::filesystem::path log_file;    // stdout and stderr are appended here; empty: /dev/null
-  bool pipe_stdout = false;          // stdout to a pipe (stdout_fd()) instead of the log file
-  int netns_fd = -1;                 // setns(CLONE_NEWNET) before exec when >= 0
-  int mntns_fd = -1;                 // setns(CLONE_NEWNS) before exec when >= 0
-  int utsns_fd = -1;                 // setns(CLONE_NEWUTS) before exec when >= 0
+  std::filesystem::path log_file;  // stdout and stderr are appended here; empty: /dev/null
+  bool pipe_stdout = false;        // stdout to a pipe (stdout_fd()) instead of the log file
+  int netns_fd = -1;               // setns(CLONE_NEWNET) before exec when >= 0
+  int mntns_fd = -1;               // setns(CLONE_NEWNS) before exec when >= 0
+  int utsns_fd = -1;               // setns(CLONE_NEWUTS) before exec when >= 0
+  // PID namespaces (netns/pid_namespace.h): the child is forked into the PID namespace of
+  // `pidns_fd` when >= 0, or as PID 1 of a new one with `new_pid_namespace`. The forking thread's
+  // PID namespace for children is moved around the fork and back; pid() stays the pid as the
+  // harness sees it, so pidfd, signals and cgroups work as for any child.
+  int pidns_fd = -1;
+  bool new_pid_namespace = false;
+  // With pidns_fd: the process is handed to the namespace's init (the child forks it, sends its
+  // pidfd and exits), as a machine's services are children of its init, which reaps them at once
+  // (a zombie child of the harness would still answer `killall -0`). The harness then holds only
+  // the pidfd: it signals and waits as usual, but the exit status is unknown (-1), and the
+  // process has no parent-death signal (it dies with the init, which has one).
+  bool child_of_namespace_init = false;
   std::filesystem::path cgroup_dir;  // child joins this cgroup v2 before exec when not empty
   // Added to (or replacing entries of) the harness's environment, e.g. {"NOTIFY_SOCKET", path}.
   std::vector<std::pair<std::string, std::string>> environment;
@@ -67,6 +81,13 @@ class Process {
 // An installed program by name: PATH first, then the sbin directories that sudo and minimal
 // environments often leave out of PATH. nullopt when it is not installed.
 std::optional<std::filesystem::path> FindExecutable(const std::string& name);
+
+// Waits for the first line a process prints on its stdout pipe (ProcessSpec::pipe_stdout), each
+// wait a poll on the pipe and the pidfd. Returns an empty string when the line starts with
+// `prefix` (e.g. "READY "), else what went wrong ("printed 'x' instead of READY", "exited with
+// status 1 before it reported READY", "did not report READY within 5000 ms").
+std::string WaitForReadyLine(Process& process, std::string_view prefix,
+                             std::chrono::milliseconds timeout);
 
 // "exited with status 1" / "killed by signal 9 (Killed)" for a wait status.
 std::string DescribeWaitStatus(int status);

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "daemon/node_init.h"
 #include "netns/error.h"
 #include "netns/node_sandbox.h"
 #include "netns/unique_fd.h"
@@ -39,45 +40,6 @@ std::string LogTail(const std::filesystem::path& log_file) {
     if (newline != std::string::npos) log.erase(0, newline + 1);
   }
   return fmt::format("; end of {}:\n{}", log_file.string(), log);
-}
-
-// Waits for the "READY <port>" line on the service's stdout. Returns an empty string when it
-// arrived, else what went wrong. Every wait is a poll on the stdout pipe and the pidfd.
-std::string WaitForReady(Process& process, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::string out;
-  while (true) {
-    const size_t newline = out.find('\n');
-    if (newline != std::string::npos) {
-      if (out.rfind("READY ", 0) == 0) return {};
-      return fmt::format("printed '{}' instead of READY", out.substr(0, newline));
-    }
-    if (out.size() > 4096) return "printed a long line instead of READY";
-    const auto left =
-        std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return fmt::format("did not report READY within {} ms", timeout.count());
-    pollfd fds[2] = {{process.stdout_fd(), POLLIN, 0}, {process.pidfd(), POLLIN, 0}};
-    const int n = ::poll(
-        fds, 2, static_cast<int>(std::min<int64_t>(left.count(), std::numeric_limits<int>::max())));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw SystemError::FromErrno(errno, "poll");
-    }
-    if (fds[0].revents != 0) {
-      char buf[512];
-      const ssize_t r = ::read(process.stdout_fd(), buf, sizeof(buf));
-      if (r > 0) {
-        out.append(buf, static_cast<size_t>(r));
-        continue;
-      }
-      if (r < 0 && errno == EINTR) continue;
-      break;  // EOF: it closed stdout, so it is exiting
-    }
-    if (fds[1].revents != 0) break;  // exited (its output was read above, stdout first)
-  }
-  const auto status = process.WaitFor(std::chrono::milliseconds(1000));
-  return status ? fmt::format("{} before it reported READY", DescribeWaitStatus(*status))
-                : std::string("closed its stdout before it reported READY");
 }
 
 constexpr const char* kNotifySocketName = "viplab-haproxy-notify.sock";
@@ -203,6 +165,11 @@ Process StartService(const ServiceSpec& spec, std::chrono::milliseconds timeout)
     process.mntns_fd = spec.sandbox->mnt_fd();
     process.utsns_fd = spec.sandbox->uts_fd();
   }
+  if (spec.init) {
+    process.pidns_fd = spec.init->pidns_fd();
+    process.mntns_fd = spec.init->mntns_fd();
+    process.child_of_namespace_init = true;  // reaped by the node's init when it exits
+  }
   process.cgroup_dir = spec.cgroup_dir;
 
   std::optional<NotifySocket> notify;
@@ -213,7 +180,7 @@ Process StartService(const ServiceSpec& spec, std::chrono::milliseconds timeout)
   }
   Process service = Process::Start(process);
   const std::string failure =
-      real ? notify->WaitForReady(service, timeout) : WaitForReady(service, timeout);
+      real ? notify->WaitForReady(service, timeout) : WaitForReadyLine(service, "READY ", timeout);
   if (failure.empty()) return service;
   service.Stop(std::chrono::milliseconds(0));
   throw SystemError::Plain(fmt::format("{} {}{}", process.label, failure, LogTail(spec.log_file)));

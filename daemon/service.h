@@ -19,6 +19,7 @@
 
 namespace viplab {
 
+class NodeInit;
 class NodeSandbox;
 
 enum class ServiceKind { kStandin, kHaproxy };
@@ -38,6 +39,9 @@ struct ServiceSpec {
   std::string bind_address;  // --bind; empty: all addresses of the node (tests: "127.0.0.1")
   int netns_fd = -1;
   const NodeSandbox* sandbox = nullptr;
+  // The node's PID namespace (pid_namespaces labs): the service runs inside it, in the mount
+  // namespace with the node's /proc. nullptr: the host's PID namespace, the sandbox's mounts.
+  const NodeInit* init = nullptr;
   std::filesystem::path log_file;
   std::filesystem::path cgroup_dir;
 };

@@ -29,13 +29,7 @@ bool HasLabCapabilities() {
   return false;
 }
 
-Environment CheckEnvironment(const std::filesystem::path& tools_dir, ServiceKind service) {
-  if (!HasLabCapabilities()) {
-    throw EnvironmentError(
-        "viplab needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) to build network namespaces: "
-        "run it with sudo");
-  }
-  Environment env;
+std::filesystem::path FindLabKeepalived() {
   // VIPLAB_KEEPALIVED picks another keepalived build (and lets tests simulate a missing one).
   if (const char* chosen = std::getenv("VIPLAB_KEEPALIVED"); chosen && *chosen) {
     if (::access(chosen, X_OK) != 0) {
@@ -44,10 +38,19 @@ Environment CheckEnvironment(const std::filesystem::path& tools_dir, ServiceKind
           "'keepalived' (apt-get install keepalived) or fix the path",
           chosen));
     }
-    env.keepalived = chosen;
-  } else {
-    env.keepalived = FindKeepalived();
+    return chosen;
   }
+  return FindKeepalived();
+}
+
+Environment CheckEnvironment(const std::filesystem::path& tools_dir, ServiceKind service) {
+  if (!HasLabCapabilities()) {
+    throw EnvironmentError(
+        "viplab needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) to build network namespaces: "
+        "run it with sudo");
+  }
+  Environment env;
+  env.keepalived = FindLabKeepalived();
   if (service == ServiceKind::kHaproxy) {
     auto haproxy = FindHaproxy();
     if (!haproxy) {

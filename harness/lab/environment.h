@@ -23,6 +23,10 @@ struct Environment {
 Environment CheckEnvironment(const std::filesystem::path& tools_dir = {},
                              ServiceKind service = ServiceKind::kStandin);
 
+// The keepalived labs run: $VIPLAB_KEEPALIVED when set, else FindKeepalived(). Throws
+// EnvironmentError naming the fix.
+std::filesystem::path FindLabKeepalived();
+
 // True when the process has CAP_NET_ADMIN and CAP_SYS_ADMIN in its effective set.
 bool HasLabCapabilities();
 

@@ -131,7 +131,46 @@ VrrpInstanceConfig InstanceConfig(const InstanceContext& c, const InstanceSpec& 
   return vi;
 }
 
+// The words of one config line without its comment (keepalived 2.2.7 lib/parser.c, decomment:
+// `#` or `!` outside double quotes starts a comment, a backslash escapes the next character);
+// braces separate words too.
+std::vector<std::string> WordsOf(std::string_view line) {
+  std::vector<std::string> words;
+  std::string word;
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '\\' && i + 1 < line.size()) {
+      word.push_back(line[++i]);
+      continue;
+    }
+    if (c == '"') quoted = !quoted;
+    if (!quoted && (c == '#' || c == '!')) break;
+    if (!quoted && (c == ' ' || c == '\t' || c == '{' || c == '}' || c == '\r')) {
+      if (!word.empty()) words.push_back(std::move(word));
+      word.clear();
+      continue;
+    }
+    word.push_back(c);
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  return words;
+}
+
 }  // namespace
+
+bool ConfigUsesTrackProcess(std::string_view keepalived_conf) {
+  size_t start = 0;
+  while (start <= keepalived_conf.size()) {
+    size_t end = keepalived_conf.find('\n', start);
+    if (end == std::string_view::npos) end = keepalived_conf.size();
+    for (const std::string& word : WordsOf(keepalived_conf.substr(start, end - start))) {
+      if (word == "track_process" || word == "vrrp_track_process") return true;
+    }
+    start = end + 1;
+  }
+  return false;
+}
 
 KeepalivedConfig BuildKeepalivedConfig(const Scenario& s, size_t node_index,
                                        const ServiceIdentityArgs& service, const NodePaths& paths) {

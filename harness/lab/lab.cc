@@ -1,6 +1,7 @@
 #include "harness/lab/lab.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
@@ -25,6 +26,20 @@ void CopyExecutable(const std::filesystem::path& from, const std::filesystem::pa
       to, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
               std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
               std::filesystem::perms::others_exec);
+}
+
+// The programs of pid_namespaces labs, beside the stand-in and the check.
+constexpr const char* kNodeInitTools[] = {"viplab-init", "viplab-nsenter"};
+
+void CheckNodeInitTools(const std::filesystem::path& tools_dir) {
+  for (const char* tool : kNodeInitTools) {
+    if (::access((tools_dir / tool).c_str(), X_OK) != 0) {
+      throw EnvironmentError(fmt::format(
+          "'{}' is missing from {} (needed for PID namespaces): build the project (cmake --build "
+          "build --target viplab_init viplab_nsenter)",
+          tool, tools_dir.string()));
+    }
+  }
 }
 
 void WriteFile(const std::filesystem::path& path, const std::string& text) {
@@ -103,17 +118,32 @@ std::vector<Lab::Node*> Lab::nodes() {
 }
 
 void Lab::PrepareNodes() {
+  if (options_.pid_namespaces) CheckNodeInitTools(options_.tools_dir);
   for (auto& node : nodes_) {
     const auto bin = node->dir / "etc-keepalived" / "bin";
     std::filesystem::create_directories(bin);
     // Tools are copied in: the build directory may be hidden inside the sandbox (e.g. under /tmp).
-    CopyExecutable(options_.tools_dir / "haproxy", bin / "haproxy");
-    CopyExecutable(options_.tools_dir / "viplab-check", bin / "viplab-check");
-    ServiceIdentityArgs service;
-    service.lab_prefix = prefix();
-    service.kind = options_.service;
-    const KeepalivedConfig config = BuildKeepalivedConfig(scenario_, node->index, service);
-    WriteFile(node->keepalived_conf(), RenderKeepalivedConfig(config));
+    for (const char* tool : {"haproxy", "viplab-check"}) {
+      CopyExecutable(options_.tools_dir / tool, bin / tool);
+    }
+    if (options_.pid_namespaces) {
+      // keepalived's enable_script_security runs a script only when neither it nor a directory
+      // above it is writable by anyone but root (viplab-nsenter, in script lines).
+      for (const auto& dir : {node->dir / "etc-keepalived", bin}) {
+        std::filesystem::permissions(dir, std::filesystem::perms(0755));
+      }
+      for (const char* tool : kNodeInitTools) CopyExecutable(options_.tools_dir / tool, bin / tool);
+    }
+    const bool own_config = !scenario_.nodes.at(node->index).keepalived_conf.empty();
+    std::string text = scenario_.nodes.at(node->index).keepalived_conf;
+    if (text.empty()) {
+      ServiceIdentityArgs service;
+      service.lab_prefix = prefix();
+      service.kind = options_.service;
+      text = RenderKeepalivedConfig(BuildKeepalivedConfig(scenario_, node->index, service));
+    }
+    WriteFile(node->keepalived_conf(), text);
+    node->keepalived_in_pid_namespace = options_.pid_namespaces && !ConfigUsesTrackProcess(text);
     if (options_.service == ServiceKind::kHaproxy) {
       HaproxyConfig haproxy;
       haproxy.node = node->name;
@@ -128,8 +158,9 @@ void Lab::PrepareNodes() {
     spec.log_file = node->dir / "config-test.log";
     spec.cgroup_dir = node->cgroup.dir();
     if (auto problem = TestKeepalivedConfig(spec)) {
-      throw InputError(fmt::format("{}: keepalived rejected the configuration rendered for {}:\n{}",
-                                   scenario_.file.string(), node->name, *problem));
+      throw InputError(fmt::format("{}: keepalived rejected the configuration {} {}:\n{}",
+                                   scenario_.file.string(), own_config ? "of" : "rendered for",
+                                   node->name, *problem));
     }
   }
 }
@@ -153,6 +184,7 @@ void Lab::StartService(const std::string& node_name) {
   spec.port = scenario_.service_port;
   spec.netns_fd = member.ns->fd();
   spec.sandbox = &*member.sandbox;
+  spec.init = EnsureInit(n);
   spec.log_file = n.service_log();
   spec.cgroup_dir = n.cgroup.dir();
   n.service.emplace(viplab::StartService(spec));
@@ -180,6 +212,9 @@ void Lab::StartKeepalived(const std::vector<std::string>& node_names) {
     spec.binary = options_.keepalived;
     spec.netns_name = member.ns->name();
     spec.sandbox = &*member.sandbox;
+    // Scripts of a keepalived in the host PID namespace enter the node through the init too.
+    const NodeInit* init = EnsureInit(*node);
+    if (node->keepalived_in_pid_namespace) spec.init = init;
     spec.log_file = node->keepalived_log();
     spec.cgroup_dir = node->cgroup.dir();
     node->keepalived.emplace(Keepalived::Start(spec));
@@ -223,9 +258,11 @@ void Lab::Shutdown() noexcept {
   for (auto& node : nodes_) {
     if (node->keepalived) node->keepalived->Stop(std::chrono::seconds(3));
     if (node->service) node->service->Stop(std::chrono::seconds(1));
+    if (node->init) node->init->Stop(std::chrono::seconds(1));  // the kernel kills the rest
     node->cgroup.Remove();  // cgroup.kill: keepalived's VRRP child, check scripts, anything else
     node->keepalived.reset();
     node->service.reset();
+    node->init.reset();
   }
   if (topology_) {
     for (std::string& problem : topology_->Remove()) RecordTeardownError(std::move(problem));
@@ -233,6 +270,23 @@ void Lab::Shutdown() noexcept {
   topology_.reset();
   lab_cgroup_.Remove();
   // nodes_ stays: its directories (logs, configs) live until the LabDirectory goes.
+}
+
+const NodeInit* Lab::EnsureInit(Node& n) {
+  if (!options_.pid_namespaces) return nullptr;
+  if (n.init && n.init->Running()) return &*n.init;
+  n.init.reset();  // reaps one a power-off killed and removes its pid file
+  auto& member = topology_->node(n.name);
+  NodeInitSpec spec;
+  spec.node = n.name;
+  spec.binary = "/etc/keepalived/bin/viplab-init";
+  spec.netns_fd = member.ns->fd();
+  spec.sandbox = &*member.sandbox;
+  spec.cgroup_dir = n.cgroup.dir();
+  spec.log_file = n.init_log();
+  spec.pid_file = n.init_pid_file();
+  n.init.emplace(NodeInit::Start(spec));
+  return &*n.init;
 }
 
 void Lab::RecordTeardownError(std::string problem) noexcept {

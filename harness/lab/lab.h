@@ -15,6 +15,7 @@
 
 #include "daemon/cgroup.h"
 #include "daemon/keepalived.h"
+#include "daemon/node_init.h"
 #include "daemon/process.h"
 #include "harness/lab/environment.h"
 #include "harness/lab/keepalived_setup.h"
@@ -30,6 +31,12 @@ struct LabOptions {
   std::filesystem::path keepalived;  // FindKeepalived()
   ServiceKind service = ServiceKind::kStandin;
   std::filesystem::path haproxy;  // FindHaproxy(), for ServiceKind::kHaproxy
+  // Every node gets its own PID namespace whose PID 1 is viplab-init (daemon/node_init.h; then
+  // tools_dir must also hold viplab-init and viplab-nsenter). The node's service runs inside it,
+  // and so does keepalived unless its config uses track_process (ConfigUsesTrackProcess): then
+  // keepalived stays in the host PID namespace and its scripts must run through
+  // NodePaths::nsenter_binary. Either way `killall -0 haproxy` in a check sees only its node.
+  bool pid_namespaces = false;
 };
 
 // The programs this machine provides (CheckEnvironment), service left at the stand-in.
@@ -42,6 +49,8 @@ class Lab {
     size_t index = 0;
     std::filesystem::path dir;  // host directory of the node (sandbox root)
     Cgroup cgroup;
+    std::optional<NodeInit> init;              // PID 1 of the node's PID namespace (pid_namespaces)
+    bool keepalived_in_pid_namespace = false;  // pid_namespaces and no track_process
     std::optional<Process> service;
     std::optional<Keepalived> keepalived;
     bool keepalived_stopping = false;  // a fault sent it SIGTERM; StartKeepalived waits it out
@@ -53,6 +62,9 @@ class Lab {
     std::filesystem::path keepalived_conf() const { return dir / "etc-keepalived/keepalived.conf"; }
     std::filesystem::path haproxy_conf() const { return dir / "etc-keepalived/haproxy.cfg"; }
     std::filesystem::path notify_fifo() const { return dir / "tmp/viplab-notify.fifo"; }
+    std::filesystem::path init_log() const { return dir / "viplab-init.log"; }
+    // Where viplab-nsenter finds the init (/etc/keepalived/viplab-init.pid inside the node).
+    std::filesystem::path init_pid_file() const { return dir / "etc-keepalived/viplab-init.pid"; }
   };
 
   static std::unique_ptr<Lab> Create(const Scenario& scenario, const LabOptions& options);
@@ -60,7 +72,8 @@ class Lab {
   Lab(const Lab&) = delete;
   Lab& operator=(const Lab&) = delete;
 
-  // Copies the tools into each node, renders keepalived.conf and runs `keepalived --config-test`.
+  // Copies the tools into each node, writes keepalived.conf (the node's NodeSpec::keepalived_conf
+  // when it has one, else rendered from the scenario) and runs `keepalived --config-test`.
   // Throws InputError with keepalived's own message when a config is rejected.
   void PrepareNodes();
   // Starts the service on every node, or on one node; a node whose service has exited (a fault
@@ -131,6 +144,9 @@ class Lab {
   std::unique_ptr<Topology> topology_;
   std::vector<std::unique_ptr<Node>> nodes_;
   void RecordTeardownError(std::string problem) noexcept;
+  // pid_namespaces: the node's running viplab-init, started (again) when it is not running;
+  // nullptr without pid_namespaces.
+  const NodeInit* EnsureInit(Node& n);
   bool shut_down_ = false;
   std::vector<std::string> teardown_errors_;
 };

@@ -18,6 +18,14 @@ void Lab::PowerOff(const std::string& node_name) {
       SetLinkUp(*member.socket, ifc.name, false);
     }
   });
+  if (n.init) {
+    // The init died too, but the kernel completes its exit only once every process of its PID
+    // namespace is reaped, and keepalived there is our child: reap it (and the service), then
+    // the init, so the power-on can boot a new one.
+    if (n.keepalived) n.keepalived->process().WaitFor(std::chrono::seconds(5));
+    if (n.service) n.service->WaitFor(std::chrono::seconds(5));
+    n.init.reset();
+  }
   n.power = Node::Power::kOff;
   if (on_power) on_power(node_name, "off", at);
 }

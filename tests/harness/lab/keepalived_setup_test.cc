@@ -183,5 +183,18 @@ TEST(KeepalivedSetupTest, TheJsonFormRendersItsKeywords) {
   EXPECT_THAT(lb1, ::testing::HasSubstr("    priority 101\n"));
 }
 
+// Where the lab runs keepalived with pid_namespaces: a config using track_process keeps it in the
+// host PID namespace. Comments (`#`, `!` outside quotes) do not count.
+TEST(ConfigUsesTrackProcess, FindsTheKeywordOutsideComments) {
+  EXPECT_TRUE(ConfigUsesTrackProcess("vrrp_track_process p {\n  process haproxy\n}\n"));
+  EXPECT_TRUE(ConfigUsesTrackProcess("vrrp_instance VI_1 {\n  track_process {\n    p\n  }\n}"));
+  EXPECT_TRUE(ConfigUsesTrackProcess("@lb1 track_process{p}"));
+  EXPECT_FALSE(ConfigUsesTrackProcess("vrrp_script chk {\n  script \"killall -0 haproxy\"\n}"));
+  EXPECT_FALSE(ConfigUsesTrackProcess("# vrrp_track_process p {\n! track_process\n"));
+  EXPECT_FALSE(ConfigUsesTrackProcess("  track_script { chk } # track_process"));
+  EXPECT_FALSE(ConfigUsesTrackProcess("script \"echo track_process\""));
+  EXPECT_FALSE(ConfigUsesTrackProcess(""));
+}
+
 }  // namespace
 }  // namespace viplab

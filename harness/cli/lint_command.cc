@@ -7,6 +7,8 @@
 #include <iostream>
 
 #include "harness/kconf/mapping.h"
+#include "harness/lab/config_test.h"
+#include "harness/lab/environment.h"
 #include "harness/lint/lint.h"
 #include "harness/lint/lint_json.h"
 #include "harness/lint/outlook.h"
@@ -31,6 +33,41 @@ std::string NodeList(const kconf::ConfigSet& set) {
     text += fmt::format("{}{} ({})", text.empty() ? "" : ", ", n.name, n.original);
   }
   return text;
+}
+
+// keepalived's own --config-test of each node's file, in a scratch namespace that has the
+// interfaces the mapping gave the node: its complaints are info findings (KA090); a file it
+// cannot load at all is bad input.
+void AddConfigTestFindings(const kconf::ConfigSet& set, const kconf::Mapping& mapping,
+                           std::vector<lint::Finding>& findings) {
+  for (const kconf::ConfigNode& node : set.nodes) {
+    ConfigTestSpec spec;
+    spec.config = node.file;
+    spec.config_id = node.config_id;
+    for (const kconf::MappedInterface& i : mapping.interfaces) {
+      if (i.node == node.name) spec.interfaces.push_back(i.name);
+    }
+    const ConfigTestResult result = RunConfigTest(spec);
+    if (!result.loaded) {
+      throw InputError(
+          fmt::format("{}: keepalived --config-test cannot load it: {}", node.file.string(),
+                      result.complaints.empty() ? "no message" : result.complaints.front()));
+    }
+    for (const std::string& line : result.complaints) {
+      lint::Finding f;
+      f.code = "KA090";
+      f.rule = "keepalived-config-test";
+      f.severity = lint::Severity::kInfo;
+      f.node = node.name;
+      f.where.file = node.file;
+      f.message = fmt::format("keepalived --config-test: {}", line);
+      f.basis =
+          "keepalived 2.2.7 --config-test (core/main.c), run in a scratch namespace with "
+          "the node's interfaces";
+      f.fix = "see keepalived's message";
+      findings.push_back(std::move(f));
+    }
+  }
 }
 
 }  // namespace
@@ -71,11 +108,17 @@ int LintCommand(const LintCommandOptions& options) {
   mapping_options.files_dir = lint_options.files_dir;
   const kconf::Mapping mapping = kconf::MapConfigSet(set, mapping_options);
   std::vector<lint::Finding> findings = lint::Lint(set, lint_options);
+  const bool config_test = !options.no_config_test && HasLabCapabilities();
+  if (config_test) AddConfigTestFindings(set, mapping, findings);
   const std::vector<lint::Outlook> outlook =
       lint::PredictCatalog(mapping.scenario, mapping.not_predicted);
 
   if (options.json_out != "-") {
     std::cout << fmt::format("lint: {} node(s): {}\n", set.nodes.size(), NodeList(set));
+    if (!config_test) {
+      std::cout << "keepalived --config-test: not run ("
+                << (options.no_config_test ? "--no-config-test" : "needs root") << ")\n";
+    }
     for (const lint::Finding& f : findings) std::cout << lint::DescribeFinding(f);
     std::cout << "predicted by the oracle (keepalived 2.2.7), per instance and fault on its "
                  "master:\n"

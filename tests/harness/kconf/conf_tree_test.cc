@@ -384,6 +384,14 @@ TEST_F(ConfTreeTest, MultiLineDefinition) {
   EXPECT_THAT(check.children[0].args, ElementsAre("/bin/true"));
 }
 
+// keepalived loops for ever on these; viplab stops with an error naming the line.
+TEST_F(ConfTreeTest, SelfUsingDefinitionsAreRefused) {
+  EXPECT_THAT(Error("$M=x \\\n$M\nuse $M\n"),
+              HasSubstr(At(3) + "multi-line definition $M expands without end"));
+  EXPECT_THAT(Error("$A=${A}$_HASH\\\n*.conf\n\n$A\n"),
+              HasSubstr(At(4) + "the definitions on '$A' keep expanding"));
+}
+
 TEST_F(ConfTreeTest, MultiLineDefinitionEndsAtEmptyLineAndOnlyAtLineEnd) {
   ConfTree tree = Parse(
       "$M=a \\\n"

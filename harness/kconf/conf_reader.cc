@@ -65,6 +65,8 @@ void ConfReader::Process(const PendingLine& line, std::vector<LogicalLine>* out)
   }
   std::string buf = line.text;
   if (!Preprocess(&buf, line) || buf.empty()) return;
+  // read_line() checks for `include` after @ID selection and replacement (keepalived.conf(5)
+  // says before; the 2.2.7 code is what counts), so `@lb1 include x` and `$INC` work.
   std::string pattern;
   if (IsInclude(buf, &pattern)) {
     Include(pattern, line.where);

@@ -250,6 +250,14 @@ TEST_F(ConfTreeTest, IncludeVariantsAndBraceGlob) {
   EXPECT_THAT(Keywords(Parse("include_check all\n").top), ElementsAre("include_check"));
 }
 
+TEST_F(ConfTreeTest, IncludeAfterConfigIdAndDefinitions) {
+  Write(dir_ / "lb1.conf", "lb1_kw\n");
+  Write(dir_ / "lb2.conf", "lb2_kw\n");
+  std::string text = "@lb1 include lb1.conf\n$INC=include lb2.conf\n@^lb1 $INC\n";
+  EXPECT_THAT(Keywords(Parse(text, "lb1").top), ElementsAre("lb1_kw"));
+  EXPECT_THAT(Keywords(Parse(text, "lb2").top), ElementsAre("lb2_kw"));
+}
+
 TEST_F(ConfTreeTest, MissingIncludeNamesItsLine) {
   EXPECT_THAT(Error("global_defs {\n}\ninclude conf.d/*.conf\n"),
               HasSubstr(At(3) + "include 'conf.d/*.conf' matches no file"));

@@ -15,6 +15,9 @@ namespace {
 
 // A definition that expands into itself ($A=$A) makes keepalived loop for ever; viplab stops.
 constexpr int kMaxReplacementsPerLine = 1000;
+// The same across lines: a multi-line definition using itself, or an exponential expansion.
+constexpr int kMaxMultiLineNesting = 64;
+constexpr size_t kMaxExpandedLines = 100000;
 
 bool IsNameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -61,15 +64,19 @@ void ConfReader::Process(const PendingLine& line, std::vector<LogicalLine>* out)
     return;
   }
   std::string buf = line.text;
-  if (!Preprocess(&buf, line.where, line.original) || buf.empty()) return;
+  if (!Preprocess(&buf, line) || buf.empty()) return;
+  // read_line() checks for `include` after @ID selection and replacement (keepalived.conf(5)
+  // says before; the 2.2.7 code is what counts), so `@lb1 include x` and `$INC` work.
   std::string pattern;
   if (IsInclude(buf, &pattern)) {
     Include(pattern, line.where);
     return;
   }
   if (std::optional<std::string> rest = SplitAtBrace(&buf)) {
-    residue_ =
-        PendingLine{.text = std::move(*rest), .where = line.where, .original = line.original};
+    residue_ = PendingLine{.text = std::move(*rest),
+                           .where = line.where,
+                           .original = line.original,
+                           .depth = line.depth};
   }
   bool unmatched_quote = false;
   std::vector<std::string> words = SplitWords(buf, &unmatched_quote);
@@ -82,19 +89,23 @@ void ConfReader::Process(const PendingLine& line, std::vector<LogicalLine>* out)
 // read_line()'s inner loop: @ID selection, `$NAME=` definitions, ~SEQ, replacement of
 // definitions (then comments are removed again and the line checked again). False: the line is
 // used up (dropped or a definition).
-bool ConfReader::Preprocess(std::string* buf, const SourceLocation& where,
-                            const std::string& original) {
-  while (true) {
+bool ConfReader::Preprocess(std::string* buf, const PendingLine& line) {
+  const SourceLocation& where = line.where;
+  for (int round = 1;; ++round) {
+    if (round > kMaxReplacementsPerLine) {
+      Fail(where,
+           fmt::format("the definitions on '{}' keep expanding into themselves", line.original));
+    }
     std::optional<std::string> kept = SelectConfigId(*buf, options_.config_id);
     if (!kept) return false;
     *buf = std::move(*kept);
     if (!buf->empty() && (*buf)[0] == '$' && CheckDefinition(*buf)) return false;
     if (buf->starts_with("~SEQ") || buf->starts_with("~LST")) {
-      Fail(where,
-           fmt::format("viplab does not read {} lines yet: '{}'", buf->substr(0, 4), original));
+      Fail(where, fmt::format("viplab does not read {} lines yet: '{}'", buf->substr(0, 4),
+                              line.original));
     }
     if (buf->empty() || (*buf)[0] == '~') return true;
-    if (buf->find('$') == std::string::npos || !ReplaceDefinitions(buf, where, original)) {
+    if (buf->find('$') == std::string::npos || !ReplaceDefinitions(buf, line)) {
       return true;  // undefined `$NAME` stays as it is, as in keepalived
     }
     Decommented again = Decomment(*buf);
@@ -214,8 +225,8 @@ std::string ConfReader::DefinitionValue(const DefinitionUse& use,
 // lib/parser.c replace_param(): replaces every known `$NAME` / `${NAME}`, scanning again from
 // the replacement (so values may use other definitions). A multi-line value gives its first
 // line here and its other lines as the next lines read.
-bool ConfReader::ReplaceDefinitions(std::string* buf, const SourceLocation& where,
-                                    const std::string& original) {
+bool ConfReader::ReplaceDefinitions(std::string* buf, const PendingLine& line) {
+  const SourceLocation& where = line.where;
   bool changed = false;
   int replacements = 0;
   size_t pos = 0;
@@ -239,9 +250,17 @@ bool ConfReader::ReplaceDefinitions(std::string* buf, const SourceLocation& wher
         std::string text =
             value.substr(from + 1, to == std::string::npos ? std::string::npos : to - from - 1);
         if (!text.empty()) {
-          rest.push_back({.text = std::move(text), .where = where, .original = original});
+          rest.push_back({.text = std::move(text),
+                          .where = where,
+                          .original = line.original,
+                          .depth = line.depth + 1});
         }
         from = to;
+      }
+      expanded_lines_ += rest.size();
+      if (line.depth + 1 > kMaxMultiLineNesting || expanded_lines_ > kMaxExpandedLines) {
+        Fail(where, fmt::format("multi-line definition ${} expands without end (it uses itself?)",
+                                definitions_[use->index].name));
       }
       // Before lines left from an enclosing multi-line value (lib/parser.c multiline_stack).
       expansion_.insert(expansion_.begin(), rest.begin(), rest.end());

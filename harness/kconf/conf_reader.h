@@ -49,6 +49,7 @@ class ConfReader {
     std::string text;  // what is processed
     SourceLocation where;
     std::string original;
+    int depth = 0;  // how many multi-line definitions this line came out of, nested
   };
   struct Definition {
     std::string name;
@@ -67,12 +68,11 @@ class ConfReader {
   bool NextLine(PendingLine* line);
   bool NextFileLine(PendingLine* line);
   void Process(const PendingLine& line, std::vector<LogicalLine>* out);
-  bool Preprocess(std::string* buf, const SourceLocation& where, const std::string& original);
+  bool Preprocess(std::string* buf, const PendingLine& line);
   void AppendToDefinition(std::string buf);
   bool CheckDefinition(const std::string& buf);
   std::optional<DefinitionUse> FindDefinition(const std::string& buf, size_t dollar) const;
-  bool ReplaceDefinitions(std::string* buf, const SourceLocation& where,
-                          const std::string& original);
+  bool ReplaceDefinitions(std::string* buf, const PendingLine& line);
   std::string DefinitionValue(const DefinitionUse& use, const SourceLocation& where) const;
   void Include(const std::string& pattern, const SourceLocation& where);
   void ReadIncluded(const std::filesystem::path& path, const SourceLocation& where);
@@ -84,6 +84,7 @@ class ConfReader {
   std::deque<PendingLine> expansion_;  // remaining lines of multi-line definitions
   std::vector<Definition> definitions_;
   std::optional<size_t> defining_;  // a multi-line definition still being read
+  size_t expanded_lines_ = 0;       // lines produced by multi-line definitions so far
   std::vector<std::filesystem::path> files_;
 };
 

@@ -63,14 +63,16 @@ struct ConfNode {
 };
 
 // A whole configuration: the top-level lines of the main file with includes spliced in, and
-// every file read (the main file first, then includes in reading order) for checksums.
+// every file read (the main file first, then includes in reading order, each once) for
+// checksums.
 struct ConfTree {
   std::vector<ConfNode> top;
   std::vector<std::filesystem::path> files;
 };
 
 struct ParseOptions {
-  // keepalived's config id (`-i`): selects `@ID` lines. Empty: none (every `@` line dropped).
+  // keepalived's config id (`-i`): selects `@ID` lines. Empty: none (every `@ID` line dropped,
+  // every `@^ID` line kept; keepalived would use the short host name).
   std::string config_id;
 };
 

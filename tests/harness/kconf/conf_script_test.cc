@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "harness/kconf/conf_tree.h"
 #include "netns/error.h"
 
@@ -116,6 +118,30 @@ TEST(ManPageExampleTest, MultiLineInstanceTemplate) {
     EXPECT_EQ(instance.children[2].children[0].keyword, "10.0." + std::to_string(num) + ".254/24");
     EXPECT_EQ(instance.where.line, num == 0 ? 12 : 15);
   }
+}
+
+// Token soup (fixed seed): every input parses or throws InputError; nothing crashes or hangs
+// (the sanitizer build runs this too).
+TEST(ParserRobustnessTest, RandomTokenSoup) {
+  const std::vector<std::string> tokens = {
+      "{",    "}",   "\"",      "'",     "#",      "!",        "\\",     "$A",
+      "${A}", "$A=", "$M=x \\", "@a ",   "@^a ",   "include ", "*.conf", " ",
+      "word", "\n",  "\n",      "$",     "${",     "~",        "~SEQ(",  ",",
+      ")",    "\r",  "\t",      "x{y}z", "$_HASH", "${_BANG}", "$_PWD"};
+  std::mt19937 random(20261127);
+  int parsed = 0;
+  for (int i = 0; i < 5000; ++i) {
+    std::string text;
+    for (int n = static_cast<int>(random() % 40); n > 0; --n) {
+      text += tokens[random() % tokens.size()];
+    }
+    try {
+      Parse(text, i % 2 == 0 ? "" : "a");
+      ++parsed;
+    } catch (const InputError&) {
+    }
+  }
+  EXPECT_GT(parsed, 500);
 }
 
 }  // namespace

@@ -250,6 +250,14 @@ TEST_F(ConfTreeTest, IncludeVariantsAndBraceGlob) {
   EXPECT_THAT(Keywords(Parse("include_check all\n").top), ElementsAre("include_check"));
 }
 
+TEST_F(ConfTreeTest, IncludeAfterConfigIdAndDefinitions) {
+  Write(dir_ / "lb1.conf", "lb1_kw\n");
+  Write(dir_ / "lb2.conf", "lb2_kw\n");
+  std::string text = "@lb1 include lb1.conf\n$INC=include lb2.conf\n@^lb1 $INC\n";
+  EXPECT_THAT(Keywords(Parse(text, "lb1").top), ElementsAre("lb1_kw"));
+  EXPECT_THAT(Keywords(Parse(text, "lb2").top), ElementsAre("lb2_kw"));
+}
+
 TEST_F(ConfTreeTest, MissingIncludeNamesItsLine) {
   EXPECT_THAT(Error("global_defs {\n}\ninclude conf.d/*.conf\n"),
               HasSubstr(At(3) + "include 'conf.d/*.conf' matches no file"));
@@ -382,6 +390,14 @@ TEST_F(ConfTreeTest, MultiLineDefinition) {
   EXPECT_TRUE(check.has_block);
   ASSERT_EQ(check.children.size(), 1u);
   EXPECT_THAT(check.children[0].args, ElementsAre("/bin/true"));
+}
+
+// keepalived loops for ever on these; viplab stops with an error naming the line.
+TEST_F(ConfTreeTest, SelfUsingDefinitionsAreRefused) {
+  EXPECT_THAT(Error("$M=x \\\n$M\nuse $M\n"),
+              HasSubstr(At(3) + "multi-line definition $M expands without end"));
+  EXPECT_THAT(Error("$A=${A}$_HASH\\\n*.conf\n\n$A\n"),
+              HasSubstr(At(4) + "the definitions on '$A' keep expanding"));
 }
 
 TEST_F(ConfTreeTest, MultiLineDefinitionEndsAtEmptyLineAndOnlyAtLineEnd) {

@@ -15,7 +15,7 @@ using testing::ErrorOf;
 using testing::HasWarning;
 using testing::Read;
 
-TEST(KeepalivedConfigTest, VrrpScriptDefaultsAndKeywords) {
+TEST(TrackConfigTest, VrrpScriptDefaultsAndKeywords) {
   KeepalivedConfig c = Read(R"(vrrp_script plain {
   script /bin/true
 }
@@ -57,7 +57,7 @@ vrrp_script full {
   EXPECT_EQ(c.FindScript("none"), nullptr);
 }
 
-TEST(KeepalivedConfigTest, VrrpScriptCorrections) {
+TEST(TrackConfigTest, VrrpScriptCorrections) {
   KeepalivedConfig c = Read(R"(vrrp_script s {
   script /usr/bin/killall -0 haproxy
   interval 2.5
@@ -85,7 +85,7 @@ vrrp_script empty {
   EXPECT_TRUE(HasWarning(c, "vrrp_script", "no script set for empty: removed"));
 }
 
-TEST(KeepalivedConfigTest, TrackScriptWeightOverrides) {
+TEST(TrackConfigTest, TrackScriptWeightOverrides) {
   KeepalivedConfig c = Read(R"(vrrp_script a {
   script /a
   weight 5 reverse
@@ -139,7 +139,7 @@ vrrp_instance V2 {
   EXPECT_TRUE(HasWarning(c, "b", "unknown track_script option 'bogus'"));
 }
 
-TEST(KeepalivedConfigTest, TrackInterfaceWeights) {
+TEST(TrackConfigTest, TrackInterfaceWeights) {
   KeepalivedConfig c = Read(R"(vrrp_instance VI {
   interface eth0
   virtual_router_id 1
@@ -164,7 +164,7 @@ TEST(KeepalivedConfigTest, TrackInterfaceWeights) {
   EXPECT_TRUE(HasWarning(c, "eth1", "duplicate"));
 }
 
-TEST(KeepalivedConfigTest, TrackProcessAndTrackFile) {
+TEST(TrackConfigTest, TrackProcessAndTrackFile) {
   KeepalivedConfig c = Read(R"(vrrp_track_process haproxy {
   process haproxy -f /etc/haproxy.cfg
   weight -30 reverse
@@ -220,7 +220,7 @@ vrrp_instance VI {
   EXPECT_EQ(c.FindTrackFile("x"), nullptr);
 }
 
-TEST(KeepalivedConfigTest, SyncGroups) {
+TEST(TrackConfigTest, SyncGroups) {
   KeepalivedConfig c = Read(R"(vrrp_script chk {
   script /chk
 }
@@ -264,7 +264,7 @@ vrrp_instance B {
   EXPECT_TRUE(HasWarning(c, "vrrp_sync_group", "H has no existing member: removed"));
 }
 
-TEST(KeepalivedConfigTest, NotifyCorrections) {
+TEST(TrackConfigTest, NotifyCorrections) {
   KeepalivedConfig c = Read(R"(vrrp_instance VI {
   interface eth0
   virtual_router_id 1
@@ -282,7 +282,7 @@ TEST(KeepalivedConfigTest, NotifyCorrections) {
   EXPECT_TRUE(HasWarning(c, "notify_backup", "no script"));
 }
 
-TEST(KeepalivedConfigTest, MoreCorrections) {
+TEST(TrackConfigTest, MoreCorrections) {
   KeepalivedConfig c = Read(R"(global_defs {
   max_auto_priority
   vrrp_version 4
@@ -329,7 +329,7 @@ vrrp_instance VI {
             std::string::npos);
 }
 
-TEST(KeepalivedConfigTest, SyncGroupMembersAndAddressOwnersDropWeights) {
+TEST(TrackConfigTest, SyncGroupMembersAndAddressOwnersDropWeights) {
   // vrrp.c vrrp_complete_instance: weighted trackers of a sync group member (without
   // sync_group_tracking_weight) or of the address owner are ignored.
   KeepalivedConfig c = Read(R"(vrrp_script w {

@@ -101,9 +101,10 @@ void CheckVridConflicts(Reader& reader) {
       if (a.virtual_router_id != b.virtual_router_id || a.ipv6 != b.ipv6) continue;
       bool unicast_a = !a.unicast_peers.empty();
       if (unicast_a != !b.unicast_peers.empty() || a.interface != b.interface) continue;
-      bool conflict =
-          unicast_a ? (a.unicast_src_ip && a.unicast_src_ip == b.unicast_src_ip && SharePeer(a, b))
-                    : (!states[i].has_mcast_dst && !states[j].has_mcast_dst);
+      // Unicast: the same source (equal unicast_src_ip, or both the interface's address) and a
+      // shared peer; multicast: the default group on both.
+      bool conflict = unicast_a ? (a.unicast_src_ip == b.unicast_src_ip && SharePeer(a, b))
+                                : (!states[i].has_mcast_dst && !states[j].has_mcast_dst);
       if (!conflict) continue;
       reader.Fail(b.where, "vrrp_instance",
                   fmt::format("{} and {} both use VRID {} on {}: keepalived refuses to load",

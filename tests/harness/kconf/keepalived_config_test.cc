@@ -593,6 +593,12 @@ vrrp_instance B {
       "t.conf:12: vrrp_instance: A and B both use VRID 9 on eth0: keepalived refuses to load");
   text.replace(text.rfind("10.0.0.2"), 8, "10.0.0.3");
   EXPECT_EQ(ErrorOf(text), "");
+  // Both without unicast_src_ip: both send from the interface's address.
+  std::string implicit = text;
+  implicit.replace(implicit.rfind("10.0.0.3"), 8, "10.0.0.2");
+  const std::string src = "  unicast_src_ip 10.0.0.1\n";
+  for (size_t at; (at = implicit.find(src)) != std::string::npos;) implicit.erase(at, src.size());
+  EXPECT_NE(ErrorOf(implicit).find("both use VRID 9"), std::string::npos);
 }
 
 TEST(KeepalivedConfigTest, NativeIpv6TrackBfdAndGroupNotifyDeleted) {

@@ -170,6 +170,19 @@ void DropIgnoredWeights(KeepalivedConfig& config, VrrpInstance& vrrp) {
   });
 }
 
+void CompleteAccept(KeepalivedConfig& config, VrrpInstance& vrrp, const InstanceState& state) {
+  // vrrp_complete_instance: not written, accept mode is on unless strict mode (the address owner
+  // always accepts); strict VRRPv2 turns it off (RFC 3768).
+  if (!state.accept_set) vrrp.accept = vrrp.priority == 255 || !vrrp.strict;
+  if (vrrp.accept && vrrp.priority != 255 && vrrp.strict && config.VersionOf(vrrp) == 2) {
+    config.warnings.push_back(ConfigWarning{
+        .keyword = "accept",
+        .what = fmt::format("{}: accept mode with strict VRRPv2 is turned off", vrrp.name),
+        .where = vrrp.where});
+    vrrp.accept = false;
+  }
+}
+
 }  // namespace
 
 void CompleteInstances(Reader& reader) {
@@ -190,6 +203,7 @@ void CompleteInstances(Reader& reader) {
     const InstanceState& state = reader.states()[i];
     CompleteAdvert(reader, vrrp, state);
     DropIgnoredWeights(config, vrrp);
+    CompleteAccept(config, vrrp, state);
     CheckComplete(reader, vrrp);
     if (state.unicast_configured && vrrp.unicast_peers.empty()) {
       config.warnings.push_back(ConfigWarning{

@@ -154,7 +154,7 @@ struct VrrpInstance {
   SourceLocation nopreempt_where;
   std::optional<double> preempt_delay_s;
   SourceLocation preempt_delay_where;
-  bool accept = false;
+  bool accept = false;  // not written: on unless strict mode (vrrp_complete_instance)
   bool dont_track_primary = false;
   bool strict = false;                  // `strict_mode` / global vrrp_strict
   std::optional<std::string> use_vmac;  // "" = use_vmac without a name

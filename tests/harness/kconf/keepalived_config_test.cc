@@ -42,7 +42,7 @@ TEST(KeepalivedConfigTest, MinimalInstanceGetsKeepalivedDefaults) {
   EXPECT_EQ(c.VersionOf(v), 2);
   EXPECT_FALSE(v.nopreempt);
   EXPECT_FALSE(v.preempt_delay_s.has_value());
-  EXPECT_FALSE(v.accept);
+  EXPECT_TRUE(v.accept);  // vrrp_complete_instance: on unless strict mode
   EXPECT_FALSE(v.strict);
   EXPECT_FALSE(v.use_vmac.has_value());
   EXPECT_FALSE(v.auth_type.has_value());
@@ -451,7 +451,9 @@ vrrp_instance B {
 }
 )");
   EXPECT_TRUE(c.instances[0].strict);
+  EXPECT_FALSE(c.instances[0].accept);  // strict: accept mode off by default
   EXPECT_FALSE(c.instances[1].strict);
+  EXPECT_TRUE(c.instances[1].accept);
 }
 
 TEST(KeepalivedConfigTest, NotExercisedUnmodelledAndUnknown) {

@@ -170,6 +170,28 @@ void DropIgnoredWeights(KeepalivedConfig& config, VrrpInstance& vrrp) {
   });
 }
 
+void CompleteAuthentication(KeepalivedConfig& config, VrrpInstance& vrrp) {
+  // vrrp_complete_instance: authentication is dropped in strict mode, with VRRPv3, without a
+  // password, and AH with IPv6.
+  if (!vrrp.auth_type) return;
+  std::string why;
+  if (vrrp.strict) {
+    why = "strict mode does not support authentication";
+  } else if (config.VersionOf(vrrp) == 3) {
+    why = "VRRP version 3 does not support authentication";
+  } else if (!vrrp.auth_pass || vrrp.auth_pass->empty()) {
+    why = "authentication without auth_pass";
+  } else if (vrrp.ipv6 && *vrrp.auth_type == "AH") {
+    why = "AH authentication cannot be used with IPv6";
+  }
+  if (why.empty()) return;
+  config.warnings.push_back(ConfigWarning{.keyword = "authentication",
+                                          .what = fmt::format("{}: {}: ignored", vrrp.name, why),
+                                          .where = vrrp.where});
+  vrrp.auth_type.reset();
+  vrrp.auth_pass.reset();
+}
+
 void CompleteAccept(KeepalivedConfig& config, VrrpInstance& vrrp, const InstanceState& state) {
   // vrrp_complete_instance: not written, accept mode is on unless strict mode (the address owner
   // always accepts); strict VRRPv2 turns it off (RFC 3768).
@@ -204,6 +226,7 @@ void CompleteInstances(Reader& reader) {
     CompleteAdvert(reader, vrrp, state);
     DropIgnoredWeights(config, vrrp);
     CompleteAccept(config, vrrp, state);
+    CompleteAuthentication(config, vrrp);
     CheckComplete(reader, vrrp);
     if (state.unicast_configured && vrrp.unicast_peers.empty()) {
       config.warnings.push_back(ConfigWarning{

@@ -640,6 +640,34 @@ vrrp_sync_group G {
   EXPECT_EQ(c.unknown[0].keyword, "notify_deleted");
 }
 
+TEST(KeepalivedConfigTest, AuthenticationKeepalivedDrops) {
+  KeepalivedConfig c = Read(R"(vrrp_instance V3 {
+  interface eth0
+  version 3
+  virtual_router_id 1
+  authentication {
+    auth_type PASS
+    auth_pass x
+  }
+  virtual_ipaddress {
+    10.0.0.1
+  }
+}
+vrrp_instance NOPASS {
+  interface eth0
+  virtual_router_id 2
+  authentication {
+    auth_type AH
+  }
+}
+)");
+  EXPECT_FALSE(c.instances[0].auth_type.has_value());
+  EXPECT_FALSE(c.instances[0].auth_pass.has_value());
+  EXPECT_TRUE(HasWarning(c, "authentication", "V3: VRRP version 3 does not support"));
+  EXPECT_FALSE(c.instances[1].auth_type.has_value());
+  EXPECT_TRUE(HasWarning(c, "authentication", "NOPASS: authentication without auth_pass"));
+}
+
 TEST(KeepalivedConfigTest, VersionOf) {
   KeepalivedConfig c;
   VrrpInstance v;

@@ -101,9 +101,10 @@ void CheckVridConflicts(Reader& reader) {
       if (a.virtual_router_id != b.virtual_router_id || a.ipv6 != b.ipv6) continue;
       bool unicast_a = !a.unicast_peers.empty();
       if (unicast_a != !b.unicast_peers.empty() || a.interface != b.interface) continue;
-      bool conflict =
-          unicast_a ? (a.unicast_src_ip && a.unicast_src_ip == b.unicast_src_ip && SharePeer(a, b))
-                    : (!states[i].has_mcast_dst && !states[j].has_mcast_dst);
+      // Unicast: the same source (equal unicast_src_ip, or both the interface's address) and a
+      // shared peer; multicast: the default group on both.
+      bool conflict = unicast_a ? (a.unicast_src_ip == b.unicast_src_ip && SharePeer(a, b))
+                                : (!states[i].has_mcast_dst && !states[j].has_mcast_dst);
       if (!conflict) continue;
       reader.Fail(b.where, "vrrp_instance",
                   fmt::format("{} and {} both use VRID {} on {}: keepalived refuses to load",
@@ -169,6 +170,41 @@ void DropIgnoredWeights(KeepalivedConfig& config, VrrpInstance& vrrp) {
   });
 }
 
+void CompleteAuthentication(KeepalivedConfig& config, VrrpInstance& vrrp) {
+  // vrrp_complete_instance: authentication is dropped in strict mode, with VRRPv3, without a
+  // password, and AH with IPv6.
+  if (!vrrp.auth_type) return;
+  std::string why;
+  if (vrrp.strict) {
+    why = "strict mode does not support authentication";
+  } else if (config.VersionOf(vrrp) == 3) {
+    why = "VRRP version 3 does not support authentication";
+  } else if (!vrrp.auth_pass || vrrp.auth_pass->empty()) {
+    why = "authentication without auth_pass";
+  } else if (vrrp.ipv6 && *vrrp.auth_type == "AH") {
+    why = "AH authentication cannot be used with IPv6";
+  }
+  if (why.empty()) return;
+  config.warnings.push_back(ConfigWarning{.keyword = "authentication",
+                                          .what = fmt::format("{}: {}: ignored", vrrp.name, why),
+                                          .where = vrrp.where});
+  vrrp.auth_type.reset();
+  vrrp.auth_pass.reset();
+}
+
+void CompleteAccept(KeepalivedConfig& config, VrrpInstance& vrrp, const InstanceState& state) {
+  // vrrp_complete_instance: not written, accept mode is on unless strict mode (the address owner
+  // always accepts); strict VRRPv2 turns it off (RFC 3768).
+  if (!state.accept_set) vrrp.accept = vrrp.priority == 255 || !vrrp.strict;
+  if (vrrp.accept && vrrp.priority != 255 && vrrp.strict && config.VersionOf(vrrp) == 2) {
+    config.warnings.push_back(ConfigWarning{
+        .keyword = "accept",
+        .what = fmt::format("{}: accept mode with strict VRRPv2 is turned off", vrrp.name),
+        .where = vrrp.where});
+    vrrp.accept = false;
+  }
+}
+
 }  // namespace
 
 void CompleteInstances(Reader& reader) {
@@ -189,6 +225,8 @@ void CompleteInstances(Reader& reader) {
     const InstanceState& state = reader.states()[i];
     CompleteAdvert(reader, vrrp, state);
     DropIgnoredWeights(config, vrrp);
+    CompleteAccept(config, vrrp, state);
+    CompleteAuthentication(config, vrrp);
     CheckComplete(reader, vrrp);
     if (state.unicast_configured && vrrp.unicast_peers.empty()) {
       config.warnings.push_back(ConfigWarning{

@@ -154,12 +154,13 @@ struct VrrpInstance {
   SourceLocation nopreempt_where;
   std::optional<double> preempt_delay_s;
   SourceLocation preempt_delay_where;
-  bool accept = false;
+  bool accept = false;  // not written: on unless strict mode (vrrp_complete_instance)
   bool dont_track_primary = false;
   bool strict = false;                  // `strict_mode` / global vrrp_strict
   std::optional<std::string> use_vmac;  // "" = use_vmac without a name
   bool vmac_xmit_base = false;
-  std::optional<std::string> auth_type;  // PASS / AH
+  // PASS / AH; none also when keepalived drops it (strict mode, VRRPv3, no auth_pass: a warning)
+  std::optional<std::string> auth_type;
   std::optional<std::string> auth_pass;
   std::optional<std::string> unicast_src_ip;
   std::vector<std::string> unicast_peers;  // addresses as written

@@ -37,6 +37,7 @@ inline constexpr long long kTimerHz = 1000000;
 struct InstanceState {
   bool priority_set = false;
   bool strict_set = false;
+  bool accept_set = false;
   bool unicast_configured = false;  // any unicast keyword (vrrp_parser.c: UNICAST_CONFIGURED)
   bool saddr_from_config = false;   // unicast_src_ip / mcast_src_ip given
   bool has_mcast_dst = false;

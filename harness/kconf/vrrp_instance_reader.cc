@@ -232,10 +232,9 @@ void ReadFlagLine(Reader& reader, const ConfNode& line, VrrpInstance& vrrp, Inst
     vrrp.nopreempt_where = line.where;
   } else if (k == "preempt") {
     vrrp.nopreempt = false;  // vrrp_preempt_handler: backwards compatibility
-  } else if (k == "accept") {
-    vrrp.accept = true;
-  } else if (k == "no_accept") {
-    vrrp.accept = false;
+  } else if (k == "accept" || k == "no_accept") {
+    vrrp.accept = k == "accept";
+    state.accept_set = true;
   } else if (k == "dont_track_primary") {
     vrrp.dont_track_primary = true;
   } else if (k == "vmac_xmit_base") {

@@ -110,6 +110,21 @@ TEST(LintScriptsTest, NotifyStoppingTheCheckedService) {
   EXPECT_EQ(ka010[0].where.line, 30);
 }
 
+// keepalived #2485: notify_backup /etc/keepalived/stop_haproxy.sh beside "killall -0 haproxy".
+TEST(LintScriptsTest, Issue2485StopScriptByName) {
+  const std::vector<Finding> ka010 = Only(
+      Lint(WithCheck("killall -0 haproxy", "/etc/keepalived/stop_haproxy.sh"), Options()), "KA010");
+  ASSERT_EQ(ka010.size(), 1u);
+  EXPECT_TRUE(Contains(ka010[0].message,
+                       "stops haproxy (the file name stop_haproxy.sh), the "
+                       "service this node's checks track"))
+      << ka010[0].message;
+  EXPECT_TRUE(
+      Only(Lint(WithCheck("killall -0 haproxy", "/etc/keepalived/start_haproxy.sh"), Options()),
+           "KA010")
+          .empty());
+}
+
 TEST(LintScriptsTest, NotifyStoppingACommonServiceByFileName) {
   const std::vector<Finding> ka010 =
       Only(Lint(WithCheck("/usr/local/bin/check_vip", "/etc/keepalived/stop_nginx.sh"), Options()),

@@ -2,7 +2,6 @@
 // notify scripts that stop the tracked service, scripts that are missing or not executable.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <set>

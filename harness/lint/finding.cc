@@ -93,7 +93,7 @@ Slo ParseSlo(std::string_view text, Slo base) {
 }
 
 std::string ToString(const Slo& slo) {
-  return fmt::format("failover={:g},outage={:g},failback={}", slo.failover_ms, slo.outage_ms,
+  return fmt::format("failover={},outage={},failback={}", slo.failover_ms, slo.outage_ms,
                      ToString(slo.failback));
 }
 

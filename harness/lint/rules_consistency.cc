@@ -40,6 +40,9 @@ struct Attribute {
   const char* name;
   const char* basis;
   std::string (*value)(const Member&);
+  // Only VRRPv2 must agree: VRRPv3 backups take the master's advert interval from its adverts
+  // (vrrp_state_backup, update_master_adver_int); a version mismatch is reported on its own.
+  bool v2_only = false;
 };
 
 const Attribute kAttributes[] = {
@@ -48,7 +51,7 @@ const Attribute kAttributes[] = {
     {"advert_int",
      "vrrp.c vrrp_check_packet (VRRPv2: \"advertisement interval mismatch\", the advert is "
      "dropped)",
-     [](const Member& m) { return fmt::format("{:g} s", m.instance->advert_int_s); }},
+     [](const Member& m) { return fmt::format("{:g} s", m.instance->advert_int_s); }, true},
     {"version", "vrrp.c vrrp_check_packet (\"wrong version\": the advert is dropped)",
      [](const Member& m) { return std::to_string(VersionOf(m.node->config, *m.instance)); }},
     {"authentication",
@@ -63,7 +66,11 @@ const Attribute kAttributes[] = {
 
 void Disagreements(const InstanceGroup& group, std::vector<Finding>& out) {
   if (group.members.size() < 2) return;
+  const bool any_v3 = std::any_of(group.members.begin(), group.members.end(), [](const Member& m) {
+    return VersionOf(m.node->config, *m.instance) == 3;
+  });
   for (const Attribute& attribute : kAttributes) {
+    if (attribute.v2_only && any_v3) continue;
     std::set<std::string> values;
     std::string listed;
     for (const Member& member : group.members) {

@@ -1,8 +1,10 @@
-// KA011: the program of a script keepalived runs is missing from --files and the host, or is not
-// executable (lib/notify.c check_script_secure disables such a script).
+// How keepalived 2.2.7 starts a command: KA011, the program is missing from --files and the host,
+// or is not executable (lib/notify.c check_script_secure disables such a script); KA021, shell
+// syntax in a command keepalived execs directly (no shell sees it).
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "harness/lint/internal/rules.h"
@@ -58,7 +60,65 @@ Found LookBare(const LintOptions& options, const std::string& program) {
   return Found{};
 }
 
+// Words a shell would act on but execve passes on literally: operators, redirections, command
+// substitution. Quoted text and an '&' inside a word (a URL's query) are not counted.
+std::vector<std::string> ShellOperators(const std::vector<std::string>& words) {
+  static const std::vector<std::string> kOperators = {"|", "||", "&&", ";",   "&",
+                                                      ">", ">>", "<",  "2>&1"};
+  std::vector<std::string> found;
+  for (size_t i = 1; i < words.size(); ++i) {
+    const std::string& word = words[i];
+    const bool op = std::find(kOperators.begin(), kOperators.end(), word) != kOperators.end();
+    const bool redirect = word.starts_with(">") || word.starts_with("2>") ||
+                          word.starts_with("&>") || word.starts_with("1>");
+    const bool substitution =
+        word.find("$(") != std::string::npos || word.find('`') != std::string::npos;
+    const bool separator = word.size() > 1 && word.back() == ';';
+    if (op || redirect || substitution || separator) found.push_back(word);
+  }
+  return found;
+}
+
+bool IsShell(const std::string& program) {
+  const size_t slash = program.rfind('/');
+  const std::string name = slash == std::string::npos ? program : program.substr(slash + 1);
+  return name == "sh" || name == "bash" || name == "dash" || name == "zsh" || name == "ksh";
+}
+
 }  // namespace
+
+void ShellSyntaxWithoutShell(const kconf::ConfigNode& node, std::vector<Finding>& out) {
+  for (const Command& command : CommandsOf(node.config)) {
+    const std::string_view line = command.line;
+    if (line.find_first_not_of(" \t") != std::string_view::npos &&
+        line[line.find_first_not_of(" \t")] == '<') {
+      continue;  // "</...": run by /bin/sh -c (KA009 looks at it)
+    }
+    const std::vector<std::string> words = SplitWords(line);
+    if (words.empty() || IsShell(words[0])) continue;
+    const std::vector<std::string> operators = ShellOperators(words);
+    if (operators.empty()) continue;
+    Finding finding = MakeFinding("KA021", "shell-syntax-without-shell", Severity::kWarning);
+    finding.node = node.name;
+    finding.instance = command.instance;
+    finding.where = command.where;
+    std::string listed;
+    for (const std::string& op : operators) listed += (listed.empty() ? "'" : ", '") + op + "'";
+    finding.message = fmt::format(
+        "{} \"{}\": keepalived execs {} directly, no shell sees the line: {} reach{} it as "
+        "literal argument{}",
+        command.what, command.line, words[0], listed, operators.size() == 1 ? "es" : "",
+        operators.size() == 1 ? "" : "s");
+    finding.basis =
+        "lib/notify.c check_script_secure (\"Default to execable\": SC_EXECABLE) and "
+        "system_call_script (execve of the words, no shell)";
+    finding.fix = fmt::format(
+        "script \"/bin/sh -c '{}'\" (POSIX sh), or put the line in a "
+        "script file with a #! line",
+        command.line);
+    out.push_back(std::move(finding));
+  }
+}
 
 void ScriptPresence(const kconf::ConfigNode& node, const LintOptions& options,
                     std::vector<Finding>& out) {

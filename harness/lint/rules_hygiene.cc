@@ -69,7 +69,7 @@ void Corrections(const kconf::ConfigNode& node, std::vector<Finding>& out) {
     finding.message = fmt::format("{}: {}", warning.keyword, warning.what);
     finding.basis = untracked ? "vrrp_track.c alloc_track_script (\"track script %s not found, "
                                 "ignoring...\")"
-                              : "keepalived 2.2.7 report_config_error (logged while loading)";
+                              : "report_config_error (logged while loading)";
     finding.fix = untracked ? "define the tracked object above the instance, or correct the name"
                             : "write the value keepalived uses, so the file says what runs";
     out.push_back(std::move(finding));

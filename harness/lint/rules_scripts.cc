@@ -2,7 +2,6 @@
 // notify scripts that stop the tracked service, scripts that are missing or not executable.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <set>
@@ -111,7 +110,13 @@ std::optional<ShText> ShellText(const LintOptions& options, const Command& comma
     const std::vector<std::string> shebang = SplitWords(first.substr(2));
     const bool env = !shebang.empty() && Basename(shebang[0]) == "env" && shebang.size() > 1;
     const std::string interpreter = shebang.empty() ? "" : (env ? shebang[1] : shebang[0]);
-    if (!IsPosixShell(interpreter) && !IsPosixShell(words[0])) return std::nullopt;
+    if (IsPosixShell(words[0]) && words[0] != file->path) {
+      return ShText{
+          .text = file->body,
+          .how = fmt::format("{} run by {} (its {} line aside)", file->path, words[0], first),
+          .numbered = true};
+    }
+    if (!IsPosixShell(interpreter)) return std::nullopt;
     return ShText{.text = file->body, .how = file->path + " (" + first + ")", .numbered = true};
   }
   return ShText{
@@ -305,6 +310,7 @@ void ScriptRules(const kconf::ConfigSet& set, const LintOptions& options,
     BashInSh(node, options, out);
     NotifyStops(node, options, out);
     ScriptPresence(node, options, out);
+    ShellSyntaxWithoutShell(node, out);
   }
 }
 

@@ -25,6 +25,8 @@
 //                                          without sync_group_tracking_weight
 //   KA019 track-undefined         warning  a track_* entry naming nothing
 //   KA020 keepalived-corrects     info     KeepalivedConfig::warnings (the reader's)
+//   KA021 shell-syntax-without-shell warning  |, &&, >, $(...) in a line keepalived execs
+//                                          directly (no shell: they are literal arguments)
 #pragma once
 
 #include <filesystem>
@@ -116,6 +118,8 @@ void ScriptRules(const kconf::ConfigSet& set, const LintOptions& options,
 // KA011 (rules_files.cc), run by ScriptRules per node.
 void ScriptPresence(const kconf::ConfigNode& node, const LintOptions& options,
                     std::vector<Finding>& out);
+// KA021 (rules_files.cc), run by ScriptRules per node.
+void ShellSyntaxWithoutShell(const kconf::ConfigNode& node, std::vector<Finding>& out);
 void HygieneRules(const kconf::ConfigSet& set, std::vector<Finding>& out);
 
 }  // namespace viplab::lint::internal

@@ -23,6 +23,7 @@ TEST(SloTest, ParsesEveryKeyInAnyOrder) {
   EXPECT_EQ(slo.failback, Slo::Failback::kYes);
   EXPECT_EQ(ToString(slo), "failover=8000.5,outage=9000,failback=yes");
   EXPECT_EQ(ParseSlo(ToString(slo)).failover_ms, 8000.5);
+  EXPECT_EQ(ToString(ParseSlo("failover=1000000")), "failover=1000000,outage=12000,failback=any");
 }
 
 TEST(SloTest, ASubsetKeepsTheBase) {

@@ -70,6 +70,15 @@ TEST(LintConsistencyTest, DisagreementsAreErrorsWithEachNodesValue) {
   }
 }
 
+TEST(LintConsistencyTest, Version3AdvertIntervalsMayDiffer) {
+  kconf::VrrpInstance a = Instance("VI_1", 51, 150);
+  a.version = 3;
+  kconf::VrrpInstance b = Instance("VI_1", 51, 100);
+  b.version = 3;
+  b.advert_int_s = 0.5;
+  EXPECT_TRUE(Only(Lint(Two(a, b), Options()), "KA005").empty());
+}
+
 TEST(LintConsistencyTest, DuplicateVridOnOneInterface) {
   const kconf::ConfigNode lb1 = Node("lb1", {Instance("VI_1", 51, 150), Instance("VI_2", 51, 150)});
   const std::vector<Finding> findings = Lint(Set({lb1}), Options());

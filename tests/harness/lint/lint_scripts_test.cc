@@ -91,7 +91,13 @@ TEST(LintScriptsTest, ScriptBodiesFromFiles) {
   EXPECT_TRUE(
       Only(Lint(WithCheck("/bin/bash /etc/keepalived/chk_sh.sh"), options), "KA009").empty());
   // Run by sh explicitly: its #!/bin/bash line does not matter.
-  EXPECT_EQ(Only(Lint(WithCheck("sh /etc/keepalived/chk_bash.sh"), options), "KA009").size(), 1u);
+  const std::vector<Finding> by_sh =
+      Only(Lint(WithCheck("sh /etc/keepalived/chk_bash.sh"), options), "KA009");
+  ASSERT_EQ(by_sh.size(), 1u);
+  EXPECT_TRUE(Contains(by_sh[0].message,
+                       "/etc/keepalived/chk_bash.sh run by sh (its #!/bin/bash "
+                       "line aside)"))
+      << by_sh[0].message;
 }
 
 TEST(LintScriptsTest, NotifyStoppingTheCheckedService) {
@@ -108,6 +114,21 @@ TEST(LintScriptsTest, NotifyStoppingTheCheckedService) {
       << ka010[0].message;
   EXPECT_TRUE(Contains(ka010[0].basis, "#2485"));
   EXPECT_EQ(ka010[0].where.line, 30);
+}
+
+// keepalived #2485: notify_backup /etc/keepalived/stop_haproxy.sh beside "killall -0 haproxy".
+TEST(LintScriptsTest, Issue2485StopScriptByName) {
+  const std::vector<Finding> ka010 = Only(
+      Lint(WithCheck("killall -0 haproxy", "/etc/keepalived/stop_haproxy.sh"), Options()), "KA010");
+  ASSERT_EQ(ka010.size(), 1u);
+  EXPECT_TRUE(Contains(ka010[0].message,
+                       "stops haproxy (the file name stop_haproxy.sh), the "
+                       "service this node's checks track"))
+      << ka010[0].message;
+  EXPECT_TRUE(
+      Only(Lint(WithCheck("killall -0 haproxy", "/etc/keepalived/start_haproxy.sh"), Options()),
+           "KA010")
+          .empty());
 }
 
 TEST(LintScriptsTest, NotifyStoppingACommonServiceByFileName) {
@@ -144,6 +165,25 @@ TEST(LintScriptsTest, HarmlessNotifiesAreClean) {
                              "/usr/bin/systemctl stop rsyslog", "killall -0 haproxy"}) {
     const std::vector<Finding> findings = Lint(WithCheck("killall -0 haproxy", notify), Options());
     EXPECT_TRUE(Only(findings, "KA010").empty()) << notify << "\n" << Dump(findings);
+  }
+}
+
+TEST(LintScriptsTest, ShellSyntaxInADirectlyExecedLine) {
+  const std::vector<Finding> findings =
+      Lint(WithCheck("/usr/bin/curl -fs http://127.0.0.1/health | grep -q ok"), Options());
+  const std::vector<Finding> ka021 = Only(findings, "KA021");
+  ASSERT_EQ(ka021.size(), 1u) << Dump(findings);
+  EXPECT_EQ(ka021[0].severity, Severity::kWarning);
+  EXPECT_TRUE(Contains(ka021[0].message, "keepalived execs /usr/bin/curl directly"))
+      << ka021[0].message;
+  EXPECT_TRUE(Contains(ka021[0].message, "'|' reaches it as literal argument")) << ka021[0].message;
+  EXPECT_EQ(
+      Only(Lint(WithCheck("killall -0 haproxy && exit 0 >/dev/null"), Options()), "KA021").size(),
+      1u);
+  for (const char* clean :
+       {"/usr/bin/curl -fs http://127.0.0.1/?a=1&b=2", "/bin/sh -c 'pidof haproxy || exit 1'",
+        "</dev/tcp/127.0.0.1/80", "/usr/bin/timeout 1.9 /etc/keepalived/chk.sh"}) {
+    EXPECT_TRUE(Only(Lint(WithCheck(clean), Options()), "KA021").empty()) << clean;
   }
 }
 

@@ -38,6 +38,7 @@ TEST(LintWeightsTest, Issue2599PairIsAnError) {
   EXPECT_TRUE(Contains(lb1.message, "lb2 priority 100 + chk_haproxy 2 = 102 (102 > 101"))
       << lb1.message;
   EXPECT_TRUE(Contains(lb1.basis, "#2599"));
+  EXPECT_TRUE(lb1.basis.starts_with("keepalived 2.2.7: vrrp.c vrrp_state_backup")) << lb1.basis;
   EXPECT_TRUE(Contains(lb1.basis, "vrrp_state_backup"));
   EXPECT_TRUE(Contains(lb1.fix, "weight 0"));
   EXPECT_EQ(ka001[1].node, "lb2");

@@ -82,7 +82,8 @@ void Checks(std::ostringstream& out, const Mapping& m) {
   }
   out << "rewrites:\n";
   for (const Rewrite& r : m.rewrites) {
-    out << fmt::format("  {}: {} -> {} ({})\n", ToString(r.where), r.original, r.lab_form, r.why);
+    out << fmt::format("  {} {}: {} -> {} ({})\n", r.node, ToString(r.where), r.original,
+                       r.lab_form, r.why);
   }
 }
 

@@ -37,7 +37,7 @@ void AddScripts(const KeepalivedConfig& config, const std::vector<TrackRef>& ref
                     .name = ref.name,
                     .from_sync_group = sync,
                     .where = ref.where};
-    tracked.script = FindScript(config, ref.name);
+    tracked.script = config.FindScript(ref.name);
     // vrrp_track.c alloc_track_script: a script that is not defined is ignored.
     if (tracked.script == nullptr) continue;
     tracked.weight = ref.weight.value_or(tracked.script->weight);
@@ -53,7 +53,7 @@ void AddProcesses(const KeepalivedConfig& config, const std::vector<TrackRef>& r
                     .name = ref.name,
                     .from_sync_group = sync,
                     .where = ref.where};
-    tracked.process = FindProcess(config, ref.name);
+    tracked.process = config.FindTrackProcess(ref.name);
     if (tracked.process == nullptr) continue;
     tracked.weight = ref.weight.value_or(tracked.process->weight);
     tracked.reverse = ref.weight ? ref.reverse : tracked.process->weight_reverse;
@@ -96,7 +96,7 @@ std::vector<InstanceGroup> GroupInstances(const kconf::ConfigSet& set) {
 }
 
 std::vector<Tracked> TrackedBy(const KeepalivedConfig& config, const VrrpInstance& instance) {
-  const kconf::SyncGroup* group = GroupOf(config, instance.name);
+  const kconf::SyncGroup* group = config.GroupOf(instance.name);
   const bool owner = instance.priority == 255;
   const bool drop_own_weights = group != nullptr && !SyncGroupKeepsWeights(config, *group);
   std::vector<Tracked> tracked;
@@ -126,7 +126,7 @@ std::vector<Tracked> TrackedBy(const KeepalivedConfig& config, const VrrpInstanc
 
 std::vector<Tracked> DroppedBySyncGroup(const KeepalivedConfig& config,
                                         const VrrpInstance& instance) {
-  const kconf::SyncGroup* group = GroupOf(config, instance.name);
+  const kconf::SyncGroup* group = config.GroupOf(instance.name);
   std::vector<Tracked> dropped;
   if (group == nullptr || SyncGroupKeepsWeights(config, *group) || instance.priority == 255) {
     return dropped;
@@ -160,34 +160,6 @@ int FailedPriority(const std::vector<Tracked>& tracked, int base, const Tracked&
 
 bool EffectiveNopreempt(const VrrpInstance& instance) {
   return instance.nopreempt && instance.priority != 255 && instance.state != "MASTER";
-}
-
-int VersionOf(const KeepalivedConfig& config, const VrrpInstance& instance) {
-  if (instance.version) return *instance.version;
-  return config.global.vrrp_version.value_or(2);
-}
-
-const kconf::VrrpScript* FindScript(const KeepalivedConfig& config, std::string_view name) {
-  for (const kconf::VrrpScript& script : config.scripts) {
-    if (script.name == name) return &script;
-  }
-  return nullptr;
-}
-
-const kconf::TrackProcess* FindProcess(const KeepalivedConfig& config, std::string_view name) {
-  for (const kconf::TrackProcess& process : config.track_processes) {
-    if (process.name == name) return &process;
-  }
-  return nullptr;
-}
-
-const kconf::SyncGroup* GroupOf(const KeepalivedConfig& config, std::string_view instance) {
-  for (const kconf::SyncGroup& group : config.sync_groups) {
-    if (std::find(group.members.begin(), group.members.end(), instance) != group.members.end()) {
-      return &group;
-    }
-  }
-  return nullptr;
 }
 
 namespace {
@@ -268,10 +240,6 @@ std::optional<std::string> ReadFromFiles(const LintOptions& options, const std::
   std::ostringstream body;
   body << in.rdbuf();
   return body.str();
-}
-
-std::string Where(const kconf::SourceLocation& where) {
-  return where.file.string() + ":" + std::to_string(where.line);
 }
 
 Finding MakeFinding(const char* code, const char* rule, Severity severity) {

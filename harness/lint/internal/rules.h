@@ -80,15 +80,6 @@ int HealthyPriority(const std::vector<Tracked>& tracked, int base);
 int FailedPriority(const std::vector<Tracked>& tracked, int base, const Tracked& failing);
 // nopreempt as keepalived runs it: cleared with priority 255 and with `state MASTER`.
 bool EffectiveNopreempt(const kconf::VrrpInstance& instance);
-// The instance's VRRP version: its own, else global_defs vrrp_version, else 2.
-int VersionOf(const kconf::KeepalivedConfig& config, const kconf::VrrpInstance& instance);
-
-// Lookups by name (the first definition, as keepalived's find_script_by_name).
-const kconf::VrrpScript* FindScript(const kconf::KeepalivedConfig& config, std::string_view name);
-const kconf::TrackProcess* FindProcess(const kconf::KeepalivedConfig& config,
-                                       std::string_view name);
-const kconf::SyncGroup* GroupOf(const kconf::KeepalivedConfig& config, std::string_view instance);
-
 // A command line keepalived runs (a vrrp_script `script` or a notify script) and where it is.
 struct Command {
   std::string what;  // "vrrp_script chk_haproxy", "vrrp_instance VI_1 notify_backup"
@@ -99,12 +90,12 @@ struct Command {
 };
 std::vector<Command> CommandsOf(const kconf::KeepalivedConfig& config);
 // The command line split into words as keepalived splits it (white space, '…' and "…" quoting).
+// Not kconf::SplitQuotedEscaped: that one also decodes backslash escapes and throws on an
+// unterminated quote, which would change what the rules report for such lines (and the shebang
+// line of a script file, split here too, is the kernel's, not keepalived's).
 std::vector<std::string> SplitWords(std::string_view line);
 // The body of an absolute `path` laid out under --files DIR, when there; nullopt otherwise.
 std::optional<std::string> ReadFromFiles(const LintOptions& options, const std::string& path);
-
-// "path:line" (the same text as kconf::ToString, kept here so lint links on its own).
-std::string Where(const kconf::SourceLocation& where);
 
 // The finding every rule starts from.
 Finding MakeFinding(const char* code, const char* rule, Severity severity);

@@ -13,23 +13,6 @@ using kconf::KeepalivedConfig;
 using kconf::TrackRef;
 using kconf::VrrpInstance;
 
-// `sync_group_tracking_weight` (or the deprecated `global_tracking`) in the group's block
-// (vrrp_parser.c vrrp_sg_tracking_weight_handler / vrrp_gglobal_tracking_handler).
-bool SyncGroupKeepsWeights(const KeepalivedConfig& config, const kconf::SyncGroup& group) {
-  if (group.tracking_weight) return true;
-  for (const kconf::ConfNode& top : config.tree.top) {
-    if (top.keyword != "vrrp_sync_group" || top.args.empty() || top.args[0] != group.name) {
-      continue;
-    }
-    for (const kconf::ConfNode& child : top.children) {
-      if (child.keyword == "sync_group_tracking_weight" || child.keyword == "global_tracking") {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
 void AddScripts(const KeepalivedConfig& config, const std::vector<TrackRef>& refs, bool sync,
                 std::vector<Tracked>& out) {
   for (const TrackRef& ref : refs) {
@@ -98,7 +81,9 @@ std::vector<InstanceGroup> GroupInstances(const kconf::ConfigSet& set) {
 std::vector<Tracked> TrackedBy(const KeepalivedConfig& config, const VrrpInstance& instance) {
   const kconf::SyncGroup* group = config.GroupOf(instance.name);
   const bool owner = instance.priority == 255;
-  const bool drop_own_weights = group != nullptr && !SyncGroupKeepsWeights(config, *group);
+  // SyncGroup::tracking_weight: sync_group_tracking_weight or global_tracking in the group
+  // (read by the reader: vrrp_parser.c vrrp_sg_tracking_weight_handler).
+  const bool drop_own_weights = group != nullptr && !group->tracking_weight;
   std::vector<Tracked> tracked;
   for (Tracked& own : OwnTracked(config, instance)) {
     // vrrp.c vrrp_complete_instance: weighted scripts are removed ("ignoring tracked script %s
@@ -128,7 +113,7 @@ std::vector<Tracked> DroppedBySyncGroup(const KeepalivedConfig& config,
                                         const VrrpInstance& instance) {
   const kconf::SyncGroup* group = config.GroupOf(instance.name);
   std::vector<Tracked> dropped;
-  if (group == nullptr || SyncGroupKeepsWeights(config, *group) || instance.priority == 255) {
+  if (group == nullptr || group->tracking_weight || instance.priority == 255) {
     return dropped;
   }
   for (const Tracked& own : OwnTracked(config, instance)) {
@@ -247,6 +232,21 @@ Finding MakeFinding(const char* code, const char* rule, Severity severity) {
   finding.code = code;
   finding.rule = rule;
   finding.severity = severity;
+  return finding;
+}
+
+Finding NodeFinding(const char* code, const char* rule, Severity severity,
+                    const kconf::ConfigNode& node, const kconf::SourceLocation& where) {
+  Finding finding = MakeFinding(code, rule, severity);
+  finding.node = node.name;
+  finding.where = where;
+  return finding;
+}
+
+Finding CommandFinding(const char* code, const char* rule, Severity severity,
+                       const kconf::ConfigNode& node, const Command& command) {
+  Finding finding = NodeFinding(code, rule, severity, node, command.where);
+  finding.instance = command.instance;
   return finding;
 }
 

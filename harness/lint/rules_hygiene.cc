@@ -15,14 +15,6 @@ namespace {
 using kconf::KeepalivedConfig;
 using kconf::VrrpInstance;
 
-Finding NodeFinding(const char* code, const char* rule, Severity severity,
-                    const kconf::ConfigNode& node, const kconf::SourceLocation& where) {
-  Finding finding = MakeFinding(code, rule, severity);
-  finding.node = node.name;
-  finding.where = where;
-  return finding;
-}
-
 std::string Line(const kconf::LineRef& ref) {
   return ref.args.empty() ? ref.keyword
                           : fmt::format("{} {}", ref.keyword, fmt::join(ref.args, " "));

@@ -99,6 +99,12 @@ std::optional<std::string> ReadFromFiles(const LintOptions& options, const std::
 
 // The finding every rule starts from.
 Finding MakeFinding(const char* code, const char* rule, Severity severity);
+// The same on `node` at `where`.
+Finding NodeFinding(const char* code, const char* rule, Severity severity,
+                    const kconf::ConfigNode& node, const kconf::SourceLocation& where);
+// The same for a command of `node`: its instance and location.
+Finding CommandFinding(const char* code, const char* rule, Severity severity,
+                       const kconf::ConfigNode& node, const Command& command);
 
 // The rule groups (rules_*.cc); each appends its findings.
 void WeightRules(const kconf::ConfigSet& set, const LintOptions& options,

@@ -81,20 +81,11 @@ std::vector<InstanceGroup> GroupInstances(const kconf::ConfigSet& set) {
 std::vector<Tracked> TrackedBy(const KeepalivedConfig& config, const VrrpInstance& instance) {
   const kconf::SyncGroup* group = config.GroupOf(instance.name);
   const bool owner = instance.priority == 255;
-  // SyncGroup::tracking_weight: sync_group_tracking_weight or global_tracking in the group
-  // (read by the reader: vrrp_parser.c vrrp_sg_tracking_weight_handler).
-  const bool drop_own_weights = group != nullptr && !group->tracking_weight;
-  std::vector<Tracked> tracked;
-  for (Tracked& own : OwnTracked(config, instance)) {
-    // vrrp.c vrrp_complete_instance: weighted scripts are removed ("ignoring tracked script %s
-    // with weights due to SYNC group / address_owner"), weighted interfaces get weight 0;
-    // tracked processes keep theirs (an owner's priority never changes anyway).
-    if (own.weight != 0 && (owner || drop_own_weights)) {
-      if (own.kind == Tracked::Kind::kScript) continue;
-      if (own.kind == Tracked::Kind::kInterface) own.weight = 0;
-    }
-    tracked.push_back(own);
-  }
+  // The instance's own lists come as keepalived keeps them: the reader has already removed the
+  // weighted scripts of a sync group member (without sync_group_tracking_weight) and of an
+  // address owner, and zeroed or removed their weighted interfaces (instance_checks.cc
+  // DropIgnoredWeights, vrrp.c vrrp_complete_instance).
+  std::vector<Tracked> tracked = OwnTracked(config, instance);
   if (group != nullptr) {
     std::vector<Tracked> shared;
     AddScripts(config, group->track_scripts, true, shared);

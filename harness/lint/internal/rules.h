@@ -64,12 +64,16 @@ struct Tracked {
   const kconf::TrackProcess* process = nullptr;  // kProcess, when defined
   kconf::SourceLocation where;
 };
-// What `instance` tracks. Weighted objects keepalived drops are left out: every weight for an
-// address owner (priority 255) and the instance's own weighted scripts when it is in a sync group
-// without `sync_group_tracking_weight` (vrrp.c vrrp_complete_instance).
+// What `instance` tracks: its own lists as the reader leaves them (the weighted entries keepalived
+// ignores for a sync group member without `sync_group_tracking_weight` or an address owner are
+// already gone or zeroed: vrrp.c vrrp_complete_instance), then its sync group's (weight 0 for an
+// address owner: vrrp.c sync_group_tracking_init).
 std::vector<Tracked> TrackedBy(const kconf::KeepalivedConfig& config,
                                const kconf::VrrpInstance& instance);
 // The instance's own weighted track_script entries keepalived drops because of its sync group.
+// Known gap: the reader already removes those entries (its warning becomes KA020), so for files
+// read from disk this finds nothing and KA018 does not fire; only sets built in code (the unit
+// tests) reach it. Kept as is so no finding changes; KA018 from the reader's warnings is open.
 std::vector<Tracked> DroppedBySyncGroup(const kconf::KeepalivedConfig& config,
                                         const kconf::VrrpInstance& instance);
 

@@ -13,33 +13,28 @@ using kconf::KeepalivedConfig;
 using kconf::TrackRef;
 using kconf::VrrpInstance;
 
-void AddScripts(const KeepalivedConfig& config, const std::vector<TrackRef>& refs, bool sync,
-                std::vector<Tracked>& out) {
+// The scripts (kScript) or processes (kProcess) `refs` track: the reference's weight and reverse,
+// else the object's own; one that is not defined is ignored (vrrp_track.c alloc_track_script,
+// alloc_track_process).
+void AddObjects(const KeepalivedConfig& config, const std::vector<TrackRef>& refs,
+                Tracked::Kind kind, bool sync, std::vector<Tracked>& out) {
   for (const TrackRef& ref : refs) {
-    Tracked tracked{.kind = Tracked::Kind::kScript,
-                    .name = ref.name,
-                    .from_sync_group = sync,
-                    .where = ref.where};
-    tracked.script = config.FindScript(ref.name);
-    // vrrp_track.c alloc_track_script: a script that is not defined is ignored.
-    if (tracked.script == nullptr) continue;
-    tracked.weight = ref.weight.value_or(tracked.script->weight);
-    tracked.reverse = ref.weight ? ref.reverse : tracked.script->weight_reverse;
-    out.push_back(tracked);
-  }
-}
-
-void AddProcesses(const KeepalivedConfig& config, const std::vector<TrackRef>& refs, bool sync,
-                  std::vector<Tracked>& out) {
-  for (const TrackRef& ref : refs) {
-    Tracked tracked{.kind = Tracked::Kind::kProcess,
-                    .name = ref.name,
-                    .from_sync_group = sync,
-                    .where = ref.where};
-    tracked.process = config.FindTrackProcess(ref.name);
-    if (tracked.process == nullptr) continue;
-    tracked.weight = ref.weight.value_or(tracked.process->weight);
-    tracked.reverse = ref.weight ? ref.reverse : tracked.process->weight_reverse;
+    Tracked tracked{.kind = kind, .name = ref.name, .from_sync_group = sync, .where = ref.where};
+    int own_weight = 0;
+    bool own_reverse = false;
+    if (kind == Tracked::Kind::kScript) {
+      tracked.script = config.FindScript(ref.name);
+      if (tracked.script == nullptr) continue;
+      own_weight = tracked.script->weight;
+      own_reverse = tracked.script->weight_reverse;
+    } else {
+      tracked.process = config.FindTrackProcess(ref.name);
+      if (tracked.process == nullptr) continue;
+      own_weight = tracked.process->weight;
+      own_reverse = tracked.process->weight_reverse;
+    }
+    tracked.weight = ref.weight.value_or(own_weight);
+    tracked.reverse = ref.weight ? ref.reverse : own_reverse;
     out.push_back(tracked);
   }
 }
@@ -57,8 +52,8 @@ void AddInterfaces(const std::vector<TrackRef>& refs, bool sync, std::vector<Tra
 
 std::vector<Tracked> OwnTracked(const KeepalivedConfig& config, const VrrpInstance& instance) {
   std::vector<Tracked> own;
-  AddScripts(config, instance.track_scripts, false, own);
-  AddProcesses(config, instance.track_processes, false, own);
+  AddObjects(config, instance.track_scripts, Tracked::Kind::kScript, false, own);
+  AddObjects(config, instance.track_processes, Tracked::Kind::kProcess, false, own);
   AddInterfaces(instance.track_interfaces, false, own);
   return own;
 }
@@ -88,8 +83,8 @@ std::vector<Tracked> TrackedBy(const KeepalivedConfig& config, const VrrpInstanc
   std::vector<Tracked> tracked = OwnTracked(config, instance);
   if (group != nullptr) {
     std::vector<Tracked> shared;
-    AddScripts(config, group->track_scripts, true, shared);
-    AddProcesses(config, group->track_processes, true, shared);
+    AddObjects(config, group->track_scripts, Tracked::Kind::kScript, true, shared);
+    AddObjects(config, group->track_processes, Tracked::Kind::kProcess, true, shared);
     AddInterfaces(group->track_interfaces, true, shared);
     for (Tracked& item : shared) {
       // vrrp.c sync_group_tracking_init: no weights when a member is the address owner.

@@ -33,28 +33,20 @@ struct Context {
 
 std::string Prefix(const Context& c) { return fmt::format("{} on {}", c.model_name, c.node.name); }
 
-// keepalived 2.2.7 vrrp.c vrrp_complete_instance: a sync group member (without
-// sync_group_tracking_weight) or an address owner (priority 255)
-// drops every weighted track_script; the group's own track_script applies to every member
-// (vrrp.c, the sync group loop after vrrp_complete_instance: add_vrrp_to_track_script).
+// What the instance's checks are: its own track_script entries (the reader has already dropped
+// the weighted ones keepalived ignores for a sync group member without
+// sync_group_tracking_weight or an address owner, with a warning: instance_checks.cc
+// DropIgnoredWeights), and the group's own track_script, which applies to every member (vrrp.c,
+// the sync group loop after vrrp_complete_instance: add_vrrp_to_track_script).
 std::vector<Tracked> EffectiveChecks(const Context& c) {
   const KeepalivedConfig& config = c.node.config;
-  const bool weightless_group = c.group != nullptr && !c.group->tracking_weight;
-  const bool drop_weighted = weightless_group || c.instance.priority == kPriorityOwner;
   std::vector<Tracked> out;
-  auto add_scripts = [&](const std::vector<TrackRef>& refs, bool own) {
+  auto add_scripts = [&](const std::vector<TrackRef>& refs) {
     for (const TrackRef& r : refs) {
       const VrrpScript* s = config.FindScript(r.name);
       if (s == nullptr) continue;  // keepalived: "track script ... not found, ignoring"
-      const int weight = r.weight.value_or(s->weight);
-      if (own && drop_weighted && weight != 0) {
-        c.mapping.scenario.warnings.push_back(
-            fmt::format("{}: {}: track_script {} weight {} is ignored by keepalived 2.2.7 ({})",
-                        ToString(r.where), c.instance.name, r.name, weight,
-                        weightless_group ? "sync group member" : "priority 255"));
-        continue;
-      }
-      out.push_back({r.name, s, nullptr, weight, r.weight ? r.reverse : s->weight_reverse});
+      out.push_back({r.name, s, nullptr, r.weight.value_or(s->weight),
+                     r.weight ? r.reverse : s->weight_reverse});
     }
   };
   auto add_processes = [&](const std::vector<TrackRef>& refs) {
@@ -65,10 +57,10 @@ std::vector<Tracked> EffectiveChecks(const Context& c) {
                      r.weight ? r.reverse : p->weight_reverse});
     }
   };
-  add_scripts(c.instance.track_scripts, true);
+  add_scripts(c.instance.track_scripts);
   add_processes(c.instance.track_processes);
   if (c.group != nullptr) {
-    add_scripts(c.group->track_scripts, false);
+    add_scripts(c.group->track_scripts);
     add_processes(c.group->track_processes);
   }
   return out;

@@ -13,50 +13,28 @@ using kconf::KeepalivedConfig;
 using kconf::TrackRef;
 using kconf::VrrpInstance;
 
-// `sync_group_tracking_weight` (or the deprecated `global_tracking`) in the group's block
-// (vrrp_parser.c vrrp_sg_tracking_weight_handler / vrrp_gglobal_tracking_handler).
-bool SyncGroupKeepsWeights(const KeepalivedConfig& config, const kconf::SyncGroup& group) {
-  if (group.tracking_weight) return true;
-  for (const kconf::ConfNode& top : config.tree.top) {
-    if (top.keyword != "vrrp_sync_group" || top.args.empty() || top.args[0] != group.name) {
-      continue;
-    }
-    for (const kconf::ConfNode& child : top.children) {
-      if (child.keyword == "sync_group_tracking_weight" || child.keyword == "global_tracking") {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
-void AddScripts(const KeepalivedConfig& config, const std::vector<TrackRef>& refs, bool sync,
-                std::vector<Tracked>& out) {
+// The scripts (kScript) or processes (kProcess) `refs` track: the reference's weight and reverse,
+// else the object's own; one that is not defined is ignored (vrrp_track.c alloc_track_script,
+// alloc_track_process).
+void AddObjects(const KeepalivedConfig& config, const std::vector<TrackRef>& refs,
+                Tracked::Kind kind, bool sync, std::vector<Tracked>& out) {
   for (const TrackRef& ref : refs) {
-    Tracked tracked{.kind = Tracked::Kind::kScript,
-                    .name = ref.name,
-                    .from_sync_group = sync,
-                    .where = ref.where};
-    tracked.script = FindScript(config, ref.name);
-    // vrrp_track.c alloc_track_script: a script that is not defined is ignored.
-    if (tracked.script == nullptr) continue;
-    tracked.weight = ref.weight.value_or(tracked.script->weight);
-    tracked.reverse = ref.weight ? ref.reverse : tracked.script->weight_reverse;
-    out.push_back(tracked);
-  }
-}
-
-void AddProcesses(const KeepalivedConfig& config, const std::vector<TrackRef>& refs, bool sync,
-                  std::vector<Tracked>& out) {
-  for (const TrackRef& ref : refs) {
-    Tracked tracked{.kind = Tracked::Kind::kProcess,
-                    .name = ref.name,
-                    .from_sync_group = sync,
-                    .where = ref.where};
-    tracked.process = FindProcess(config, ref.name);
-    if (tracked.process == nullptr) continue;
-    tracked.weight = ref.weight.value_or(tracked.process->weight);
-    tracked.reverse = ref.weight ? ref.reverse : tracked.process->weight_reverse;
+    Tracked tracked{.kind = kind, .name = ref.name, .from_sync_group = sync, .where = ref.where};
+    int own_weight = 0;
+    bool own_reverse = false;
+    if (kind == Tracked::Kind::kScript) {
+      tracked.script = config.FindScript(ref.name);
+      if (tracked.script == nullptr) continue;
+      own_weight = tracked.script->weight;
+      own_reverse = tracked.script->weight_reverse;
+    } else {
+      tracked.process = config.FindTrackProcess(ref.name);
+      if (tracked.process == nullptr) continue;
+      own_weight = tracked.process->weight;
+      own_reverse = tracked.process->weight_reverse;
+    }
+    tracked.weight = ref.weight.value_or(own_weight);
+    tracked.reverse = ref.weight ? ref.reverse : own_reverse;
     out.push_back(tracked);
   }
 }
@@ -74,8 +52,8 @@ void AddInterfaces(const std::vector<TrackRef>& refs, bool sync, std::vector<Tra
 
 std::vector<Tracked> OwnTracked(const KeepalivedConfig& config, const VrrpInstance& instance) {
   std::vector<Tracked> own;
-  AddScripts(config, instance.track_scripts, false, own);
-  AddProcesses(config, instance.track_processes, false, own);
+  AddObjects(config, instance.track_scripts, Tracked::Kind::kScript, false, own);
+  AddObjects(config, instance.track_processes, Tracked::Kind::kProcess, false, own);
   AddInterfaces(instance.track_interfaces, false, own);
   return own;
 }
@@ -96,24 +74,17 @@ std::vector<InstanceGroup> GroupInstances(const kconf::ConfigSet& set) {
 }
 
 std::vector<Tracked> TrackedBy(const KeepalivedConfig& config, const VrrpInstance& instance) {
-  const kconf::SyncGroup* group = GroupOf(config, instance.name);
+  const kconf::SyncGroup* group = config.GroupOf(instance.name);
   const bool owner = instance.priority == 255;
-  const bool drop_own_weights = group != nullptr && !SyncGroupKeepsWeights(config, *group);
-  std::vector<Tracked> tracked;
-  for (Tracked& own : OwnTracked(config, instance)) {
-    // vrrp.c vrrp_complete_instance: weighted scripts are removed ("ignoring tracked script %s
-    // with weights due to SYNC group / address_owner"), weighted interfaces get weight 0;
-    // tracked processes keep theirs (an owner's priority never changes anyway).
-    if (own.weight != 0 && (owner || drop_own_weights)) {
-      if (own.kind == Tracked::Kind::kScript) continue;
-      if (own.kind == Tracked::Kind::kInterface) own.weight = 0;
-    }
-    tracked.push_back(own);
-  }
+  // The instance's own lists come as keepalived keeps them: the reader has already removed the
+  // weighted scripts of a sync group member (without sync_group_tracking_weight) and of an
+  // address owner, and zeroed or removed their weighted interfaces (instance_checks.cc
+  // DropIgnoredWeights, vrrp.c vrrp_complete_instance).
+  std::vector<Tracked> tracked = OwnTracked(config, instance);
   if (group != nullptr) {
     std::vector<Tracked> shared;
-    AddScripts(config, group->track_scripts, true, shared);
-    AddProcesses(config, group->track_processes, true, shared);
+    AddObjects(config, group->track_scripts, Tracked::Kind::kScript, true, shared);
+    AddObjects(config, group->track_processes, Tracked::Kind::kProcess, true, shared);
     AddInterfaces(group->track_interfaces, true, shared);
     for (Tracked& item : shared) {
       // vrrp.c sync_group_tracking_init: no weights when a member is the address owner.
@@ -126,9 +97,9 @@ std::vector<Tracked> TrackedBy(const KeepalivedConfig& config, const VrrpInstanc
 
 std::vector<Tracked> DroppedBySyncGroup(const KeepalivedConfig& config,
                                         const VrrpInstance& instance) {
-  const kconf::SyncGroup* group = GroupOf(config, instance.name);
+  const kconf::SyncGroup* group = config.GroupOf(instance.name);
   std::vector<Tracked> dropped;
-  if (group == nullptr || SyncGroupKeepsWeights(config, *group) || instance.priority == 255) {
+  if (group == nullptr || group->tracking_weight || instance.priority == 255) {
     return dropped;
   }
   for (const Tracked& own : OwnTracked(config, instance)) {
@@ -160,34 +131,6 @@ int FailedPriority(const std::vector<Tracked>& tracked, int base, const Tracked&
 
 bool EffectiveNopreempt(const VrrpInstance& instance) {
   return instance.nopreempt && instance.priority != 255 && instance.state != "MASTER";
-}
-
-int VersionOf(const KeepalivedConfig& config, const VrrpInstance& instance) {
-  if (instance.version) return *instance.version;
-  return config.global.vrrp_version.value_or(2);
-}
-
-const kconf::VrrpScript* FindScript(const KeepalivedConfig& config, std::string_view name) {
-  for (const kconf::VrrpScript& script : config.scripts) {
-    if (script.name == name) return &script;
-  }
-  return nullptr;
-}
-
-const kconf::TrackProcess* FindProcess(const KeepalivedConfig& config, std::string_view name) {
-  for (const kconf::TrackProcess& process : config.track_processes) {
-    if (process.name == name) return &process;
-  }
-  return nullptr;
-}
-
-const kconf::SyncGroup* GroupOf(const KeepalivedConfig& config, std::string_view instance) {
-  for (const kconf::SyncGroup& group : config.sync_groups) {
-    if (std::find(group.members.begin(), group.members.end(), instance) != group.members.end()) {
-      return &group;
-    }
-  }
-  return nullptr;
 }
 
 namespace {
@@ -270,15 +213,26 @@ std::optional<std::string> ReadFromFiles(const LintOptions& options, const std::
   return body.str();
 }
 
-std::string Where(const kconf::SourceLocation& where) {
-  return where.file.string() + ":" + std::to_string(where.line);
-}
-
 Finding MakeFinding(const char* code, const char* rule, Severity severity) {
   Finding finding;
   finding.code = code;
   finding.rule = rule;
   finding.severity = severity;
+  return finding;
+}
+
+Finding NodeFinding(const char* code, const char* rule, Severity severity,
+                    const kconf::ConfigNode& node, const kconf::SourceLocation& where) {
+  Finding finding = MakeFinding(code, rule, severity);
+  finding.node = node.name;
+  finding.where = where;
+  return finding;
+}
+
+Finding CommandFinding(const char* code, const char* rule, Severity severity,
+                       const kconf::ConfigNode& node, const Command& command) {
+  Finding finding = NodeFinding(code, rule, severity, node, command.where);
+  finding.instance = command.instance;
   return finding;
 }
 

@@ -21,7 +21,7 @@ using kconf::VrrpInstance;
 // vrrp_auth_pass_handler).
 std::string WireAuth(const Member& member) {
   const VrrpInstance& instance = *member.instance;
-  if (!instance.auth_type || VersionOf(member.node->config, instance) == 3 || !instance.auth_pass ||
+  if (!instance.auth_type || member.node->config.VersionOf(instance) == 3 || !instance.auth_pass ||
       instance.auth_pass->empty()) {
     return "none";
   }
@@ -53,7 +53,7 @@ const Attribute kAttributes[] = {
      "dropped)",
      [](const Member& m) { return fmt::format("{:g} s", m.instance->advert_int_s); }, true},
     {"version", "vrrp.c vrrp_check_packet (\"wrong version\": the advert is dropped)",
-     [](const Member& m) { return std::to_string(VersionOf(m.node->config, *m.instance)); }},
+     [](const Member& m) { return std::to_string(m.node->config.VersionOf(*m.instance)); }},
     {"authentication",
      "vrrp.c vrrp_check_packet (\"received a %d auth, expecting %d\" / \"received an invalid "
      "passwd\": the advert is dropped)",
@@ -67,7 +67,7 @@ const Attribute kAttributes[] = {
 void Disagreements(const InstanceGroup& group, std::vector<Finding>& out) {
   if (group.members.size() < 2) return;
   const bool any_v3 = std::any_of(group.members.begin(), group.members.end(), [](const Member& m) {
-    return VersionOf(m.node->config, *m.instance) == 3;
+    return m.node->config.VersionOf(*m.instance) == 3;
   });
   for (const Attribute& attribute : kAttributes) {
     if (attribute.v2_only && any_v3) continue;
@@ -109,7 +109,7 @@ void DuplicateVrids(const kconf::ConfigSet& set, std::vector<Finding>& out) {
     for (const Member& member : members) {
       if (names.insert(member.instance->name).second) {
         listed += fmt::format("{}{} on {} ({})", listed.empty() ? "" : ", ", member.instance->name,
-                              member.node->name, Where(member.instance->where));
+                              member.node->name, kconf::ToString(member.instance->where));
       }
     }
     if (names.size() < 2) continue;

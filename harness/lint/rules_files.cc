@@ -98,10 +98,8 @@ void ShellSyntaxWithoutShell(const kconf::ConfigNode& node, std::vector<Finding>
     if (words.empty() || IsShell(words[0])) continue;
     const std::vector<std::string> operators = ShellOperators(words);
     if (operators.empty()) continue;
-    Finding finding = MakeFinding("KA021", "shell-syntax-without-shell", Severity::kWarning);
-    finding.node = node.name;
-    finding.instance = command.instance;
-    finding.where = command.where;
+    Finding finding =
+        CommandFinding("KA021", "shell-syntax-without-shell", Severity::kWarning, node, command);
     std::string listed;
     for (const std::string& op : operators) listed += (listed.empty() ? "'" : ", '") + op + "'";
     finding.message = fmt::format(
@@ -133,10 +131,7 @@ void ScriptPresence(const kconf::ConfigNode& node, const LintOptions& options,
     if (found.presence == Presence::kExecutable) continue;
     // Missing means missing from both: without the host, only what --files holds is judged.
     if (found.presence == Presence::kAbsent && !options.look_on_host) continue;
-    Finding finding = MakeFinding("KA011", "script-missing", Severity::kWarning);
-    finding.node = node.name;
-    finding.instance = command.instance;
-    finding.where = command.where;
+    Finding finding = CommandFinding("KA011", "script-missing", Severity::kWarning, node, command);
     const std::string looked =
         options.files_dir ? fmt::format("--files {} and this host", options.files_dir->string())
                           : std::string("this host (no --files)");

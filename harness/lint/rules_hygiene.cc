@@ -15,14 +15,6 @@ namespace {
 using kconf::KeepalivedConfig;
 using kconf::VrrpInstance;
 
-Finding NodeFinding(const char* code, const char* rule, Severity severity,
-                    const kconf::ConfigNode& node, const kconf::SourceLocation& where) {
-  Finding finding = MakeFinding(code, rule, severity);
-  finding.node = node.name;
-  finding.where = where;
-  return finding;
-}
-
 std::string Line(const kconf::LineRef& ref) {
   return ref.args.empty() ? ref.keyword
                           : fmt::format("{} {}", ref.keyword, fmt::join(ref.args, " "));
@@ -79,7 +71,7 @@ void Corrections(const kconf::ConfigNode& node, std::vector<Finding>& out) {
 void Authentication(const kconf::ConfigNode& node, const VrrpInstance& instance,
                     std::vector<Finding>& out) {
   if (!instance.auth_type) return;
-  const int version = VersionOf(node.config, instance);
+  const int version = node.config.VersionOf(instance);
   if (version == 3 || instance.strict) {
     Finding finding = NodeFinding("KA016", "auth-ignored", Severity::kInfo, node, instance.where);
     finding.instance = instance.name;
@@ -140,7 +132,7 @@ void UnusedScripts(const kconf::ConfigNode& node, std::vector<Finding>& out) {
 
 void TrackingProblems(const kconf::ConfigNode& node, const VrrpInstance& instance,
                       std::vector<Finding>& out) {
-  const kconf::SyncGroup* group = GroupOf(node.config, instance.name);
+  const kconf::SyncGroup* group = node.config.GroupOf(instance.name);
   for (const Tracked& item : DroppedBySyncGroup(node.config, instance)) {
     Finding finding =
         NodeFinding("KA018", "sync-group-drops-weight", Severity::kWarning, node, item.where);
@@ -159,7 +151,7 @@ void TrackingProblems(const kconf::ConfigNode& node, const VrrpInstance& instanc
     out.push_back(std::move(finding));
   }
   for (const kconf::TrackRef& ref : instance.track_scripts) {
-    if (FindScript(node.config, ref.name) != nullptr) continue;
+    if (node.config.FindScript(ref.name) != nullptr) continue;
     Finding finding = NodeFinding("KA019", "track-undefined", Severity::kWarning, node, ref.where);
     finding.instance = instance.name;
     finding.message = fmt::format(

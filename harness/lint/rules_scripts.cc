@@ -135,10 +135,7 @@ void BashInSh(const kconf::ConfigNode& node, const LintOptions& options,
       listed.push_back(hit.line ? fmt::format("line {}: {}", hit.line, hit.construct)
                                 : hit.construct);
     }
-    Finding finding = MakeFinding("KA009", "bash-in-sh", Severity::kWarning);
-    finding.node = node.name;
-    finding.instance = command.instance;
-    finding.where = command.where;
+    Finding finding = CommandFinding("KA009", "bash-in-sh", Severity::kWarning, node, command);
     finding.message = fmt::format(
         "{} \"{}\": {}, which is dash on Debian/Ubuntu; bash-only {}: the command fails there "
         "every time",
@@ -279,10 +276,8 @@ void NotifyStops(const kconf::ConfigNode& node, const LintOptions& options,
         }
       }
       if (evidence.empty()) continue;
-      Finding finding = MakeFinding("KA010", "notify-stops-service", Severity::kWarning);
-      finding.node = node.name;
-      finding.instance = command.instance;
-      finding.where = command.where;
+      Finding finding =
+          CommandFinding("KA010", "notify-stops-service", Severity::kWarning, node, command);
       finding.message = fmt::format(
           "{} \"{}\" stops {} ({}), {}: the node then fails its own check and cannot take the "
           "VIP back when the master fails",

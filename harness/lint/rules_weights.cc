@@ -121,8 +121,9 @@ void CheckFailure(const std::vector<Node>& nodes, const Node& x, const Tracked& 
   if (!all_nopreempt) return;
   std::string backups;
   for (const Node* y : above) {
-    backups += fmt::format("{}{} ({} > {}, nopreempt at {})", backups.empty() ? "" : ", ", Sum(*y),
-                           y->healthy, failed, Where(y->member->instance->nopreempt_where));
+    backups +=
+        fmt::format("{}{} ({} > {}, nopreempt at {})", backups.empty() ? "" : ", ", Sum(*y),
+                    y->healthy, failed, kconf::ToString(y->member->instance->nopreempt_where));
   }
   Finding finding = WeightFinding("KA001", "weight-with-nopreempt", x, item);
   finding.message = fmt::format(
@@ -162,8 +163,8 @@ void MasterClears(const Member& member, std::vector<Finding>& out) {
     finding.where = where;
     finding.message =
         fmt::format("{} {}: state MASTER ({}) with {} ({}): keepalived clears it (\"({}) {}\")",
-                    member.node->name, instance.name, Where(instance.state_where), what,
-                    Where(where), instance.name, log);
+                    member.node->name, instance.name, kconf::ToString(instance.state_where), what,
+                    kconf::ToString(where), instance.name, log);
     finding.basis = "vrrp.c vrrp_complete_instance";
     finding.fix = fmt::format("state BACKUP on {} (as on the other nodes), or drop {}",
                               member.node->name, what);
@@ -189,7 +190,7 @@ void DetectionRule(const InstanceGroup& group, const LintOptions& options,
   for (const Member& member : group.members) {
     const VrrpInstance& instance = *member.instance;
     takeover_ms = std::max(takeover_ms, MasterDownMs(instance.priority, instance.advert_int_s,
-                                                     VersionOf(member.node->config, instance)));
+                                                     member.node->config.VersionOf(instance)));
   }
   for (const Member& member : group.members) {
     for (const Tracked& item : TrackedBy(member.node->config, *member.instance)) {

@@ -16,11 +16,15 @@ std::filesystem::path StandinBinary() { return BuildDir() / "haproxy"; }
 std::filesystem::path CheckBinary() { return BuildDir() / "viplab-check"; }
 std::filesystem::path SourceDir() { return VIPLAB_SOURCE_DIR; }
 
-std::optional<std::filesystem::path> CorpusDir() {
+std::filesystem::path CorpusPath() {
   const char* env = std::getenv("VIPLAB_CORPUS");
-  std::filesystem::path dir = env != nullptr && *env != '\0'
-                                  ? std::filesystem::path(env)
-                                  : SourceDir().parent_path() / "shared" / "keepalived-corpus";
+  return env != nullptr && *env != '\0'
+             ? std::filesystem::path(env)
+             : SourceDir().parent_path() / "shared" / "keepalived-corpus";
+}
+
+std::optional<std::filesystem::path> CorpusDir() {
+  std::filesystem::path dir = CorpusPath();
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) return std::nullopt;
   return dir;

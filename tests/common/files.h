@@ -36,6 +36,8 @@ class ScratchDir {
 // $VIPLAB_CORPUS, else <source>/../shared/keepalived-corpus; nullopt when absent (tests then
 // GTEST_SKIP visibly, never pass).
 std::optional<std::filesystem::path> CorpusDir();
+// Where the corpus is looked for (the path CorpusDir() checks), whether it is there or not.
+std::filesystem::path CorpusPath();
 // The source tree (cases/, docs/).
 std::filesystem::path SourceDir();
 
@@ -43,3 +45,10 @@ std::filesystem::path SourceDir();
 std::string ReadFile(const std::filesystem::path& path);
 
 }  // namespace viplab::testing
+
+// In a gtest test body: skip (visibly) when there is no corpus, naming where it was looked for.
+// Expands at the use site, so this header needs no gtest.
+#define VIPLAB_SKIP_WITHOUT_CORPUS()                                                     \
+  if (!::viplab::testing::CorpusDir())                                                   \
+  GTEST_SKIP() << "no keepalived corpus at " << ::viplab::testing::CorpusPath().string() \
+               << " (set VIPLAB_CORPUS to the folder of configuration sets to run this test)"

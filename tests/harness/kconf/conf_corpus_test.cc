@@ -7,10 +7,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 
 #include "harness/kconf/conf_tree.h"
 #include "netns/error.h"
+#include "tests/common/files.h"
 
 namespace viplab::kconf {
 namespace {
@@ -18,20 +18,11 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-fs::path CorpusDir() {
-  if (const char* env = std::getenv("VIPLAB_CORPUS"); env != nullptr && *env != '\0') return env;
-  return fs::path(VIPLAB_SOURCE_DIR) / ".." / "shared" / "keepalived-corpus";
-}
-
-#define SKIP_WITHOUT_CORPUS()                                        \
-  if (!fs::is_directory(CorpusDir()))                                \
-  GTEST_SKIP() << "no keepalived corpus at " << CorpusDir().string() \
-               << " (set VIPLAB_CORPUS to the folder of configuration sets to run this test)"
+using ::viplab::testing::CorpusPath;
 
 std::vector<fs::path> CorpusConfs() {
   std::vector<fs::path> confs;
-  for (const auto& entry : fs::recursive_directory_iterator(CorpusDir())) {
+  for (const auto& entry : fs::recursive_directory_iterator(CorpusPath())) {
     if (entry.is_regular_file() && entry.path().extension() == ".conf") {
       confs.push_back(entry.path());
     }
@@ -48,7 +39,7 @@ const ConfNode* Find(const std::vector<ConfNode>& nodes, std::string_view keywor
 }
 
 TEST(ConfCorpusTest, EveryConfigurationParses) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   std::vector<fs::path> confs = CorpusConfs();
   EXPECT_GE(confs.size(), 16u);
   for (const fs::path& conf : confs) {
@@ -64,8 +55,8 @@ TEST(ConfCorpusTest, EveryConfigurationParses) {
 }
 
 TEST(ConfCorpusTest, OctaviaAmphora) {
-  SKIP_WITHOUT_CORPUS();
-  fs::path conf = CorpusDir() / "octavia-amphora-active-standby" / "amp1.conf";
+  VIPLAB_SKIP_WITHOUT_CORPUS();
+  fs::path conf = CorpusPath() / "octavia-amphora-active-standby" / "amp1.conf";
   ConfTree tree = ParseKeepalivedConf(conf, ParseOptions{});
   std::vector<std::string> top;
   for (const ConfNode& node : tree.top) top.push_back(node.keyword);
@@ -80,8 +71,8 @@ TEST(ConfCorpusTest, OctaviaAmphora) {
 }
 
 TEST(ConfCorpusTest, LocalCheckScriptIsOneWordWithoutItsComment) {
-  SKIP_WITHOUT_CORPUS();
-  fs::path conf = CorpusDir() / "keepalived-sample-vrrp-localcheck" / "lb1.conf";
+  VIPLAB_SKIP_WITHOUT_CORPUS();
+  fs::path conf = CorpusPath() / "keepalived-sample-vrrp-localcheck" / "lb1.conf";
   ConfTree tree = ParseKeepalivedConf(conf, ParseOptions{});
   const ConfNode* script_block = nullptr;
   for (const ConfNode& node : tree.top) {
@@ -100,8 +91,8 @@ TEST(ConfCorpusTest, LocalCheckScriptIsOneWordWithoutItsComment) {
 // A 3-node set must parse far below 100 ms. The best of five runs is asserted (a busy machine
 // can stall any one run); best and worst are printed for the record.
 TEST(ConfCorpusTest, ThreeNodeSetParsesFast) {
-  SKIP_WITHOUT_CORPUS();
-  fs::path set = CorpusDir() / "kolla-ansible-loadbalancer";
+  VIPLAB_SKIP_WITHOUT_CORPUS();
+  fs::path set = CorpusPath() / "kolla-ansible-loadbalancer";
   double best = 1e9;
   double worst = 0;
   size_t nodes = 0;

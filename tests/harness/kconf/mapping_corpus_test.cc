@@ -12,22 +12,14 @@
 #include "harness/kconf/mapping.h"
 #include "harness/oracle/oracle.h"
 #include "netns/error.h"
+#include "tests/common/files.h"
 
 namespace viplab::kconf {
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
-
-fs::path CorpusDir() {
-  if (const char* env = std::getenv("VIPLAB_CORPUS"); env != nullptr && *env != '\0') return env;
-  return fs::path(VIPLAB_SOURCE_DIR) / ".." / "shared" / "keepalived-corpus";
-}
-
-#define SKIP_WITHOUT_CORPUS()                                        \
-  if (!fs::is_directory(CorpusDir()))                                \
-  GTEST_SKIP() << "no keepalived corpus at " << CorpusDir().string() \
-               << " (set VIPLAB_CORPUS to the folder of configuration sets to run this test)"
+using ::viplab::testing::CorpusPath;
 
 struct Mapped {
   ConfigSet set;
@@ -37,7 +29,7 @@ struct Mapped {
 
 Mapped Map(std::string_view folder, const MappingOptions& options = {}) {
   Mapped m;
-  m.set = LoadConfigSet({(CorpusDir() / folder).string()});
+  m.set = LoadConfigSet({(CorpusPath() / folder).string()});
   m.mapping = MapConfigSet(m.set, options);
   m.text = DescribeMapping(m.mapping, m.set);
   return m;
@@ -51,9 +43,9 @@ const MappedInterface& Interface(const Mapping& m, std::string_view node, std::s
 }
 
 TEST(MappingCorpusTest, EverySetMapsAndPrintsItsMapping) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   int sets = 0;
-  for (const fs::directory_entry& entry : fs::directory_iterator(CorpusDir())) {
+  for (const fs::directory_entry& entry : fs::directory_iterator(CorpusPath())) {
     if (!entry.is_directory()) continue;
     SCOPED_TRACE(entry.path().string());
     ++sets;
@@ -82,8 +74,8 @@ TEST(MappingCorpusTest, EverySetMapsAndPrintsItsMapping) {
 // The mapped scenario is one the oracle reads: every catalog fault on the master predicted (or
 // said to be not predicted) without an exception.
 TEST(MappingCorpusTest, TheOracleReadsEveryMappedScenario) {
-  SKIP_WITHOUT_CORPUS();
-  for (const fs::directory_entry& entry : fs::directory_iterator(CorpusDir())) {
+  VIPLAB_SKIP_WITHOUT_CORPUS();
+  for (const fs::directory_entry& entry : fs::directory_iterator(CorpusPath())) {
     if (!entry.is_directory()) continue;
     SCOPED_TRACE(entry.path().string());
     Mapped m = Map(entry.path().filename().string());
@@ -102,7 +94,7 @@ TEST(MappingCorpusTest, TheOracleReadsEveryMappedScenario) {
 }
 
 TEST(MappingCorpusTest, OctaviaKeepsItsUnicastAddresses) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   const Mapped m = Map("octavia-amphora-active-standby");
   EXPECT_EQ(Interface(m.mapping, "amp1", "eth0").address.ToString(), "10.77.0.11/24");
   EXPECT_TRUE(Interface(m.mapping, "amp1", "eth0").from_config);
@@ -119,7 +111,7 @@ TEST(MappingCorpusTest, OctaviaKeepsItsUnicastAddresses) {
 }
 
 TEST(MappingCorpusTest, KollaHasTwoSegmentsAndAVipOnTheSecond) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   const Mapped m = Map("kolla-ansible-loadbalancer");
   const Scenario& s = m.mapping.scenario;
   ASSERT_EQ(s.segments.size(), 2u);
@@ -134,7 +126,7 @@ TEST(MappingCorpusTest, KollaHasTwoSegmentsAndAVipOnTheSecond) {
 }
 
 TEST(MappingCorpusTest, VyosClientAvoidsTheVipAndTheFifoMoves) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   const Mapped m = Map("vyos-vrrp-sync-group");
   const Scenario& s = m.mapping.scenario;
   EXPECT_EQ(s.ClientAddress("eth0").ToString(), "10.77.0.253/24");
@@ -149,7 +141,7 @@ TEST(MappingCorpusTest, VyosClientAvoidsTheVipAndTheFifoMoves) {
 }
 
 TEST(MappingCorpusTest, CephadmCurlCheckIsAStandInNamedByServiceOption) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   MappingOptions options;
   options.services = {ParseServiceOption("haproxy=tcp:1967")};
   const Mapped m = Map("cephadm-ingress", options);
@@ -163,7 +155,7 @@ TEST(MappingCorpusTest, CephadmCurlCheckIsAStandInNamedByServiceOption) {
 }
 
 TEST(MappingCorpusTest, LocalcheckTracksTooManyChecksToPredict) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   const Mapped m = Map("keepalived-sample-vrrp-localcheck");
   EXPECT_EQ(m.mapping.scenario.segments.size(), 4u);
   EXPECT_EQ(m.mapping.scenario.instances.size(), 9u);
@@ -172,7 +164,7 @@ TEST(MappingCorpusTest, LocalcheckTracksTooManyChecksToPredict) {
 }
 
 TEST(MappingCorpusTest, OpenshiftWeightedChecksAreNotPredicted) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   const Mapped m = Map("openshift-mco-onprem-api-ingress");
   EXPECT_EQ(m.mapping.scenario.instances.size(), 2u);
   EXPECT_EQ(m.mapping.not_predicted.size(), 6u);
@@ -180,7 +172,7 @@ TEST(MappingCorpusTest, OpenshiftWeightedChecksAreNotPredicted) {
 }
 
 TEST(MappingCorpusTest, Issue2370VipWithoutLengthTakesTheSubnetOption) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   EXPECT_EQ(Map("keepalived-issue-2370-multicast-split-brain")
                 .mapping.scenario.segments.at(0)
                 .subnet.ToString(),
@@ -193,7 +185,7 @@ TEST(MappingCorpusTest, Issue2370VipWithoutLengthTakesTheSubnetOption) {
 }
 
 TEST(MappingCorpusTest, AnsibleSyncGroupWatchesHaproxy) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   const Mapped m = Map("ansible-keepalived-evrardjp-sync-group");
   EXPECT_EQ(m.mapping.scenario.sync_groups.size(), 1u);
   EXPECT_EQ(m.mapping.services.at(0).name, "haproxy");

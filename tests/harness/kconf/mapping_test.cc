@@ -542,21 +542,21 @@ TEST(MappingTest, LongInterfaceNameIsAnInputError) {
   }
 }
 
+// Through the reader, which drops the weighted track_script of a sync group member
+// (instance_checks.cc DropIgnoredWeights): the mapping sees only what keepalived tracks.
 TEST(MappingTest, SyncGroupsMapToInstancesAndDropWeightedMemberScripts) {
-  SetBuilder b;
-  for (const char* node : {"lb1", "lb2"}) {
-    KeepalivedConfig& c = b.Node(node);
-    c.instances = {Instance("LAN", "eth0", 10, 100, {Vip("10.77.0.254/24")}),
-                   Instance("WAN", "eth1", 20, 100, {Vip("10.78.0.254/24")})};
-    c.scripts = {Script("chk_w", "pidof w", 10), Script("chk_g", "pidof g")};
-    c.instances[0].track_scripts = {Ref("chk_w")};
-    SyncGroup g;
-    g.name = "MAIN";
-    g.members = {"LAN", "WAN"};
-    g.track_scripts = {Ref("chk_g")};
-    c.sync_groups = {g};
-  }
-  const Mapping m = MapConfigSet(b.set(), {});
+  testing::ScratchDir dir("kconf-mapping-sync");
+  std::ofstream(dir / "ka.conf") << "vrrp_script chk_w {\n script \"pidof w\"\n weight 10\n}\n"
+                                    "vrrp_script chk_g {\n script \"pidof g\"\n}\n"
+                                    "vrrp_sync_group MAIN {\n group {\n LAN\n WAN\n }\n"
+                                    " track_script {\n chk_g\n }\n}\n"
+                                    "vrrp_instance LAN {\n interface eth0\n virtual_router_id 10\n"
+                                    " priority 100\n virtual_ipaddress {\n 10.77.0.254/24\n }\n"
+                                    " track_script {\n chk_w\n }\n}\n"
+                                    "vrrp_instance WAN {\n interface eth1\n virtual_router_id 20\n"
+                                    " priority 100\n virtual_ipaddress {\n 10.78.0.254/24\n }\n}\n";
+  const std::string file = (dir / "ka.conf").string();
+  const Mapping m = MapConfigSet(LoadConfigSet({file + "@lb1", file + "@lb2"}), {});
   ASSERT_EQ(m.scenario.sync_groups.size(), 1u);
   EXPECT_THAT(m.scenario.sync_groups[0].instances, ::testing::ElementsAre("LAN", "WAN"));
   // chk_w (weighted, sync group member) is ignored by keepalived; the group's chk_g applies.

@@ -3,29 +3,20 @@
 // spot-checked. Skipped, saying so, when the corpus is not there.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 
 #include "harness/kconf/config_set.h"
 #include "netns/error.h"
+#include "tests/common/files.h"
 
 namespace viplab::kconf {
 namespace {
 
 namespace fs = std::filesystem;
-
-fs::path CorpusDir() {
-  if (const char* env = std::getenv("VIPLAB_CORPUS"); env != nullptr && *env != '\0') return env;
-  return fs::path(VIPLAB_SOURCE_DIR) / ".." / "shared" / "keepalived-corpus";
-}
-
-#define SKIP_WITHOUT_CORPUS()                                        \
-  if (!fs::is_directory(CorpusDir()))                                \
-  GTEST_SKIP() << "no keepalived corpus at " << CorpusDir().string() \
-               << " (set VIPLAB_CORPUS to the folder of configuration sets to run this test)"
+using ::viplab::testing::CorpusPath;
 
 ConfigSet LoadSet(std::string_view folder) {
-  return LoadConfigSet({(CorpusDir() / folder).string()});
+  return LoadConfigSet({(CorpusPath() / folder).string()});
 }
 
 const ConfigNode& Node(const ConfigSet& set, std::string_view name) {
@@ -35,9 +26,9 @@ const ConfigNode& Node(const ConfigSet& set, std::string_view name) {
 }
 
 TEST(ReaderCorpusTest, EverySetLoads) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   int sets = 0;
-  for (const fs::directory_entry& entry : fs::directory_iterator(CorpusDir())) {
+  for (const fs::directory_entry& entry : fs::directory_iterator(CorpusPath())) {
     if (!entry.is_directory()) continue;
     SCOPED_TRACE(entry.path().string());
     ++sets;
@@ -56,7 +47,7 @@ TEST(ReaderCorpusTest, EverySetLoads) {
 }
 
 TEST(ReaderCorpusTest, Kolla) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   ConfigSet set = LoadSet("kolla-ansible-loadbalancer");
   ASSERT_EQ(set.nodes.size(), 3u);
   const KeepalivedConfig& c = Node(set, "lb1").config;
@@ -83,7 +74,7 @@ TEST(ReaderCorpusTest, Kolla) {
 }
 
 TEST(ReaderCorpusTest, OpenShift) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   ConfigSet set = LoadSet("openshift-mco-onprem-api-ingress");
   const KeepalivedConfig& c = Node(set, "master-0").config;
   ASSERT_EQ(c.instances.size(), 2u);
@@ -103,7 +94,7 @@ TEST(ReaderCorpusTest, OpenShift) {
 }
 
 TEST(ReaderCorpusTest, LocalCheck) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   ConfigSet set = LoadSet("keepalived-sample-vrrp-localcheck");
   const KeepalivedConfig& c = Node(set, "lb1").config;
   ASSERT_EQ(c.instances.size(), 9u);
@@ -126,7 +117,7 @@ TEST(ReaderCorpusTest, LocalCheck) {
 }
 
 TEST(ReaderCorpusTest, VyosSyncGroup) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   ConfigSet set = LoadSet("vyos-vrrp-sync-group");
   const KeepalivedConfig& c = Node(set, "router1").config;
   const VrrpInstance* lan = c.FindInstance("LAN");
@@ -147,7 +138,7 @@ TEST(ReaderCorpusTest, VyosSyncGroup) {
 }
 
 TEST(ReaderCorpusTest, Cephadm) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   ConfigSet set = LoadSet("cephadm-ingress");
   const KeepalivedConfig& c = Node(set, "ceph-a").config;
   EXPECT_EQ(*c.instances[0].state, "MASTER");
@@ -159,7 +150,7 @@ TEST(ReaderCorpusTest, Cephadm) {
 }
 
 TEST(ReaderCorpusTest, Octavia) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   ConfigSet set = LoadSet("octavia-amphora-active-standby");
   const KeepalivedConfig& c = Node(set, "amp1").config;
   const VrrpInstance& v = c.instances[0];
@@ -177,7 +168,7 @@ TEST(ReaderCorpusTest, Octavia) {
 }
 
 TEST(ReaderCorpusTest, AnsibleSyncGroupAndIssue2370) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   ConfigSet ansible = LoadSet("ansible-keepalived-evrardjp-sync-group");
   const KeepalivedConfig& a = Node(ansible, "lb1").config;
   EXPECT_EQ(a.sync_groups[0].members, (std::vector<std::string>{"external", "internal"}));

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/lint/internal/rules.h"
+#include "harness/kconf/conf_tree.h"
 
 namespace viplab::lint::testing {
 namespace {
@@ -130,7 +130,7 @@ std::string Dump(const std::vector<Finding>& findings) {
   std::string text;
   for (const Finding& finding : findings) {
     text += fmt::format("{} {} {} {}: {}\n", finding.code, ToString(finding.severity), finding.node,
-                        internal::Where(finding.where), finding.message);
+                        kconf::ToString(finding.where), finding.message);
   }
   return text;
 }

@@ -9,6 +9,7 @@
 
 #include "harness/kconf/config_set.h"
 #include "harness/lint/lint.h"
+#include "tests/common/files.h"
 #include "tests/harness/lint/lint_builder.h"
 
 namespace viplab::lint {
@@ -17,28 +18,19 @@ namespace {
 namespace fs = std::filesystem;
 using testing::Dump;
 using testing::Only;
-
-fs::path CorpusDir() {
-  if (const char* env = std::getenv("VIPLAB_CORPUS"); env != nullptr && *env != '\0') return env;
-  return fs::path(VIPLAB_SOURCE_DIR) / ".." / "shared" / "keepalived-corpus";
-}
-
-#define SKIP_WITHOUT_CORPUS()                                        \
-  if (!fs::is_directory(CorpusDir()))                                \
-  GTEST_SKIP() << "no keepalived corpus at " << CorpusDir().string() \
-               << " (set VIPLAB_CORPUS to the folder of configuration sets to run this test)"
+using ::viplab::testing::CorpusPath;
 
 // The set's own folder is its --files DIR only where the scripts sit at their node paths; the
 // corpus keeps them beside the configs, so lint looks on nothing but the configs here.
 std::vector<Finding> LintSet(const std::string& folder) {
-  const kconf::ConfigSet set = kconf::LoadConfigSet({(CorpusDir() / folder).string()});
+  const kconf::ConfigSet set = kconf::LoadConfigSet({(CorpusPath() / folder).string()});
   return Lint(set, testing::Options());
 }
 
 TEST(LintCorpusTest, EverySetLints) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   int sets = 0;
-  for (const fs::directory_entry& entry : fs::directory_iterator(CorpusDir())) {
+  for (const fs::directory_entry& entry : fs::directory_iterator(CorpusPath())) {
     if (!entry.is_directory()) continue;
     ++sets;
     const std::vector<Finding> findings = LintSet(entry.path().filename().string());
@@ -62,7 +54,7 @@ bool Contains(const std::string& text, const std::string& part) {
 // Equal base priorities on all three nodes (the tie goes to the highest address); positive
 // weights that do move the VIP (no KA001/KA002); slow checks against 10 s.
 TEST(LintCorpusTest, OpenShift) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   const std::vector<Finding> findings = LintSet("openshift-mco-onprem-api-ingress");
   const std::vector<Finding> ka008 = Only(findings, "KA008");
   ASSERT_EQ(ka008.size(), 2u) << Dump(findings);
@@ -80,7 +72,7 @@ TEST(LintCorpusTest, OpenShift) {
 
 // `</dev/tcp/...` check lines: run by /bin/sh (dash), three per node.
 TEST(LintCorpusTest, LocalCheck) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   const std::vector<Finding> findings = LintSet("keepalived-sample-vrrp-localcheck");
   const std::vector<Finding> ka009 = Only(findings, "KA009");
   ASSERT_EQ(ka009.size(), 6u) << Dump(findings);
@@ -93,7 +85,7 @@ TEST(LintCorpusTest, LocalCheck) {
 // nopreempt with a FAULT check (no weight): the master goes FAULT, the VIP moves; no weight
 // rule fires. The issue's split brain is a network matter, not a file one.
 TEST(LintCorpusTest, Issue2370) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   const std::vector<Finding> findings = LintSet("keepalived-issue-2370-multicast-split-brain");
   EXPECT_TRUE(Only(findings, "KA001").empty()) << Dump(findings);
   EXPECT_TRUE(Only(findings, "KA002").empty()) << Dump(findings);
@@ -102,7 +94,7 @@ TEST(LintCorpusTest, Issue2370) {
 
 // All BACKUP + nopreempt with priorities 1/2/3 and a FAULT check: nothing to warn about.
 TEST(LintCorpusTest, Kolla) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   const std::vector<Finding> findings = LintSet("kolla-ansible-loadbalancer");
   EXPECT_TRUE(Only(findings, "KA001").empty()) << Dump(findings);
   EXPECT_TRUE(Only(findings, "KA008").empty()) << Dump(findings);
@@ -112,7 +104,7 @@ TEST(LintCorpusTest, Kolla) {
 // ceph-a MASTER 100, ceph-b and ceph-c BACKUP 90: weight -20 moves the VIP (80 < 90); the two
 // backups tie.
 TEST(LintCorpusTest, Cephadm) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   const std::vector<Finding> findings = LintSet("cephadm-ingress");
   EXPECT_TRUE(Only(findings, "KA002").empty()) << Dump(findings);
   EXPECT_TRUE(Only(findings, "KA007").empty()) << Dump(findings);
@@ -123,7 +115,7 @@ TEST(LintCorpusTest, Cephadm) {
 
 // A sync group's script is reported once, not once per member instance.
 TEST(LintCorpusTest, SyncGroupScriptReportedOnce) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   const std::vector<Finding> findings = LintSet("vyos-vrrp-sync-group");
   const std::vector<Finding> ka004 = Only(findings, "KA004");
   ASSERT_EQ(ka004.size(), 1u) << Dump(findings);
@@ -132,7 +124,7 @@ TEST(LintCorpusTest, SyncGroupScriptReportedOnce) {
 
 // Lint of the real 3-node sets (loaded once) against the 100 ms target.
 TEST(LintCorpusTest, ThreeNodeSetsLintFast) {
-  SKIP_WITHOUT_CORPUS();
+  VIPLAB_SKIP_WITHOUT_CORPUS();
   using Clock = std::chrono::steady_clock;
   auto ms_since = [](Clock::time_point start, int runs) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count() / runs;
@@ -142,10 +134,10 @@ TEST(LintCorpusTest, ThreeNodeSetsLintFast) {
     const int runs = 50;
     Clock::time_point start = Clock::now();
     for (int i = 0; i < runs; ++i) {
-      Lint(kconf::LoadConfigSet({(CorpusDir() / folder).string()}), testing::Options());
+      Lint(kconf::LoadConfigSet({(CorpusPath() / folder).string()}), testing::Options());
     }
     const double whole_ms = ms_since(start, runs);
-    const kconf::ConfigSet set = kconf::LoadConfigSet({(CorpusDir() / folder).string()});
+    const kconf::ConfigSet set = kconf::LoadConfigSet({(CorpusPath() / folder).string()});
     start = Clock::now();
     for (int i = 0; i < runs; ++i) Lint(set, testing::Options());
     const double lint_ms = ms_since(start, runs);

@@ -100,15 +100,8 @@ TEST(LintHygieneTest, SyncGroupDropsInstanceWeights) {
     kconf::SyncGroup group;
     group.name = "G";
     group.members = {"VI_1"};
+    group.tracking_weight = keep_weights;  // sync_group_tracking_weight in the group
     node.config.sync_groups.push_back(group);
-    kconf::ConfNode block;
-    block.keyword = "vrrp_sync_group";
-    block.args = {"G"};
-    block.has_block = true;
-    kconf::ConfNode keep;
-    keep.keyword = "sync_group_tracking_weight";
-    if (keep_weights) block.children.push_back(keep);
-    node.config.tree.top.push_back(block);
     return Set({std::move(node)});
   };
   const std::vector<Finding> ka018 = Only(Lint(make(false), Options()), "KA018");

@@ -155,6 +155,9 @@ void DropIgnoredWeights(KeepalivedConfig& config, VrrpInstance& vrrp) {
     if (weight == 0) return false;
     WarnAt(config, ref, "track_script",
            fmt::format("{}: weighted script {} not tracked: {}", vrrp.name, ref.name, why));
+    TrackRef ignored = ref;
+    ignored.weight = weight;
+    vrrp.ignored_track_scripts.push_back(std::move(ignored));
     return true;
   });
   std::erase_if(vrrp.track_files, [&](TrackRef& ref) {

@@ -173,6 +173,10 @@ struct VrrpInstance {
   // sync_group_tracking_weight and the address owner (priority 255) do not track weighted
   // scripts; their weighted interfaces get weight 0 / are not tracked (vrrp_complete_instance).
   std::vector<TrackRef> track_scripts;
+  // Weighted track_script entries keepalived does not track (vrrp.c vrrp_complete_instance: a
+  // sync group member without sync_group_tracking_weight, or priority 255); removed from
+  // track_scripts by the reader, kept here so lint can name the trap.
+  std::vector<TrackRef> ignored_track_scripts;
   std::vector<TrackRef> track_processes;
   std::vector<TrackRef> track_files;
   std::vector<TrackRef> track_interfaces;

@@ -105,6 +105,16 @@ std::vector<Tracked> DroppedBySyncGroup(const KeepalivedConfig& config,
   for (const Tracked& own : OwnTracked(config, instance)) {
     if (own.kind == Tracked::Kind::kScript && own.weight != 0) dropped.push_back(own);
   }
+  // What the reader already removed (a config read from a file): keepalived's own view.
+  for (const kconf::TrackRef& ref : instance.ignored_track_scripts) {
+    Tracked item;
+    item.name = ref.name;
+    item.weight = ref.weight.value_or(0);
+    item.reverse = ref.reverse;
+    item.script = config.FindScript(ref.name);
+    item.where = ref.where;
+    dropped.push_back(std::move(item));
+  }
   return dropped;
 }
 

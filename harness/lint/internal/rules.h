@@ -71,9 +71,8 @@ struct Tracked {
 std::vector<Tracked> TrackedBy(const kconf::KeepalivedConfig& config,
                                const kconf::VrrpInstance& instance);
 // The instance's own weighted track_script entries keepalived drops because of its sync group.
-// Known gap: the reader already removes those entries (its warning becomes KA020), so for files
-// read from disk this finds nothing and KA018 does not fire; only sets built in code (the unit
-// tests) reach it. Kept as is so no finding changes; KA018 from the reader's warnings is open.
+// A config read from a file has them in VrrpInstance::ignored_track_scripts (the reader removed
+// them from track_scripts, as keepalived does); a set built in code may still list them.
 std::vector<Tracked> DroppedBySyncGroup(const kconf::KeepalivedConfig& config,
                                         const kconf::VrrpInstance& instance);
 

@@ -1,6 +1,7 @@
 // `viplab lint` and `viplab certify --dry-run` from the command line: exit codes on our sample
 // sets (cases/certify), bad input naming file:line with nothing left behind, the JSON form, and
 // every set of the shared corpus read, linted and mapped. No root needed.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -107,6 +108,41 @@ TEST_F(LintCli, FilesThatFormNoVrrpGroupExitTwo) {
   CliProcess lint({"lint", "--no-config-test", a, b});
   EXPECT_EQ(lint.Wait(), 2);
   EXPECT_THAT(lint.output(), HasSubstr("no VRRP group"));
+}
+
+// keepalived 2.2.7 does not track a sync group member's weighted script (vrrp.c
+// vrrp_complete_instance): read from a file, the trap is a warning, not only the reader's note.
+TEST_F(LintCli, AWeightedScriptInASyncGroupIsAWarning) {
+  std::vector<std::string> files;
+  for (const char* node : {"lb1", "lb2"}) {
+    files.push_back(
+        Write(std::string(node) + ".conf", fmt::format(R"(
+vrrp_script chk {{
+  script "/bin/true"
+  weight -50
+}}
+vrrp_sync_group G {{
+  group {{
+    VI_1
+  }}
+}}
+vrrp_instance VI_1 {{
+  interface eth0
+  virtual_router_id 9
+  priority {}
+  virtual_ipaddress {{
+    10.77.0.9/24
+  }}
+  track_script {{
+    chk
+  }}
+}}
+)",
+                                                       node == std::string("lb1") ? 150 : 100)));
+  }
+  CliProcess lint(Args({"lint", "--no-config-test"}, files));
+  EXPECT_EQ(lint.Wait(), 1) << lint.output();
+  EXPECT_THAT(lint.output(), HasSubstr("KA018 sync-group-drops-weight lb1/VI_1"));
 }
 
 TEST_F(LintCli, CertifyDryRunPrintsTheMappingAndThePlan) {

@@ -14,6 +14,8 @@ PACKAGES=(
   libpcap-dev libnftables-dev libnftnl-dev libnetfilter-queue-dev
   libxml2-dev  # the JUnit writer (harness/junit.cc)
   keepalived iproute2 nftables util-linux procps
+  psmisc curl bash  # what real checks call (killall, pidof, curl, bash -c): lint looks for them on
+                    # the host, certify's labs run them, the PID namespace lab tests use killall
 )
 TEST_PACKAGES=(
   libgtest-dev libgmock-dev
@@ -21,7 +23,6 @@ TEST_PACKAGES=(
   chromium  # headless, for tests/harness/html_browser_test (the HTML report)
   yamllint  # the CI templates (ctest ci_yamllint)
   dpkg-dev file  # CPack's .deb: dpkg-shlibdeps computes Depends (ci/package.sh)
-  psmisc    # killall, which the PID namespace lab tests' checks run (pid_namespace_lab_test)
 )
 
 case ${1:-} in

@@ -36,5 +36,9 @@ LintOptions Options();
 std::vector<Finding> Only(const std::vector<Finding>& findings, const std::string& code);
 // Every code, for failure messages: "KA001 lb1: ...\n".
 std::string Dump(const std::vector<Finding>& findings);
+// True when `part` occurs in `text` (for messages, bases and fixes).
+inline bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 }  // namespace viplab::lint::testing

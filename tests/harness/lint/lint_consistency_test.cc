@@ -7,6 +7,7 @@
 namespace viplab::lint {
 namespace {
 
+using testing::Contains;
 using testing::Dump;
 using testing::Instance;
 using testing::Node;
@@ -14,9 +15,6 @@ using testing::Only;
 using testing::Options;
 using testing::Set;
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 kconf::ConfigSet Two(const kconf::VrrpInstance& a, const kconf::VrrpInstance& b) {
   return Set({Node("lb1", {a}), Node("lb2", {b})});

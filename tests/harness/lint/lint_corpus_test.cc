@@ -16,6 +16,7 @@ namespace viplab::lint {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Contains;
 using testing::Dump;
 using testing::Only;
 using ::viplab::testing::CorpusPath;
@@ -47,9 +48,6 @@ TEST(LintCorpusTest, EverySetLints) {
   EXPECT_GE(sets, 8);
 }
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 // Equal base priorities on all three nodes (the tie goes to the highest address); positive
 // weights that do move the VIP (no KA001/KA002); slow checks against 10 s.

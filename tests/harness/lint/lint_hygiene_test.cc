@@ -10,6 +10,7 @@
 namespace viplab::lint {
 namespace {
 
+using testing::Contains;
 using testing::Dump;
 using testing::Instance;
 using testing::Node;
@@ -20,9 +21,6 @@ using testing::Ref;
 using testing::Script;
 using testing::Set;
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 kconf::ConfigSet One(const kconf::VrrpInstance& instance,
                      std::vector<kconf::VrrpScript> scripts = {}) {

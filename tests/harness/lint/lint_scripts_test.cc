@@ -12,6 +12,7 @@
 namespace viplab::lint {
 namespace {
 
+using testing::Contains;
 using testing::Dump;
 using testing::Instance;
 using testing::Node;
@@ -22,9 +23,6 @@ using testing::Ref;
 using testing::Script;
 using testing::Set;
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 // One node tracking `check` (weight 0), with `notify_backup` when given.
 kconf::ConfigSet WithCheck(const std::string& check, const std::string& notify_backup = "") {

@@ -8,6 +8,7 @@
 namespace viplab::lint {
 namespace {
 
+using testing::Contains;
 using testing::Dump;
 using testing::Instance;
 using testing::Node;
@@ -18,9 +19,6 @@ using testing::Ref;
 using testing::Script;
 using testing::Set;
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 // keepalived #2599: 101/100, weight 2, both nopreempt: lb1 fails to 101 < lb2's 102, but lb2
 // never preempts.

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "harness/model/instance_settings.h"
 #include "harness/model/internal/scenario_parse.h"
 #include "harness/model/scenario.h"
 
@@ -104,13 +105,18 @@ void FillSingleInstanceView(Scenario& s) {
   for (NodeSpec& node : s.nodes) {
     const InstanceNodeSpec* in = first.FindNode(node.name);
     if (in == nullptr) continue;
-    node.priority = in->priority;
-    node.state = in->state;
-    node.nopreempt = in->nopreempt;
-    node.preempt_delay = in->preempt_delay;
-    node.advert_int = in->advert_int;
-    node.check = in->check;
+    node = WithInstanceSettings(std::move(node), *in);
   }
+}
+
+NodeSpec WithInstanceSettings(NodeSpec node, const InstanceNodeSpec& settings) {
+  node.priority = settings.priority;
+  node.state = settings.state;
+  node.nopreempt = settings.nopreempt;
+  node.preempt_delay = settings.preempt_delay;
+  node.advert_int = settings.advert_int;
+  node.check = settings.check;
+  return node;
 }
 
 void scenario_internal::DeploymentFromLegacy(Scenario& s) {

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <ostream>
 
+#include "harness/model/instance_settings.h"
 #include "harness/result/reason.h"
 
 namespace viplab {
@@ -168,11 +169,7 @@ std::string InstanceText(const Scenario& s, const InstanceSpec& i) {
   for (const NodeSpec& n : s.nodes) {
     const InstanceNodeSpec* in = i.FindNode(n.name);
     if (in == nullptr) continue;
-    NodeSpec view = n;
-    view.priority = in->priority;
-    view.state = in->state;
-    view.nopreempt = in->nopreempt;
-    view.preempt_delay = in->preempt_delay;
+    const NodeSpec view = WithInstanceSettings(n, *in);
     nodes.push_back(fmt::format("{} ({}, advert {} s)", NodeText(view), CheckText(in->check),
                                 Num(in->advert_int)));
   }

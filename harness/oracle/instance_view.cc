@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "harness/model/instance_settings.h"
+
 namespace viplab::oracle_internal {
 namespace {
 
@@ -158,7 +160,7 @@ Scenario InstanceView(const Scenario& s, const InstanceSpec& i) {
   for (const NodeSpec& n : s.nodes) {
     const InstanceNodeSpec* in = i.FindNode(n.name);
     if (in == nullptr) continue;
-    NodeSpec node = n;
+    NodeSpec node = WithInstanceSettings(n, *in);
     node.interfaces.clear();
     for (const InterfaceSpec& itf : n.interfaces) {
       if (itf.name == i.interface) node.interfaces.push_back(itf);
@@ -167,11 +169,6 @@ Scenario InstanceView(const Scenario& s, const InstanceSpec& i) {
       v.segments = {v.Segment(node.interfaces.front().segment)};
     }
     node.priority = in->priority == 255 ? 255 : std::min(254, TrackedPriority(i, *in, ""));
-    node.state = in->state;
-    node.nopreempt = in->nopreempt;
-    node.preempt_delay = in->preempt_delay;
-    node.advert_int = in->advert_int;
-    node.check = in->check;
     v.nodes.push_back(std::move(node));
   }
   if (!v.segments.empty()) v.subnet = v.segments.front().subnet;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "harness/model/instance_settings.h"
 #include "harness/model/vrrp_timing.h"
 
 namespace viplab {
@@ -18,13 +19,8 @@ Scenario InstanceTimingView(const Scenario& scenario, const InstanceSpec& instan
   for (const NodeSpec& node : scenario.nodes) {
     const InstanceNodeSpec* settings = instance.FindNode(node.name);
     if (!settings) continue;
-    NodeSpec n = node;
+    NodeSpec n = WithInstanceSettings(node, *settings);
     n.priority = settings->priority == 255 ? 255 : std::clamp(settings->priority + weights, 1, 254);
-    n.state = settings->state;
-    n.nopreempt = settings->nopreempt;
-    n.preempt_delay = settings->preempt_delay;
-    n.advert_int = settings->advert_int;
-    n.check = settings->check;
     view.nodes.push_back(std::move(n));
   }
   return view;
